@@ -1,0 +1,16 @@
+"""ORM tables of the followup service, all in its own Postgres schema \"followup\"."""
+
+from sqlalchemy.orm import DeclarativeBase
+
+from shared.db import make_metadata
+from shared.platform_tables import define_platform_tables
+
+SCHEMA = "followup"
+metadata = make_metadata(SCHEMA)
+platform = define_platform_tables(metadata)
+
+
+class Base(DeclarativeBase):
+    """Declarative base bound to this service's schema."""
+
+    metadata = metadata

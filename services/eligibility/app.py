@@ -1,0 +1,25 @@
+"""Builds the eligibility service's FastAPI app (run: uvicorn services.eligibility.app:create_app --factory)."""
+
+from fastapi import FastAPI
+
+from eligibility_svc.api import router
+from eligibility_svc.config import Settings
+from eligibility_svc.models import platform
+from shared.app import create_service_app
+from shared.db import Database
+
+
+def create_app(
+    settings: Settings | None = None, database: Database | None = None, *, configure_logs: bool = True
+) -> FastAPI:
+    """Returns the eligibility app wired to its settings and database."""
+    return create_service_app(
+        "eligibility",
+        settings=settings or Settings(),
+        platform=platform,
+        routers=[router],
+        title="jiuye eligibility service",
+        description="See /work/shared/spec/api.md for the public contract.",
+        database=database,
+        configure_logs=configure_logs,
+    )

@@ -1,0 +1,25 @@
+"""Builds the followup service's FastAPI app (run: uvicorn services.followup.app:create_app --factory)."""
+
+from fastapi import FastAPI
+
+from followup_svc.api import router
+from followup_svc.config import Settings
+from followup_svc.models import platform
+from shared.app import create_service_app
+from shared.db import Database
+
+
+def create_app(
+    settings: Settings | None = None, database: Database | None = None, *, configure_logs: bool = True
+) -> FastAPI:
+    """Returns the followup app wired to its settings and database."""
+    return create_service_app(
+        "followup",
+        settings=settings or Settings(),
+        platform=platform,
+        routers=[router],
+        title="jiuye followup service",
+        description="See /work/shared/spec/api.md for the public contract.",
+        database=database,
+        configure_logs=configure_logs,
+    )

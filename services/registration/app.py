@@ -1,0 +1,25 @@
+"""Builds the registration service's FastAPI app (run: uvicorn services.registration.app:create_app --factory)."""
+
+from fastapi import FastAPI
+
+from registration_svc.api import router
+from registration_svc.config import Settings
+from registration_svc.models import platform
+from shared.app import create_service_app
+from shared.db import Database
+
+
+def create_app(
+    settings: Settings | None = None, database: Database | None = None, *, configure_logs: bool = True
+) -> FastAPI:
+    """Returns the registration app wired to its settings and database."""
+    return create_service_app(
+        "registration",
+        settings=settings or Settings(),
+        platform=platform,
+        routers=[router],
+        title="jiuye registration service",
+        description="See /work/shared/spec/api.md for the public contract.",
+        database=database,
+        configure_logs=configure_logs,
+    )

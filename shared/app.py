@@ -1,0 +1,214 @@
+"""Builds a service's FastAPI app: middleware, error handlers, health, readiness and metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CollectorRegistry, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from redis.asyncio import Redis
+from sqlalchemy import text
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.calendar_store import CalendarHolder
+from shared.context import REQUEST_ID_HEADER, new_request_id, request_id_var
+from shared.db import Database
+from shared.errors import ProblemError, install_error_handlers, problem_response
+from shared.logging import configure_logging
+from shared.outbox import outbox_backlog
+from shared.platform_tables import PlatformTables
+from shared.policy import PolicyRegistry, default_registry
+from shared.settings import PlatformSettings
+
+logger = logging.getLogger("jiuye.http")
+
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+
+class RequestContextMiddleware:
+    """Sets the request ID, times the request per route and logs one line for it (pure ASGI, cheap)."""
+
+    def __init__(self, app: ASGIApp, histogram: Histogram) -> None:
+        self.app = app
+        self.histogram = histogram
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = None
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                incoming = value.decode("latin-1")
+                break
+        request_id = incoming if incoming and len(incoming) <= 64 and incoming.isprintable() else new_request_id()
+        token = request_id_var.set(request_id)
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = scope.get("route")
+            path = getattr(route, "path", "<unmatched>")
+            self.histogram.labels(scope["method"], path, str(status)).observe(elapsed)
+            if status >= 500:
+                logger.error("request failed", extra={"method": scope["method"], "route": path, "status": status})
+            request_id_var.reset(token)
+
+
+@dataclass
+class ServiceState:
+    """What a running service process holds; reachable as app.state.* in endpoints."""
+
+    service: str
+    settings: PlatformSettings
+    platform: PlatformTables
+    database: Database
+    redis: Redis
+    policy: PolicyRegistry
+    calendar_holder: CalendarHolder
+    background: list[asyncio.Task[None]] = field(default_factory=list)
+
+
+StartupHook = Callable[[ServiceState], Awaitable[None]]
+
+
+def create_service_app(
+    service: str,
+    *,
+    settings: PlatformSettings,
+    platform: PlatformTables,
+    routers: Sequence[APIRouter],
+    title: str,
+    description: str,
+    database: Database | None = None,
+    configure_logs: bool = True,
+    on_startup: Sequence[StartupHook] = (),
+) -> FastAPI:
+    """Returns the app of one service; a given `database` (tests) is used instead of a new engine."""
+    if configure_logs:
+        configure_logging(service, level=settings.log_level, json_lines=settings.log_json)
+    registry = CollectorRegistry()
+    histogram = Histogram(
+        "http_request_duration_seconds", "HTTP request latency by route", ["method", "route", "status"],
+        registry=registry, buckets=LATENCY_BUCKETS,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = database or Database.from_url(
+            settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+        )
+        redis = Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=2)
+        # Loading the packs validates them: a bad parameter stops the service here, with its name.
+        state = ServiceState(service, settings, platform, db, redis, default_registry(), CalendarHolder())
+        await state.calendar_holder.refresh(db, platform.calendar_year)
+        state.background.append(
+            asyncio.create_task(state.calendar_holder.keep_fresh(db, platform.calendar_year))
+        )
+        for hook in on_startup:
+            await hook(state)
+        for name in ("service", "settings", "platform", "database", "redis", "policy", "calendar_holder"):
+            setattr(app.state, name, getattr(state, name))
+        app.state.service_state = state
+        try:
+            yield
+        finally:
+            for task in state.background:
+                task.cancel()
+            await asyncio.gather(*state.background, return_exceptions=True)
+            await redis.aclose()
+            if database is None:
+                await db.dispose()
+
+    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, histogram=histogram)
+
+    @app.get("/healthz", tags=["health"])
+    async def healthz() -> dict[str, str]:
+        """Says the process is alive."""
+        return {"status": "ok", "service": service}
+
+    @app.get("/readyz", tags=["health"])
+    async def readyz(request: Request, only: str | None = None) -> JSONResponse:
+        """Checks the database and Redis; `?only=database` lets an orchestrator keep writes flowing
+        while Redis is down (the outbox holds the events)."""
+        checks: dict[str, str] = {}
+        state: ServiceState = request.app.state.service_state
+        try:
+            async with asyncio.timeout(2):
+                async with state.database.transaction() as session:
+                    await session.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = f"unreachable: {type(exc).__name__}"
+        if only != "database":
+            try:
+                async with asyncio.timeout(1):
+                    await state.redis.ping()
+                checks["redis"] = "ok"
+            except Exception as exc:
+                checks["redis"] = f"unreachable: {type(exc).__name__}"
+        if all(v == "ok" for v in checks.values()):
+            return JSONResponse({"status": "ready", "service": service, **checks})
+        problem = ProblemError(
+            503, "service.not_ready", "Not ready", f"Dependencies unreachable: {checks}",
+            f"依赖服务不可达：{checks}",
+        )
+        return problem_response(problem, "/readyz")
+
+    @app.get("/metrics", tags=["health"], include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        """Prometheus metrics: request latency per route, job counts and failures, outbox backlog."""
+        state: ServiceState = request.app.state.service_state
+        lines = [generate_latest(registry).decode()]
+        try:
+            async with asyncio.timeout(1):
+                counts = await state.redis.hgetall(f"{settings.queue_prefix}:metrics:{service}")
+            lines.append("# HELP jiuye_jobs_total Jobs run by this service's worker by outcome\n"
+                         "# TYPE jiuye_jobs_total counter\n")
+            for raw_key, raw_value in sorted(counts.items()):
+                function, _, outcome = raw_key.decode().rpartition(":")
+                lines.append(
+                    f'jiuye_jobs_total{{service="{service}",function="{function}",outcome="{outcome}"}} '
+                    f"{int(raw_value)}\n"
+                )
+        except Exception:
+            lines.append("# jiuye_jobs_total unavailable: Redis unreachable\n")
+        try:
+            async with asyncio.timeout(2):
+                async with state.database.transaction() as session:
+                    pending, age = await outbox_backlog(session, state.platform.outbox)
+            lines.append(
+                "# HELP jiuye_outbox_pending Events written but not yet relayed to the queue\n"
+                "# TYPE jiuye_outbox_pending gauge\n"
+                f'jiuye_outbox_pending{{service="{service}"}} {pending}\n'
+                "# HELP jiuye_outbox_oldest_pending_seconds Age of the oldest unrelayed event\n"
+                "# TYPE jiuye_outbox_oldest_pending_seconds gauge\n"
+                f'jiuye_outbox_oldest_pending_seconds{{service="{service}"}} {age:.3f}\n'
+            )
+        except Exception:
+            lines.append("# jiuye_outbox_pending unavailable: database unreachable\n")
+        return Response("".join(lines), media_type=CONTENT_TYPE_LATEST)
+
+    for router in routers:
+        app.include_router(router)
+    return app

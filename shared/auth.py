@@ -1,0 +1,140 @@
+"""Bearer-token authentication, roles and region scoping (api.md "Auth")."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, Request
+
+from shared.errors import ProblemError
+from shared.settings import PlatformSettings
+
+
+class Role(StrEnum):
+    """Who is calling: a citizen, agency staff, or another system."""
+
+    CITIZEN = "citizen"
+    CASEWORKER = "caseworker"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+    SYSTEM = "system"
+
+
+STAFF_ROLES = frozenset({Role.CASEWORKER, Role.REVIEWER, Role.ADMIN})
+REGION_CODE = re.compile(r"^(\d{2}|\d{6}|\d{9})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The authenticated caller: subject, role and the region prefix it may act in."""
+
+    sub: str
+    role: Role
+    region: str
+
+    @property
+    def is_staff(self) -> bool:
+        """Tells whether the caller works at an agency."""
+        return self.role in STAFF_ROLES
+
+    def covers_region(self, region_code: str) -> bool:
+        """Tells whether a record of this region is inside the caller's scope (system sees all)."""
+        return self.role is Role.SYSTEM or region_code.startswith(self.region)
+
+
+def unauthorized(detail: str, detail_zh: str) -> ProblemError:
+    """Returns the 401 problem."""
+    return ProblemError(
+        401, "auth.unauthenticated", "Unauthenticated", detail, detail_zh,
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+def forbidden() -> ProblemError:
+    """Returns the 403 problem; it says the same whether or not the record exists."""
+    return ProblemError(
+        403, "auth.forbidden", "Forbidden",
+        "You may not perform this action on this record, or it does not exist in your scope.",
+        "您无权对该记录执行此操作，或该记录不在您的权限范围内。",
+    )
+
+
+def issue_token(
+    role: str, region: str, sub: str, ttl_seconds: int = 3600, settings: PlatformSettings | None = None
+) -> str:
+    """Signs a token with the configured key (HS256); for development, tests and trusted systems."""
+    settings = settings or PlatformSettings()
+    Role(role)
+    if not REGION_CODE.match(region):
+        raise ValueError("region must be a 2, 6 or 9 digit administrative-division code")
+    now = int(time.time())
+    claims = {"sub": sub, "role": role, "region": region, "iat": now, "exp": now + ttl_seconds,
+              "iss": settings.jwt_issuer}
+    if settings.jwt_algorithm != "HS256":
+        raise ValueError("issue_token signs HS256 only; RS256 tokens come from the identity provider")
+    return jwt.encode(claims, settings.jwt_signing_key.get_secret_value(), algorithm="HS256")
+
+
+def decode_token(token: str, settings: PlatformSettings) -> Principal:
+    """Verifies a token and returns its principal, or raises the 401 problem."""
+    key = (
+        settings.jwt_public_key
+        if settings.jwt_algorithm == "RS256" and settings.jwt_public_key
+        else settings.jwt_signing_key.get_secret_value()
+    )
+    try:
+        claims = jwt.decode(
+            token, key, algorithms=[settings.jwt_algorithm], issuer=settings.jwt_issuer,
+            options={"require": ["exp", "sub", "iss"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise unauthorized("The token has expired.", "令牌已过期。") from exc
+    except jwt.PyJWTError as exc:
+        raise unauthorized("The token is invalid.", "令牌无效。") from exc
+    try:
+        role = Role(claims.get("role"))
+    except ValueError as exc:
+        raise unauthorized("The token has an unknown role.", "令牌中的角色无效。") from exc
+    region = claims.get("region")
+    if not isinstance(region, str) or not REGION_CODE.match(region):
+        raise unauthorized("The token has no valid region.", "令牌中的区划代码无效。")
+    sub = claims.get("sub")
+    if not isinstance(sub, str) or not sub:
+        raise unauthorized("The token has no subject.", "令牌缺少主体。")
+    return Principal(sub=sub, role=role, region=region)
+
+
+async def current_principal(request: Request) -> Principal:
+    """Reads and verifies the bearer token of the request."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise unauthorized("A bearer token is required.", "需要提供 Bearer 令牌。")
+    settings: PlatformSettings = request.app.state.settings
+    principal = decode_token(token.strip(), settings)
+    request.state.principal = principal
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: Role) -> type[Principal]:
+    """Returns a dependency type that admits only the given roles (403 otherwise)."""
+    allowed = frozenset(roles)
+
+    async def dependency(principal: PrincipalDep) -> Principal:
+        if principal.role not in allowed:
+            raise forbidden()
+        return principal
+
+    return Annotated[Principal, Depends(dependency)]  # type: ignore[return-value]
+
+
+StaffDep = require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM)
+AdminDep = require_roles(Role.ADMIN, Role.SYSTEM)

@@ -1,0 +1,20 @@
+"""Per-request and per-job context (request ID, actor) carried through logs, HTTP calls and jobs."""
+
+from __future__ import annotations
+
+import uuid
+from contextvars import ContextVar
+
+request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+def new_request_id() -> str:
+    """Returns a fresh request ID."""
+    return uuid.uuid4().hex
+
+
+def current_request_id() -> str | None:
+    """Returns the request ID of the running request or job, if any."""
+    return request_id_var.get()

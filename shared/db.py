@@ -1,0 +1,90 @@
+"""Database access: naming convention, per-service schemas, engines and the one way to open a transaction."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def make_metadata(schema: str) -> MetaData:
+    """Returns the metadata of one service: its own Postgres schema and our constraint names."""
+    return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
+
+
+def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> AsyncEngine:
+    """Creates an async engine; called from a lifespan or job startup, never at import."""
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_pre_ping=True,
+        # Times are stored as timestamptz; the session speaks UTC and the API renders local time.
+        connect_args={"server_settings": {"timezone": "UTC", "application_name": "jiuye"}},
+    )
+
+
+class Database:
+    """Owns the sessionmaker of a service; `transaction()` is the only way code gets a session."""
+
+    def __init__(self, bind: AsyncEngine | AsyncConnection) -> None:
+        self.bind = bind
+        self._owns_engine = isinstance(bind, AsyncEngine)
+        # Bound to a test's connection, each transaction becomes a savepoint that the test rolls back.
+        join_mode = "conservative_savepoint" if self._owns_engine else "create_savepoint"
+        self.sessionmaker = async_sessionmaker(
+            bind=bind,
+            expire_on_commit=False,
+            autoflush=False,
+            join_transaction_mode=join_mode,
+        )
+
+    @classmethod
+    def from_url(cls, url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Database:
+        """Creates a database with its own engine."""
+        return cls(make_engine(url, pool_size=pool_size, max_overflow=max_overflow))
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """Yields a session in a transaction that commits once at the end or rolls back on any error."""
+        async with self.sessionmaker() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+
+    async def dispose(self) -> None:
+        """Closes the engine's connections, if this database owns the engine."""
+        if isinstance(self.bind, AsyncEngine):
+            await self.bind.dispose()
+
+
+async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    database: Database = request.app.state.database
+    async with database.transaction() as session:
+        yield session
+
+
+# scope="function": the commit runs after the endpoint returns and before the response is sent,
+# so a client never sees a success whose commit failed.
+SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]

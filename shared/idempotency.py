@@ -1,0 +1,96 @@
+"""Idempotency-Key handling for POSTs that clients may retry (api.md "Writes")."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.responses import JSONResponse
+from pydantic import JsonValue
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.auth import PrincipalDep
+from shared.errors import ProblemError, Violation, conflict
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 200
+
+
+def _canonical_hash(body: bytes) -> str:
+    try:
+        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
+    except ValueError:
+        canonical = body
+    return hashlib.sha256(canonical).hexdigest()
+
+
+class Idempotency:
+    """The idempotency state of one request: claim the key, replay a stored response, or store ours."""
+
+    def __init__(self, table: Table, scope: str, key: str | None, request_hash: str) -> None:
+        self.table = table
+        self.scope = scope
+        self.key = key
+        self.request_hash = request_hash
+
+    async def replay(self, session: AsyncSession) -> JSONResponse | None:
+        """Claims the key in this transaction; returns the first response if the key was used before."""
+        if self.key is None:
+            return None
+        # A concurrent request with the same key blocks on this insert until the first one commits.
+        claimed = (
+            await session.execute(
+                pg_insert(self.table)
+                .values(scope=self.scope, key=self.key, request_hash=self.request_hash)
+                .on_conflict_do_nothing()
+                .returning(self.table.c.key)
+            )
+        ).first()
+        if claimed is not None:
+            return None
+        row = (
+            await session.execute(
+                select(self.table.c.request_hash, self.table.c.status_code, self.table.c.response_body).where(
+                    self.table.c.scope == self.scope, self.table.c.key == self.key
+                )
+            )
+        ).one()
+        if row.request_hash != self.request_hash:
+            raise conflict(
+                "idempotency.key_reused",
+                "This Idempotency-Key was already used with a different request body.",
+                "该 Idempotency-Key 已用于另一个不同内容的请求。",
+                [Violation("IDEMPOTENCY-KEY", HEADER, "key reused with another body", "幂等键已被其他请求使用")],
+            )
+        return JSONResponse(row.response_body, status_code=row.status_code, headers={"Idempotent-Replayed": "true"})
+
+    async def remember(self, session: AsyncSession, status_code: int, body: JsonValue) -> None:
+        """Stores the response in the same transaction as the change it describes."""
+        if self.key is None:
+            return
+        await session.execute(
+            update(self.table)
+            .where(self.table.c.scope == self.scope, self.table.c.key == self.key)
+            .values(status_code=status_code, response_body=body)
+        )
+
+
+async def _idempotency(request: Request, principal: PrincipalDep) -> Idempotency:
+    key = request.headers.get(HEADER)
+    if key is not None and not (0 < len(key) <= MAX_KEY_LENGTH):
+        raise ProblemError(
+            422, "request.invalid_idempotency_key", "Invalid Idempotency-Key",
+            f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.",
+            f"Idempotency-Key 长度须为 1 至 {MAX_KEY_LENGTH} 个字符。",
+            [Violation("IDEMPOTENCY-KEY", HEADER, "invalid length", "长度无效")],
+        )
+    table: Table = request.app.state.platform.idempotency_key
+    scope = f"{principal.sub}|{request.method} {request.url.path}"
+    return Idempotency(table, scope, key, _canonical_hash(await request.body()))
+
+
+IdempotencyDep = Annotated[Idempotency, Depends(_idempotency)]

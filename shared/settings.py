@@ -1,0 +1,71 @@
+"""Settings shared by every service, read from the environment with pydantic-settings."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SIGNING_KEY = "dev-only-signing-key-change-me-0123456789"
+
+AppEnv = Literal["dev", "test", "staging", "production"]
+
+
+def normalize_database_url(url: str) -> str:
+    """Returns the URL with the asyncpg driver, accepting plain postgresql:// URLs too."""
+    for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    raise ValueError(f"DATABASE_URL must be a PostgreSQL URL, got {url.split(':', 1)[0]}://…")
+
+
+class PlatformSettings(BaseSettings):
+    """Settings every service reads; the variables have no service prefix (DATABASE_URL, ...)."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    app_env: AppEnv = Field(default="dev", validation_alias="APP_ENV")
+    database_url: str = Field(
+        default="postgresql+asyncpg://postgres@127.0.0.1:5432/jiuye", validation_alias="DATABASE_URL"
+    )
+    redis_url: str = Field(default="redis://127.0.0.1:6379/0", validation_alias="REDIS_URL")
+    # Lets parallel test sessions share one Redis without reading each other's queues.
+    queue_prefix: str = Field(default="jiuye", validation_alias="QUEUE_PREFIX")
+    timezone: str = Field(default="Asia/Shanghai", validation_alias="TIMEZONE")
+    log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
+    log_json: bool = Field(default=True, validation_alias="LOG_JSON")
+
+    jwt_algorithm: Literal["HS256", "RS256"] = Field(default="HS256", validation_alias="JWT_ALGORITHM")
+    jwt_signing_key: SecretStr = Field(
+        default=SecretStr(PLACEHOLDER_SIGNING_KEY), validation_alias="JWT_SIGNING_KEY"
+    )
+    # PEM public key, used instead of the signing key to verify when jwt_algorithm is RS256.
+    jwt_public_key: str | None = Field(default=None, validation_alias="JWT_PUBLIC_KEY")
+    jwt_issuer: str = Field(default="jiuye", validation_alias="JWT_ISSUER")
+
+    db_pool_size: int = Field(default=10, ge=1, validation_alias="DB_POOL_SIZE")
+    db_max_overflow: int = Field(default=10, ge=0, validation_alias="DB_MAX_OVERFLOW")
+
+    registration_url: str = Field(default="http://127.0.0.1:8001", validation_alias="REGISTRATION_URL")
+    followup_url: str = Field(default="http://127.0.0.1:8002", validation_alias="FOLLOWUP_URL")
+    eligibility_url: str = Field(default="http://127.0.0.1:8003", validation_alias="ELIGIBILITY_URL")
+    subsidy_url: str = Field(default="http://127.0.0.1:8004", validation_alias="SUBSIDY_URL")
+
+    @model_validator(mode="after")
+    def _check(self) -> PlatformSettings:
+        self.database_url = normalize_database_url(self.database_url)
+        if self.app_env not in ("dev", "test"):
+            key = self.jwt_signing_key.get_secret_value()
+            if self.jwt_algorithm == "HS256" and (key == PLACEHOLDER_SIGNING_KEY or len(key) < 32):
+                raise ValueError(
+                    "JWT_SIGNING_KEY is the development placeholder or shorter than 32 characters; "
+                    f"set a real key for APP_ENV={self.app_env}"
+                )
+            if self.jwt_algorithm == "RS256" and not self.jwt_public_key:
+                raise ValueError("JWT_ALGORITHM=RS256 needs JWT_PUBLIC_KEY")
+        return self
+
+    def queue_name(self, service: str) -> str:
+        """Returns the arq queue of a service."""
+        return f"{self.queue_prefix}:{service}"

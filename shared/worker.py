@@ -1,0 +1,134 @@
+"""Builds a service's arq worker: one transaction per job, event consumption, outbox relay, job metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from arq.connections import ArqRedis, RedisSettings
+from arq.cron import CronJob
+from arq.worker import Retry
+
+from shared.calendar_store import CalendarHolder
+from shared.db import Database
+from shared.events import HANDLE_EVENT_JOB
+from shared.logging import configure_logging
+from shared.outbox import EventHandler, OutboxRelay, consume_event
+from shared.platform_tables import PlatformTables
+from shared.policy import PolicyRegistry, default_registry
+from shared.settings import PlatformSettings
+
+logger = logging.getLogger(__name__)
+
+# arq passes its context as a plain dict; this is the one place that touches it untyped.
+JobCtx = dict[str, Any]
+
+
+@dataclass
+class WorkerContext:
+    """What a worker's jobs and event handlers use, made once at worker startup."""
+
+    service: str
+    settings: PlatformSettings
+    platform: PlatformTables
+    database: Database
+    redis: ArqRedis
+    policy: PolicyRegistry
+    calendar_holder: CalendarHolder
+    relay: OutboxRelay
+
+
+JobFunction = Callable[..., Awaitable[object]]
+HandlerFactory = Callable[[WorkerContext], Mapping[str, EventHandler]]
+
+
+def worker_context(ctx: JobCtx) -> WorkerContext:
+    """Returns the typed worker context from arq's ctx."""
+    wc = ctx["worker_context"]
+    assert isinstance(wc, WorkerContext)
+    return wc
+
+
+def _counted(service: str, prefix: str, fn: JobFunction) -> JobFunction:
+    @functools.wraps(fn)
+    async def run(ctx: JobCtx, *args: object, **kwargs: object) -> object:
+        redis: ArqRedis = ctx["redis"]
+        key = f"{prefix}:metrics:{service}"
+        try:
+            result = await fn(ctx, *args, **kwargs)
+        except Exception:
+            await redis.hincrby(key, f"{fn.__name__}:failed", 1)
+            raise
+        await redis.hincrby(key, f"{fn.__name__}:ok", 1)
+        return result
+
+    return run
+
+
+def build_worker_settings(
+    service: str,
+    platform: PlatformTables,
+    *,
+    handlers: HandlerFactory,
+    functions: Sequence[JobFunction] = (),
+    cron_jobs: Sequence[CronJob] = (),
+    run_relay: bool = True,
+    settings: PlatformSettings | None = None,
+) -> type:
+    """Returns an arq WorkerSettings class for a service."""
+    settings = settings or PlatformSettings()
+
+    async def startup(ctx: JobCtx) -> None:
+        configure_logging(f"{service}-worker", level=settings.log_level, json_lines=settings.log_json)
+        database = Database.from_url(settings.database_url, pool_size=5, max_overflow=5)
+        holder = CalendarHolder()
+        await holder.refresh(database, platform.calendar_year)
+        relay = OutboxRelay(database, platform.outbox, ctx["redis"], source=service,
+                            queue_name=settings.queue_name)
+        wc = WorkerContext(service, settings, platform, database, ctx["redis"], default_registry(), holder, relay)
+        ctx["worker_context"] = wc
+        ctx["event_handlers"] = handlers(wc)
+        ctx["background"] = [asyncio.create_task(holder.keep_fresh(database, platform.calendar_year))]
+        if run_relay:
+            ctx["background"].append(asyncio.create_task(relay.run_forever()))
+
+    async def shutdown(ctx: JobCtx) -> None:
+        for task in ctx.get("background", []):
+            task.cancel()
+        await asyncio.gather(*ctx.get("background", []), return_exceptions=True)
+        if "worker_context" in ctx:
+            await worker_context(ctx).database.dispose()
+
+    async def handle_event(ctx: JobCtx, body: dict[str, object]) -> bool:
+        wc = worker_context(ctx)
+        try:
+            return await consume_event(wc.database, platform.processed_event, body, ctx["event_handlers"])
+        except Exception as exc:
+            # Retried with backoff (the database may be down); the event stays on the queue meanwhile.
+            tries = int(ctx.get("job_try", 1))
+            logger.warning("event handling failed; retrying", extra={"event": body.get("id"), "try": tries,
+                                                                     "error": repr(exc)[:300]})
+            raise Retry(defer=min(60, 2**tries)) from exc
+
+    handle_event.__name__ = HANDLE_EVENT_JOB
+    prefix = settings.queue_prefix
+    return type(
+        "WorkerSettings",
+        (),
+        {
+            "functions": [_counted(service, prefix, f) for f in (handle_event, *functions)],
+            "cron_jobs": list(cron_jobs),
+            "on_startup": startup,
+            "on_shutdown": shutdown,
+            "redis_settings": RedisSettings.from_dsn(settings.redis_url),
+            "queue_name": settings.queue_name(service),
+            "max_tries": 10,
+            "job_timeout": 300,
+            "keep_result": 3600,
+            "health_check_key": f"{settings.queue_name(service)}:health-check",
+        },
+    )

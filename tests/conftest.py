@@ -1,0 +1,109 @@
+"""Fixtures with real PostgreSQL and Redis: embedded servers by default, DATABASE_URL / REDIS_URL when set.
+
+Each test session creates a throwaway database and applies every Alembic migration to it once, so
+migrations are tested too; each test runs in a transaction that is rolled back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from services.migrate import upgrade_all
+from shared.db import Database
+from shared.settings import normalize_database_url
+
+
+def _asyncpg_dsn(sqlalchemy_url: str) -> str:
+    return make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a PostgreSQL server database from which test databases are created."""
+    external = os.environ.get("DATABASE_URL")
+    if external:
+        yield normalize_database_url(external)
+        return
+    from services.embedded import EmbeddedPostgres
+
+    server = EmbeddedPostgres(tmp_path_factory.mktemp("pg"))
+    server.start()
+    try:
+        yield server.admin_url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+async def database_url(pg_admin_url: str) -> AsyncIterator[str]:
+    """A fresh database with every service's migrations applied, dropped after the session."""
+    name = f"jiuye_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(_asyncpg_dsn(pg_admin_url))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    url = make_url(pg_admin_url).set(database=name).render_as_string(hide_password=False)
+    await asyncio.to_thread(upgrade_all, url)
+    yield url
+    admin = await asyncpg.connect(_asyncpg_dsn(pg_admin_url))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """The session's engine on the test database."""
+    eng = create_async_engine(database_url, pool_size=5, max_overflow=5)
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection in an outer transaction that is rolled back after the test."""
+    async with engine.connect() as conn:
+        outer = await conn.begin()
+        try:
+            yield conn
+        finally:
+            await outer.rollback()
+
+
+@pytest.fixture
+def database(connection: AsyncConnection) -> Database:
+    """A Database whose transactions are savepoints inside the test's rolled-back transaction."""
+    return Database(connection)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a real Redis: REDIS_URL when set, else an embedded redis-server."""
+    external = os.environ.get("REDIS_URL")
+    if external:
+        yield external
+        return
+    from services.embedded import EmbeddedRedis
+
+    server = EmbeddedRedis(tmp_path_factory.mktemp("redis"))
+    url = server.start()
+    try:
+        yield url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def queue_prefix() -> str:
+    """A queue prefix of this test session, so parallel sessions sharing a Redis do not mix jobs."""
+    return f"jiuye-test-{uuid.uuid4().hex[:8]}"

@@ -1,0 +1,29 @@
+"""Health, readiness and metrics endpoints of a service on real PostgreSQL and Redis."""
+
+from __future__ import annotations
+
+from services.eligibility.app import create_app
+from eligibility_svc.config import Settings
+from shared.db import Database
+from tests.support import running_app, service_settings
+
+
+class TestHealth:
+    async def test_healthz_readyz_metrics(
+        self, database: Database, database_url: str, redis_url: str, queue_prefix: str
+    ) -> None:
+        settings = service_settings(Settings, database_url, redis_url, queue_prefix)
+        async with running_app(create_app, settings, database) as client:
+            assert (await client.get("/healthz")).json() == {"status": "ok", "service": "eligibility"}
+            ready = await client.get("/readyz")
+            assert ready.status_code == 200, ready.text
+            assert ready.json()["database"] == "ok" and ready.json()["redis"] == "ok"
+            metrics = await client.get("/metrics")
+            assert "http_request_duration_seconds_bucket" in metrics.text
+            assert 'route="/readyz"' in metrics.text
+            assert 'jiuye_outbox_pending{service="eligibility"} 0' in metrics.text
+            missing = await client.get("/api/v1/nothing-here")
+            assert missing.status_code == 404
+            assert missing.headers["content-type"] == "application/problem+json"
+            assert missing.json()["code"] == "resource.not_found"
+            assert missing.headers["x-request-id"]
