@@ -18,7 +18,7 @@ from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.calendar_store import CalendarHolder
-from shared.context import REQUEST_ID_HEADER, new_request_id, request_id_var
+from shared.context import new_request_id, request_id_var
 from shared.db import Database
 from shared.errors import ProblemError, install_error_handlers, problem_response
 from shared.logging import configure_logging
@@ -182,7 +182,10 @@ def create_service_app(
         lines = [generate_latest(registry).decode()]
         try:
             async with asyncio.timeout(1):
-                counts = await state.redis.hgetall(f"{settings.queue_prefix}:metrics:{service}")
+                # redis-py types its commands as sync-or-async; on redis.asyncio they are awaitables.
+                counts = await state.redis.hgetall(  # type: ignore[misc]
+                    f"{settings.queue_prefix}:metrics:{service}"
+                )
             lines.append("# HELP jiuye_jobs_total Jobs run by this service's worker by outcome\n"
                          "# TYPE jiuye_jobs_total counter\n")
             for raw_key, raw_value in sorted(counts.items()):

@@ -97,7 +97,7 @@ def decode_token(token: str, settings: PlatformSettings) -> Principal:
     except jwt.PyJWTError as exc:
         raise unauthorized("The token is invalid.", "令牌无效。") from exc
     try:
-        role = Role(claims.get("role"))
+        role = Role(str(claims.get("role")))
     except ValueError as exc:
         raise unauthorized("The token has an unknown role.", "令牌中的角色无效。") from exc
     region = claims.get("region")

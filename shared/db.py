@@ -49,7 +49,7 @@ class Database:
         self.bind = bind
         self._owns_engine = isinstance(bind, AsyncEngine)
         # Bound to a test's connection, each transaction becomes a savepoint that the test rolls back.
-        join_mode = "conservative_savepoint" if self._owns_engine else "create_savepoint"
+        join_mode = "conditional_savepoint" if self._owns_engine else "create_savepoint"
         self.sessionmaker = async_sessionmaker(
             bind=bind,
             expire_on_commit=False,

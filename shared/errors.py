@@ -119,6 +119,15 @@ def _validation_violations(exc: RequestValidationError) -> list[Violation]:
     return violations
 
 
+def _is_bad_value(exc: DBAPIError) -> bool:
+    # asyncpg's data exceptions (SQLSTATE class 22: value too long, out of range, bad text for a type) reach
+    # SQLAlchemy as a plain DBAPIError, not DataError; asyncpg rejects a bad argument (ValueError) likewise.
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if isinstance(code, str):
+        return code.startswith("22")
+    return isinstance(exc.orig, ValueError) or isinstance(getattr(exc.orig, "__cause__", None), ValueError)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Makes every error of the app, FastAPI's own included, a problem+json response."""
 
@@ -139,7 +148,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         code, title, zh = _HTTP_CODES.get(exc.status_code, ("request.error", "Request error", "请求错误"))
-        problem = ProblemError(exc.status_code, code, title, str(exc.detail), zh, headers=exc.headers)
+        headers = dict(exc.headers) if exc.headers else None
+        problem = ProblemError(exc.status_code, code, title, str(exc.detail), zh, headers=headers)
         return problem_response(problem, request.url.path)
 
     async def on_integrity(request: Request, exc: Exception) -> JSONResponse:
@@ -160,6 +170,8 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(problem, request.url.path)
 
     async def on_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, DBAPIError) and _is_bad_value(exc):
+            return await on_data_error(request, exc)
         logger.error("database unavailable", exc_info=exc)
         problem = ProblemError(
             503, "service.unavailable", "Service unavailable",

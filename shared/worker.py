@@ -61,11 +61,14 @@ def _counted(service: str, prefix: str, fn: JobFunction) -> JobFunction:
         try:
             result = await fn(ctx, *args, **kwargs)
         except Exception:
-            await redis.hincrby(key, f"{fn.__name__}:failed", 1)
+            await redis.hincrby(key, f"{fn.__name__}:failed", 1)  # type: ignore[misc]
             raise
-        await redis.hincrby(key, f"{fn.__name__}:ok", 1)
+        await redis.hincrby(key, f"{fn.__name__}:ok", 1)  # type: ignore[misc]
         return result
 
+    # arq registers a function under its __qualname__ while jobs are enqueued by plain name; a nested
+    # function (handle_event) would otherwise be registered as "build_worker_settings.<locals>.handle_event".
+    run.__qualname__ = fn.__name__
     return run
 
 

@@ -54,11 +54,24 @@ async def database_url(pg_admin_url: str) -> AsyncIterator[str]:
     url = make_url(pg_admin_url).set(database=name).render_as_string(hide_password=False)
     await asyncio.to_thread(upgrade_all, url)
     yield url
-    admin = await asyncpg.connect(_asyncpg_dsn(pg_admin_url))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    await _drop_database(pg_admin_url, name)
+
+
+async def _drop_database(admin_url: str, name: str) -> None:
+    # FORCE ends sessions a test left open; the server may drop our own connection while it does,
+    # so the drop is retried on a fresh one.
+    for attempt in range(3):
+        try:
+            admin = await asyncpg.connect(_asyncpg_dsn(admin_url))
+            try:
+                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            finally:
+                await admin.close()
+        except (asyncpg.PostgresConnectionError, OSError, asyncpg.exceptions.ConnectionDoesNotExistError):
+            if attempt == 2:
+                raise
+            await asyncio.sleep(0.5)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 
 from registration_svc.config import Settings
 from registration_svc.models import platform
+from registration_svc.registration.tasks import flag_overdue_decisions
 from shared.calendar_store import calendar_year_handler
 from shared.events import EventType
 from shared.outbox import EventHandler
@@ -15,4 +16,7 @@ def event_handlers(wc: WorkerContext) -> Mapping[str, EventHandler]:
     return {EventType.CALENDAR_YEAR_REPLACED: calendar_year_handler(platform.calendar_year)}
 
 
-WorkerSettings = build_worker_settings("registration", platform, handlers=event_handlers, settings=Settings())
+# flag_overdue_decisions is enqueued daily by the scheduler (002 §七(一): overdue responses are reported).
+WorkerSettings = build_worker_settings(
+    "registration", platform, handlers=event_handlers, functions=[flag_overdue_decisions], settings=Settings()
+)

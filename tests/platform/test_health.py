@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.eligibility.app import create_app
 from eligibility_svc.config import Settings
+from services.eligibility.app import create_app
 from shared.db import Database
 from tests.support import running_app, service_settings
 

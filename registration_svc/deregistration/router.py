@@ -1,0 +1,92 @@
+"""HTTP endpoint of deregistration: POST /api/v1/registrations/{id}/deregistration."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from registration_svc.deregistration import service
+from registration_svc.deregistration.rules import DeregistrationReason, reason_group
+from registration_svc.deregistration.schemas import (
+    DeregistrationCreate,
+    DeregistrationResult,
+    NotifyExplanation,
+)
+from registration_svc.models import platform
+from shared import audit
+from shared.auth import Principal, Role, require_roles
+from shared.db import SessionDep
+from shared.idempotency import IdempotencyDep
+
+router = APIRouter(prefix="/registrations", tags=["deregistration"])
+
+# require_roles builds Annotated types at runtime, which mypy cannot follow; it sees the Principal.
+if TYPE_CHECKING:
+    DeregistrarDep = Principal
+else:
+    DeregistrarDep = require_roles(Role.CASEWORKER, Role.REVIEWER, Role.SYSTEM)
+
+
+@router.post(
+    "/{registration_id}/deregistration",
+    response_model=DeregistrationResult,
+    summary="Deregister a registration (002 §五)",
+)
+async def deregister(
+    registration_id: uuid.UUID,
+    body: DeregistrationCreate,
+    request: Request,
+    session: SessionDep,
+    principal: DeregistrarDep,
+    idem: IdempotencyDep,
+) -> JSONResponse:
+    """Deregisters a registered person with a reason code; notifies them unless DEREG-NOTIFY exempts it."""
+    replay = await idem.replay(session)
+    if replay is not None:
+        return replay
+    now = datetime.now(UTC)
+    today = now.astimezone(ZoneInfo(request.app.state.settings.timezone)).date()
+    outcome = await service.deregister(
+        session, principal, request.app.state.policy, registration_id, body, now, today
+    )
+    registration = outcome.registration
+    await audit.record(
+        session,
+        platform.audit_log,
+        principal,
+        "registration.deregister",
+        "registration",
+        str(registration.id),
+        request=request,
+        details={
+            "reason": body.reason.value,
+            "effective_date": body.effective_date.isoformat(),
+            "notify_person": outcome.notify.met,
+            "false_information": body.false_information,
+        },
+    )
+    result = DeregistrationResult(
+        id=registration.id,
+        status=registration.status,
+        reason=body.reason,
+        reason_group=reason_group(DeregistrationReason(body.reason)),
+        effective_date=body.effective_date,
+        note=body.note,
+        notify_person=outcome.notify.met,
+        notification_id=registration.notification_id,
+        notify_explanation=NotifyExplanation(
+            notify=outcome.notify.met,
+            reason=outcome.notify.reason,
+            reason_zh=outcome.notify.reason_zh,
+            source=outcome.notify.source,
+        ),
+        false_information=body.false_information,
+    )
+    body_out = result.model_dump(mode="json")
+    await idem.remember(session, 200, body_out)
+    return JSONResponse(body_out)

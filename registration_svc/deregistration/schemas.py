@@ -1,0 +1,50 @@
+"""Request and response bodies of deregistration (api.md, POST /registrations/{id}/deregistration)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from registration_svc.deregistration.rules import DeregistrationReason, ReasonGroup
+
+
+class DeregistrationCreate(BaseModel):
+    """Why and from when a registration ends."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: DeregistrationReason
+    effective_date: date
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
+    # Needed for stable_income (DEREG-INCOME): the person's monthly income in fen.
+    monthly_income_fen: int | None = Field(default=None, ge=0)
+    # 提供虚假信息骗取待遇的，纳入人社信用体系 (002 §五): recorded for the credit system.
+    false_information: bool = False
+
+
+class NotifyExplanation(BaseModel):
+    """DEREG-NOTIFY: whether and why the person is told."""
+
+    rule: str = "DEREG-NOTIFY"
+    notify: bool
+    reason: str
+    reason_zh: str
+    source: str
+
+
+class DeregistrationResult(BaseModel):
+    """The deregistered registration."""
+
+    id: UUID
+    status: str
+    reason: DeregistrationReason
+    reason_group: ReasonGroup
+    effective_date: date
+    note: str
+    notify_person: bool
+    notification_id: UUID | None
+    notify_explanation: NotifyExplanation
+    false_information: bool

@@ -1,0 +1,138 @@
+"""Deregistration of unemployment registrations (seed 002 §五): checks, DEREG-NOTIFY and the event."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registration_svc.deregistration.rules import (
+    DeregistrationReason,
+    check_effective_date,
+    check_income,
+    notify_rule,
+)
+from registration_svc.deregistration.schemas import DeregistrationCreate
+from registration_svc.models import platform
+from registration_svc.models.person import Person
+from registration_svc.models.registration import Registration
+from registration_svc.notification.service import notify_person
+from registration_svc.registration import repository
+from registration_svc.registration.rules import RegistrationStatus
+from shared import outbox
+from shared.auth import Principal, forbidden
+from shared.errors import ProblemError, Violation, conflict
+from shared.events import EventType, RegistrationDeregistered
+from shared.explain import RuleResult, failures
+from shared.policy import ParameterNotInForceError, PolicyRegistry
+
+NOTIFICATION_TEMPLATE = "registration.deregistered"
+
+
+@dataclass(frozen=True, slots=True)
+class DeregistrationOutcome:
+    """The deregistered registration, its person and the DEREG-NOTIFY result."""
+
+    registration: Registration
+    person: Person
+    notify: RuleResult
+
+
+async def deregister(
+    session: AsyncSession,
+    principal: Principal,
+    policy: PolicyRegistry,
+    registration_id: uuid.UUID,
+    body: DeregistrationCreate,
+    now: datetime,
+    today: date,
+) -> DeregistrationOutcome:
+    """Ends a registered registration with a reason, tells the person unless DEREG-NOTIFY exempts it."""
+    found = await repository.get_registration(session, registration_id, for_update=True)
+    if found is None or not principal.covers_region(found[0].agency_region_code):
+        raise forbidden()
+    registration, person = found
+    if registration.status == RegistrationStatus.DEREGISTERED:
+        raise conflict(
+            "registration.already_deregistered",
+            f"The registration was already deregistered ({registration.deregistration_reason}, "
+            f"effective {registration.deregistration_effective_date}).",
+            "该失业登记已注销。",
+        )
+    if registration.status != RegistrationStatus.REGISTERED or registration.registered_on is None:
+        raise conflict(
+            "registration.not_registered",
+            f"Only a registered registration can be deregistered; this one is {registration.status}.",
+            f"只有已登记的失业登记可以注销，该登记状态为 {registration.status}。",
+        )
+    pack = policy.for_region(registration.agency_region_code)
+    results = [check_effective_date(body.effective_date, registration.registered_on, today)]
+    if body.reason is DeregistrationReason.STABLE_INCOME:
+        try:
+            minimum = pack.param("minimum_living_standard_fen", body.effective_date)
+        except ParameterNotInForceError:
+            minimum = pack.history("minimum_living_standard_fen")[0]
+        income = check_income(body.reason, body.monthly_income_fen, int(minimum.value), minimum.source)
+        if income is not None:
+            results.append(income)
+    failed = failures(results)
+    if failed:
+        rules = ", ".join(dict.fromkeys(r.rule for r in failed))
+        raise ProblemError(
+            422,
+            "deregistration.invalid",
+            "Deregistration not allowed",
+            f"The deregistration fails {len(failed)} check(s): {rules}; see violations.",
+            f"注销未通过 {len(failed)} 项检查：{rules}，详见 violations。",
+            [
+                Violation(
+                    r.rule,
+                    r.field,
+                    f"{r.reason} ({r.rule}, {r.source})",
+                    f"{r.reason_zh}（{r.rule}，{r.source}）",
+                )
+                for r in failed
+            ],
+        )
+
+    notify = notify_rule(body.reason)
+    registration.status = RegistrationStatus.DEREGISTERED.value
+    registration.deregistration_reason = body.reason.value
+    registration.deregistration_effective_date = body.effective_date
+    registration.deregistration_note = body.note or None
+    registration.deregistration_monthly_income_fen = body.monthly_income_fen
+    registration.deregistered_at = now
+    registration.deregistered_by = principal.sub
+    registration.notify_person = notify.met
+    registration.false_information = body.false_information
+    registration.updated_at = now
+    await session.flush()
+    if notify.met:
+        registration.notification_id = await notify_person(
+            session,
+            person_id=person.id,
+            phone=person.phone,
+            template=NOTIFICATION_TEMPLATE,
+            params={
+                "name": person.name,
+                "reason": body.reason.value,
+                "effective_date": body.effective_date.isoformat(),
+                "agency_region_code": registration.agency_region_code,
+            },
+        )
+        await session.flush()
+    await outbox.emit(
+        session,
+        platform.outbox,
+        EventType.REGISTRATION_DEREGISTERED,
+        RegistrationDeregistered(
+            registration_id=registration.id,
+            person_id=registration.person_id,
+            agency_region_code=registration.agency_region_code,
+            reason=body.reason.value,
+            effective_date=body.effective_date,
+        ),
+    )
+    return DeregistrationOutcome(registration, person, notify)

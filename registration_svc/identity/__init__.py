@@ -1,0 +1,1 @@
+"""Identity documents of applicants: number formats, checksums and the facts a number encodes (REG-ID)."""

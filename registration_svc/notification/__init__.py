@@ -1,0 +1,1 @@
+"""Notifications to persons (DEREG-NOTIFY): stored, then sent by SMS, WeChat or letter adapters."""

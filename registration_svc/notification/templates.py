@@ -1,0 +1,78 @@
+"""Message templates in Chinese and English; the deregistration notice is keyed by reason (DEREG-NOTIFY)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEREGISTERED = "registration.deregistered"
+SOURCE = "甘人社通〔2020〕111号 §五"
+
+# 002 §五: 注销其失业登记，并以适当方式予以告知（移居境外、被判刑收监执行、死亡及无法取得联系的除外）.
+NOT_NOTIFIED_REASONS = frozenset({"moved_abroad", "imprisoned", "deceased", "unreachable"})
+
+# Reason wording of 002 §五, as the notice states it; counts (3 refusals) stay out of the text because
+# they are policy parameters.
+DEREGISTRATION_REASONS: dict[str, tuple[str, str]] = {
+    "pension": ("已依法享受基本养老保险待遇", "you now receive a basic pension"),
+    "hired": ("已被用人单位录用", "you have been hired by an employer"),
+    "self_employed": ("已从事个体经营、创办企业或民办非企业",
+                      "you run a business or a private non-enterprise unit"),
+    "stable_income": ("已从事有稳定收入的劳动，且月收入不低于当地最低生活保障标准",
+                      "you have stable work paying at least the local minimum living standard"),
+    "enrolled_in_school": ("已入学", "you have enrolled in school"),
+    "military_service": ("已应征服兵役", "you have joined the military service"),
+    "lost_work_ability": ("已完全丧失劳动能力", "you have completely lost the ability to work"),
+    "refused_services": ("无正当理由连续多次拒绝接受公共就业服务",
+                         "you refused public employment services repeatedly without good reason"),
+    "other_provincial": ("属于省级人力资源和社会保障部门确定的其他情形",
+                         "a case set by the provincial human resources department applies"),
+}
+
+
+class TemplateError(ValueError):
+    """A notification asked for an unknown template, lacks parameters, or must not be sent."""
+
+
+@dataclass(frozen=True)
+class Message:
+    """A rendered notification."""
+
+    text_zh: str
+    text_en: str
+
+
+def _deregistered(params: Mapping[str, str]) -> Message:
+    reason = params["reason"]
+    if reason in NOT_NOTIFIED_REASONS:
+        raise TemplateError(f"DEREG-NOTIFY: reason {reason!r} is not notified ({SOURCE})")
+    if reason not in DEREGISTRATION_REASONS:
+        raise TemplateError(f"unknown deregistration reason {reason!r}")
+    zh, en = DEREGISTRATION_REASONS[reason]
+    name, effective = params["name"], params["effective_date"]
+    return Message(
+        f"{name}：因您{zh}，您的失业登记已于{effective}注销（{SOURCE}）。如有疑问，请联系办理登记的公共就业服务机构。",
+        f"Dear {name}, your unemployment registration was ended on {effective} because {en} ({SOURCE}). "
+        "For questions, contact the public employment service office that registered you.",
+    )
+
+
+_REQUIRED: dict[str, frozenset[str]] = {DEREGISTERED: frozenset({"name", "reason", "effective_date"})}
+_RENDERERS = {DEREGISTERED: _deregistered}
+TEMPLATES = frozenset(_REQUIRED)
+
+
+def render(template: str, params: Mapping[str, str]) -> Message:
+    """Renders a template with its parameters, or raises TemplateError naming what is wrong."""
+    if template not in _REQUIRED:
+        known = ", ".join(sorted(TEMPLATES))
+        raise TemplateError(f"unknown notification template {template!r} (known: {known})")
+    missing = sorted(_REQUIRED[template] - params.keys())
+    if missing:
+        raise TemplateError(f"template {template!r} lacks parameter(s) {', '.join(missing)}")
+    return _RENDERERS[template](params)
+
+
+def notifies(reason: str) -> bool:
+    """Tells whether a deregistration for this reason is notified to the person (DEREG-NOTIFY)."""
+    return reason not in NOT_NOTIFIED_REASONS

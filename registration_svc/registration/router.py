@@ -1,0 +1,344 @@
+"""HTTP endpoints of unemployment registration: apply, decide, read and list."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import JsonValue
+
+from registration_svc.deregistration.rules import DeregistrationReason, reason_group
+from registration_svc.models import platform
+from registration_svc.models.person import Person
+from registration_svc.models.registration import Registration
+from registration_svc.registration import service
+from registration_svc.registration.repository import ListFilter
+from registration_svc.registration.rules import Channel, RegistrationStatus
+from registration_svc.registration.schemas import (
+    DeadlineOut,
+    DecisionIn,
+    DeclarationIn,
+    DeregistrationOut,
+    PersonNote,
+    PersonOut,
+    RegistrationCreate,
+    RegistrationList,
+    RegistrationRead,
+    RegistrationSummary,
+    VerificationOut,
+)
+from shared import audit
+from shared.auth import Principal, PrincipalDep, Role, require_roles
+from shared.db import SessionDep
+from shared.idempotency import IdempotencyDep
+from shared.masking import mask_id_number
+from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor
+
+router = APIRouter(prefix="/registrations", tags=["registrations"])
+
+# require_roles builds Annotated types at runtime, which mypy cannot follow; it sees the Principal.
+if TYPE_CHECKING:
+    ApplicantDep = Principal
+    DeciderDep = Principal
+else:
+    ApplicantDep = require_roles(Role.CITIZEN, Role.CASEWORKER, Role.SYSTEM)
+    DeciderDep = require_roles(Role.CASEWORKER, Role.REVIEWER)
+
+
+def registration_env(request: Request) -> service.RegistrationEnv:
+    """Returns the calendar, policy packs and time zone of the running service."""
+    state = request.app.state
+    return service.RegistrationEnv(state.calendar_holder.calendar, state.policy, timezone_of(request))
+
+
+def timezone_of(request: Request) -> ZoneInfo:
+    """Returns the service's local time zone (Asia/Shanghai by default)."""
+    return ZoneInfo(request.app.state.settings.timezone)
+
+
+def _local(value: datetime, tz: ZoneInfo) -> datetime:
+    return value.astimezone(tz)
+
+
+def _person_out(person: Person, full_number: bool) -> PersonOut:
+    return PersonOut(
+        id=person.id,
+        id_type=person.id_type,
+        id_number=person.id_number if full_number else mask_id_number(person.id_number),
+        name=person.name,
+        gender=person.gender,
+        birth_date=person.birth_date,
+        phone=person.phone,
+        hukou_region_code=person.hukou_region_code,
+        hukou_type=person.hukou_type,
+        residence_region_code=person.residence_region_code,
+        residence_type=person.residence_type,
+    )
+
+
+def _note(change: service.PersonChange) -> PersonNote:
+    if change.action == "kept":
+        return PersonNote(
+            field=change.field,
+            action="kept",
+            message=f"{change.field} differs from the stored person; the stored identity field is kept",
+            message_zh=f"{change.field} 与已登记的人员信息不一致，保留原有身份信息",
+        )
+    return PersonNote(
+        field=change.field,
+        action="updated",
+        message=f"{change.field} of the stored person was updated from this application",
+        message_zh=f"已按本次申请更新人员的 {change.field}",
+    )
+
+
+def to_read(
+    registration: Registration,
+    person: Person,
+    principal: Principal,
+    tz: ZoneInfo,
+    *,
+    full_number: bool = False,
+    changes: list[service.PersonChange] | None = None,
+) -> RegistrationRead:
+    """Returns the API view of a registration; findings only for staff and systems."""
+    deregistration = None
+    if registration.deregistration_reason and registration.deregistration_effective_date:
+        assert registration.deregistered_at is not None and registration.deregistered_by is not None
+        reason = DeregistrationReason(registration.deregistration_reason)
+        deregistration = DeregistrationOut(
+            reason=reason.value,
+            reason_group=reason_group(reason).value,
+            effective_date=registration.deregistration_effective_date,
+            note=registration.deregistration_note,
+            notify_person=bool(registration.notify_person),
+            notification_id=registration.notification_id,
+            false_information=registration.false_information,
+            deregistered_at=_local(registration.deregistered_at, tz),
+            deregistered_by=registration.deregistered_by,
+        )
+    sees_findings = principal.role is not Role.CITIZEN
+    return RegistrationRead(
+        id=registration.id,
+        person_id=registration.person_id,
+        status=RegistrationStatus(registration.status),
+        channel=Channel(registration.channel),
+        agency_region_code=registration.agency_region_code,
+        applied_at=_local(registration.applied_at, tz),
+        decision_due=registration.decision_due,
+        deadline=DeadlineOut(
+            workdays=registration.deadline_workdays,
+            source=registration.deadline_source,
+            estimated=registration.deadline_estimated,
+            reason=(
+                f"decision due {registration.decision_due}: "
+                + (
+                    "window applications are decided at once"
+                    if registration.deadline_workdays == 0
+                    else f"{registration.deadline_workdays} working days after the application date "
+                    "(T-WORKDAY)"
+                )
+            ),
+            reason_zh=(
+                f"办结期限 {registration.decision_due}："
+                + (
+                    "现场办理即时办结"
+                    if registration.deadline_workdays == 0
+                    else f"申请之日起 {registration.deadline_workdays} 个工作日内办结（T-WORKDAY）"
+                )
+            ),
+        ),
+        overdue=registration.overdue,
+        decided_at=_local(registration.decided_at, tz) if registration.decided_at else None,
+        decided_by=registration.decided_by,
+        decision_reason=registration.decision_reason,
+        registered_on=registration.registered_on,
+        person=_person_out(person, full_number or principal.role is Role.SYSTEM),
+        person_notes=[_note(c) for c in changes or []],
+        hukou_region_code=registration.hukou_region_code,
+        hukou_type=registration.hukou_type,
+        residence_region_code=registration.residence_region_code,
+        residence_type=registration.residence_type,
+        unemployed_since=registration.unemployed_since,
+        unemployment_reason=registration.unemployment_reason,
+        education=registration.education,
+        health_status=registration.health_status,
+        disability_category=registration.disability_category,
+        skills=list(registration.skills),
+        certificates=[dict(c) for c in registration.certificates],
+        job_intentions=[dict(j) for j in registration.job_intentions],
+        training_intentions=list(registration.training_intentions),
+        wants_startup_support=registration.wants_startup_support,
+        claims_unemployment_insurance=registration.claims_unemployment_insurance,
+        contact_address=registration.contact_address,
+        emergency_contact=dict(registration.emergency_contact) if registration.emergency_contact else None,
+        declaration=DeclarationIn(
+            unemployed=registration.declared_unemployed,
+            able_to_work=registration.declared_able_to_work,
+            wants_work=registration.declared_wants_work,
+            receiving_pension=registration.declared_receiving_pension,
+        ),
+        commitment_signed=registration.commitment_signed,
+        verification=VerificationOut(
+            state=registration.verification_state,
+            findings=[dict(f) for f in registration.verification_findings] if sees_findings else None,
+            home_visit_task_id=registration.home_visit_task_id if sees_findings else None,
+        ),
+        deregistration=deregistration,
+        created_at=_local(registration.created_at, tz),
+    )
+
+
+def _json(model: RegistrationRead | RegistrationList) -> dict[str, JsonValue]:
+    return model.model_dump(mode="json")
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=RegistrationRead,
+    summary="Apply for unemployment registration (REG-*)",
+)
+async def create_registration(
+    body: RegistrationCreate,
+    request: Request,
+    session: SessionDep,
+    principal: ApplicantDep,
+    idem: IdempotencyDep,
+) -> JSONResponse:
+    """Registers a person as unemployed: window at once, online pending until verified or decided."""
+    replay = await idem.replay(session)
+    if replay is not None:
+        return replay
+    now = datetime.now(UTC)
+    result = await service.create_registration(session, registration_env(request), principal, body, now)
+    registration = result.registration
+    await audit.record(
+        session,
+        platform.audit_log,
+        principal,
+        "registration.create",
+        "registration",
+        str(registration.id),
+        request=request,
+        details={
+            "status": registration.status,
+            "channel": registration.channel,
+            "person_id": str(registration.person_id),
+            "person_changes": [f"{c.field}:{c.action}" for c in result.person_changes],
+        },
+    )
+    body_out = _json(
+        to_read(registration, result.person, principal, timezone_of(request), changes=result.person_changes)
+    )
+    await idem.remember(session, 201, body_out)
+    return JSONResponse(body_out, status_code=201)
+
+
+@router.get("", response_model=RegistrationList, summary="List registrations in the caller's scope")
+async def list_registrations(
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    id_number: Annotated[str | None, Query(max_length=32)] = None,
+    status: RegistrationStatus | None = None,
+    region: Annotated[str | None, Query(pattern=r"^\d{2}(\d{2}|\d{4}|\d{7})?$")] = None,
+    channel: Channel | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> RegistrationList:
+    """Lists registrations by region, status, channel and identity number, oldest first (keyset pages)."""
+    after = decode_cursor(cursor) if cursor else None
+    flt = ListFilter(
+        region_prefix=region, id_number=id_number, status=status, channel=channel.value if channel else None
+    )
+    rows = await service.list_registrations(session, principal, flt, limit, after)
+    page, more = rows[:limit], len(rows) > limit
+    full = principal.role is Role.SYSTEM
+    tz = timezone_of(request)
+    items = [
+        RegistrationSummary(
+            id=r.id,
+            person_id=r.person_id,
+            id_number=p.id_number if full else mask_id_number(p.id_number),
+            name=p.name,
+            status=RegistrationStatus(r.status),
+            channel=Channel(r.channel),
+            agency_region_code=r.agency_region_code,
+            applied_at=_local(r.applied_at, tz),
+            decision_due=r.decision_due,
+            overdue=r.overdue,
+            registered_on=r.registered_on,
+            created_at=_local(r.created_at, tz),
+        )
+        for r, p in page
+    ]
+    last = page[-1][0] if more and page else None
+    return RegistrationList(
+        items=items, next_cursor=encode_cursor(last.created_at, last.id) if last else None
+    )
+
+
+@router.get("/{registration_id}", response_model=RegistrationRead, summary="Get one registration")
+async def get_registration(
+    registration_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    unmask: bool = False,
+) -> RegistrationRead:
+    """Gets a registration; staff of its region may ask for the full identity number (audited)."""
+    registration, person = await service.load_for_read(session, principal, registration_id)
+    full = unmask and principal.is_staff
+    if full:
+        await audit.record(
+            session,
+            platform.audit_log,
+            principal,
+            "registration.unmask",
+            "registration",
+            str(registration.id),
+            request=request,
+            details={"person_id": str(person.id)},
+        )
+    return to_read(registration, person, principal, timezone_of(request), full_number=full)
+
+
+@router.post(
+    "/{registration_id}/decision",
+    response_model=RegistrationRead,
+    summary="Approve or reject a pending registration",
+)
+async def decide_registration(
+    registration_id: uuid.UUID,
+    body: DecisionIn,
+    request: Request,
+    session: SessionDep,
+    principal: DeciderDep,
+    idem: IdempotencyDep,
+) -> JSONResponse:
+    """Decides a pending online registration; approval makes it take effect."""
+    replay = await idem.replay(session)
+    if replay is not None:
+        return replay
+    tz = timezone_of(request)
+    registration, person = await service.decide(
+        session, principal, registration_id, body.approve, body.reason, datetime.now(UTC), tz
+    )
+    await audit.record(
+        session,
+        platform.audit_log,
+        principal,
+        "registration.approve" if body.approve else "registration.reject",
+        "registration",
+        str(registration.id),
+        request=request,
+        details={"reason": body.reason},
+    )
+    body_out = _json(to_read(registration, person, principal, tz))
+    await idem.remember(session, 200, body_out)
+    return JSONResponse(body_out)

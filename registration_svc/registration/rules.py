@@ -1,0 +1,212 @@
+"""Unemployment registration rules (REG-*): plain functions over dates, declarations and region codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Final
+
+from shared.calendar import WorkdayCalendar
+from shared.explain import RuleResult
+from shared.timerules import age_on
+
+CONDITIONS_SOURCE: Final = "001 §一(一); 002 §一"
+COMMITMENT_SOURCE: Final = "002 §三"
+PLACE_SOURCE: Final = "002 §一; 001 §一(三)4"
+WINDOW_DEADLINE_SOURCE: Final = "001 §一(四)1"
+DUPLICATE_SOURCE: Final = "rules.md REG-DUPLICATE"
+
+
+class Channel(StrEnum):
+    """How an application reached the agency (rules.md, Channels)."""
+
+    WINDOW = "window"
+    ONLINE = "online"
+    NATIONAL_PLATFORM = "national_platform"
+    EMPLOYMENT_CLOUD = "employment_cloud"
+    WECHAT = "wechat"
+
+
+class RegistrationStatus(StrEnum):
+    """Where a registration stands."""
+
+    REGISTERED = "registered"
+    PENDING_VERIFICATION = "pending_verification"
+    REJECTED = "rejected"
+    DEREGISTERED = "deregistered"
+
+
+VALID_STATUSES: Final = (RegistrationStatus.REGISTERED, RegistrationStatus.PENDING_VERIFICATION)
+
+
+class AreaType(StrEnum):
+    """Urban or rural, for the household registration (户籍性质) and the habitual residence."""
+
+    URBAN = "urban"
+    RURAL = "rural"
+
+
+def check_age(birth_date: date, application_date: date, minimum_age: int, source: str) -> RuleResult:
+    """Checks REG-AGE: at least `minimum_age` full years (T-AGE) on the application date."""
+    if application_date < birth_date:
+        return RuleResult(
+            "REG-AGE",
+            False,
+            f"the application date {application_date} is before the birth date {birth_date}",
+            f"申请日期 {application_date} 早于出生日期 {birth_date}",
+            source,
+            "person.birth_date",
+        )
+    age = age_on(birth_date, application_date)
+    met = age >= minimum_age
+    relation, relation_zh = ("at least", "达到") if met else ("under", "未满")
+    return RuleResult(
+        "REG-AGE",
+        met,
+        f"age {age} on the application date {application_date} is {relation} the minimum age "
+        f"{minimum_age} (T-AGE)",
+        f"申请日 {application_date} 年龄 {age} 周岁，{relation_zh}最低登记年龄 {minimum_age} 周岁（T-AGE）",
+        source,
+        "person.birth_date",
+    )
+
+
+def check_declaration(
+    *, unemployed: bool, able_to_work: bool, wants_work: bool, receiving_pension: bool
+) -> list[RuleResult]:
+    """Checks REG-PENSION, REG-UNEMPLOYED, REG-ABLE and REG-WILLING against the applicant's declaration."""
+    return [
+        RuleResult(
+            "REG-PENSION",
+            not receiving_pension,
+            "declared receiving a basic pension: registration is for those not yet receiving it"
+            if receiving_pension
+            else "declared not receiving a basic pension",
+            "申报已依法享受基本养老保险待遇，不能办理失业登记"
+            if receiving_pension
+            else "申报未享受基本养老保险待遇",
+            CONDITIONS_SOURCE,
+            "declaration.receiving_pension",
+        ),
+        RuleResult(
+            "REG-UNEMPLOYED",
+            unemployed,
+            "declared unemployed"
+            if unemployed
+            else "declared not unemployed: registration requires being without work",
+            "申报处于无业状态" if unemployed else "申报不处于无业状态，不能办理失业登记",
+            CONDITIONS_SOURCE,
+            "declaration.unemployed",
+        ),
+        RuleResult(
+            "REG-ABLE",
+            able_to_work,
+            "declared able to work"
+            if able_to_work
+            else "declared unable to work: registration requires working ability",
+            "申报有劳动能力" if able_to_work else "申报无劳动能力，不能办理失业登记",
+            CONDITIONS_SOURCE,
+            "declaration.able_to_work",
+        ),
+        RuleResult(
+            "REG-WILLING",
+            wants_work,
+            "declared wanting work"
+            if wants_work
+            else "declared not wanting work: registration requires a wish to work",
+            "申报有就业要求" if wants_work else "申报无就业要求，不能办理失业登记",
+            CONDITIONS_SOURCE,
+            "declaration.wants_work",
+        ),
+    ]
+
+
+def check_commitment(commitment_signed: bool) -> RuleResult:
+    """Checks REG-COMMITMENT: the applicant's written commitment that the information is true."""
+    return RuleResult(
+        "REG-COMMITMENT",
+        commitment_signed,
+        "the written commitment (书面承诺) is signed"
+        if commitment_signed
+        else "the written commitment that the information is true (书面承诺) is not signed",
+        "已作出书面承诺" if commitment_signed else "未对填写信息真实性作出书面承诺",
+        COMMITMENT_SOURCE,
+        "commitment_signed",
+    )
+
+
+def city_of(region_code: str) -> str:
+    """Returns the city (prefecture) part of an administrative-division code: its first 4 digits."""
+    return region_code[:4]
+
+
+def check_place(agency_region_code: str, hukou_region_code: str, residence_region_code: str) -> RuleResult:
+    """Checks REG-PLACE: the agency lies in the city of the hukou or of the residence (全城通办)."""
+    agency_city = city_of(agency_region_code)
+    met = agency_city in (city_of(hukou_region_code), city_of(residence_region_code))
+    if met:
+        return RuleResult(
+            "REG-PLACE",
+            True,
+            f"agency city {agency_city} is the city of the household registration ({hukou_region_code}) "
+            f"or of the habitual residence ({residence_region_code}); any office in the city may accept "
+            "(全城通办)",
+            f"受理机构所在市 {agency_city} 为户籍地（{hukou_region_code}）或常住地（{residence_region_code}）"
+            "所在市，全城通办",
+            PLACE_SOURCE,
+            "agency_region_code",
+        )
+    return RuleResult(
+        "REG-PLACE",
+        False,
+        f"agency city {agency_city} is neither the city of the household registration ({hukou_region_code}) "
+        f"nor of the habitual residence ({residence_region_code})",
+        f"受理机构所在市 {agency_city} 既不是户籍地（{hukou_region_code}）也不是常住地"
+        f"（{residence_region_code}）所在市",
+        PLACE_SOURCE,
+        "agency_region_code",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """REG-DEADLINE: when a registration must be decided, and how that date was reached."""
+
+    decision_due: date
+    workdays: int
+    source: str
+    estimated: bool
+    reason: str
+    reason_zh: str
+
+
+def decision_deadline(
+    channel: Channel,
+    application_date: date,
+    online_workdays: int,
+    online_source: str,
+    calendar: WorkdayCalendar,
+) -> Deadline:
+    """Returns REG-DEADLINE: the application date at the window, else T-WORKDAY(date, online_workdays)."""
+    if channel is Channel.WINDOW:
+        return Deadline(
+            application_date,
+            0,
+            WINDOW_DEADLINE_SOURCE,
+            False,
+            f"window applications are decided at once: due on the application date {application_date}",
+            f"现场办理即时办结：办结期限为申请当日 {application_date}",
+        )
+    due = calendar.add_workdays(application_date, online_workdays)
+    return Deadline(
+        due.due,
+        online_workdays,
+        online_source,
+        due.estimated,
+        f"{channel.value} applications are decided within {online_workdays} working days after "
+        f"{application_date}: due {due.due} (T-WORKDAY)"
+        + (" (estimated: the calendar has no data for a year involved)" if due.estimated else ""),
+        f"网上或移动端申请 {online_workdays} 个工作日内办结：自 {application_date} 起算，"
+        f"截止 {due.due}（T-WORKDAY）" + ("（估算：所涉年份暂无节假日安排数据）" if due.estimated else ""),
+    )

@@ -1,0 +1,240 @@
+"""Request and response bodies of the registration endpoints (api.md, Registration service)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, StringConstraints
+
+from registration_svc.identity.rules import Gender, IdType
+from registration_svc.registration.rules import AreaType, Channel, RegistrationStatus
+
+RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3})?$")]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PersonIn(_Body):
+    """The applicant's identity and household details as entered on the form."""
+
+    id_type: IdType
+    id_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+    name: ShortText
+    gender: Gender | None = None
+    birth_date: date | None = None
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = None
+    hukou_region_code: RegionCode
+    hukou_type: AreaType
+    residence_region_code: RegionCode
+    residence_type: AreaType
+
+
+class DeclarationIn(_Body):
+    """The applicant's declaration of the registration conditions."""
+
+    unemployed: bool
+    able_to_work: bool
+    wants_work: bool
+    receiving_pension: bool
+
+
+class CertificateIn(_Body):
+    """A vocational qualification or skill certificate."""
+
+    name: ShortText
+    level: Annotated[str, StringConstraints(max_length=32)] | None = None
+    number: Annotated[str, StringConstraints(max_length=64)] | None = None
+
+
+class JobIntentionIn(_Body):
+    """A job the applicant wants (求职意向)."""
+
+    occupation: ShortText
+    region_code: RegionCode | None = None
+    min_monthly_wage_fen: int | None = Field(default=None, ge=0)
+
+
+class EmergencyContactIn(_Body):
+    """Someone to reach when the applicant cannot be reached."""
+
+    name: ShortText
+    phone: Annotated[str, StringConstraints(max_length=32)]
+    relation: Annotated[str, StringConstraints(max_length=32)] | None = None
+
+
+Education = Literal[
+    "none",
+    "primary",
+    "junior_secondary",
+    "senior_secondary",
+    "vocational_secondary",
+    "technical_school",
+    "junior_college",
+    "bachelor",
+    "master",
+    "doctorate",
+]
+HealthStatus = Literal["healthy", "chronic_illness", "disabled"]
+
+
+class RegistrationCreate(_Body):
+    """POST /api/v1/registrations: the 就业失业登记表 as submitted."""
+
+    person: PersonIn
+    channel: Channel
+    agency_region_code: RegionCode
+    applied_at: AwareDatetime
+    declaration: DeclarationIn
+    unemployed_since: date
+    unemployment_reason: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
+    ]
+    commitment_signed: bool
+    education: Education | None = None
+    health_status: HealthStatus | None = None
+    disability_category: Annotated[str, StringConstraints(max_length=32)] | None = None
+    disability_certificate_number: Annotated[str, StringConstraints(max_length=64)] | None = None
+    skills: list[ShortText] = Field(default_factory=list, max_length=50)
+    certificates: list[CertificateIn] = Field(default_factory=list, max_length=50)
+    job_intentions: list[JobIntentionIn] = Field(default_factory=list, max_length=20)
+    training_intentions: list[ShortText] = Field(default_factory=list, max_length=20)
+    wants_startup_support: bool = False
+    claims_unemployment_insurance: bool = False
+    contact_address: Annotated[str, StringConstraints(max_length=300)] | None = None
+    emergency_contact: EmergencyContactIn | None = None
+
+
+class DecisionIn(_Body):
+    """POST /api/v1/registrations/{id}/decision: a caseworker's decision on a pending registration."""
+
+    approve: bool
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+
+
+class DeadlineOut(BaseModel):
+    """REG-DEADLINE explanation of decision_due."""
+
+    rule: Literal["REG-DEADLINE"] = "REG-DEADLINE"
+    workdays: int
+    source: str
+    estimated: bool
+    reason: str
+    reason_zh: str
+
+
+class PersonOut(BaseModel):
+    """The person as stored; the identity number is masked unless the caller may see it."""
+
+    id: UUID
+    id_type: str
+    id_number: str
+    name: str
+    gender: str | None
+    birth_date: date | None
+    phone: str | None
+    hukou_region_code: str
+    hukou_type: str
+    residence_region_code: str
+    residence_type: str
+
+
+class PersonNote(BaseModel):
+    """What happened to an existing person's stored data on this application."""
+
+    field: str
+    action: Literal["kept", "updated"]
+    message: str
+    message_zh: str
+
+
+class VerificationOut(BaseModel):
+    """Data comparison of the declaration; findings are shown to staff only."""
+
+    state: str
+    findings: list[dict[str, JsonValue]] | None
+    home_visit_task_id: UUID | None
+
+
+class DeregistrationOut(BaseModel):
+    """A registration's deregistration."""
+
+    reason: str
+    reason_group: str
+    effective_date: date
+    note: str | None
+    notify_person: bool
+    notification_id: UUID | None
+    false_information: bool
+    deregistered_at: datetime
+    deregistered_by: str
+
+
+class RegistrationRead(BaseModel):
+    """A registration as returned by the API."""
+
+    id: UUID
+    person_id: UUID
+    status: RegistrationStatus
+    channel: Channel
+    agency_region_code: str
+    applied_at: datetime
+    decision_due: date
+    deadline: DeadlineOut
+    overdue: bool
+    decided_at: datetime | None
+    decided_by: str | None
+    decision_reason: str | None
+    registered_on: date | None
+    person: PersonOut
+    person_notes: list[PersonNote] = Field(default_factory=list)
+    hukou_region_code: str
+    hukou_type: str
+    residence_region_code: str
+    residence_type: str
+    unemployed_since: date
+    unemployment_reason: str
+    education: str | None
+    health_status: str | None
+    disability_category: str | None
+    skills: list[str]
+    certificates: list[dict[str, JsonValue]]
+    job_intentions: list[dict[str, JsonValue]]
+    training_intentions: list[str]
+    wants_startup_support: bool
+    claims_unemployment_insurance: bool
+    contact_address: str | None
+    emergency_contact: dict[str, JsonValue] | None
+    declaration: DeclarationIn
+    commitment_signed: bool
+    verification: VerificationOut
+    deregistration: DeregistrationOut | None
+    created_at: datetime
+
+
+class RegistrationSummary(BaseModel):
+    """A registration in a list."""
+
+    id: UUID
+    person_id: UUID
+    id_number: str
+    name: str
+    status: RegistrationStatus
+    channel: Channel
+    agency_region_code: str
+    applied_at: datetime
+    decision_due: date
+    overdue: bool
+    registered_on: date | None
+    created_at: datetime
+
+
+class RegistrationList(BaseModel):
+    """A page of registrations."""
+
+    items: list[RegistrationSummary]
+    next_cursor: str | None

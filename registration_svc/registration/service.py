@@ -1,0 +1,528 @@
+"""Unemployment registration: applications, decisions, reads and lists (REG-* rules, REG-DEADLINE)."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import logging
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, JsonValue
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registration_svc.identity.rules import IdentityFacts, normalize_id_number, validate_identity
+from registration_svc.models import platform
+from registration_svc.models.person import Person
+from registration_svc.models.registration import VALID_REGISTRATION_INDEX, Registration
+from registration_svc.registration import repository
+from registration_svc.registration.rules import (
+    DUPLICATE_SOURCE,
+    Channel,
+    Deadline,
+    RegistrationStatus,
+    check_age,
+    check_commitment,
+    check_declaration,
+    check_place,
+    decision_deadline,
+)
+from registration_svc.registration.schemas import RegistrationCreate
+from registration_svc.verification.service import (
+    Declaration,
+    VerificationReport,
+    create_home_visit_task,
+    verify_declaration,
+)
+from shared import outbox
+from shared.auth import Principal, Role, forbidden
+from shared.calendar import WorkdayCalendar
+from shared.errors import ProblemError, Violation, conflict
+from shared.events import EventType, RegistrationCreated
+from shared.explain import failures
+from shared.policy import ParameterNotInForceError, PolicyRegistry
+
+logger = logging.getLogger(__name__)
+
+# Applications dated a little ahead of the server clock are accepted (device clocks drift).
+CLOCK_SKEW = timedelta(minutes=5)
+VERIFICATION_ACTOR = "verification"
+IDENTITY_FIELDS = ("id_type", "name", "gender", "birth_date")
+CONTACT_FIELDS = ("phone", "hukou_region_code", "hukou_type", "residence_region_code", "residence_type")
+
+
+class VerificationState(enum.StrEnum):
+    """Where the data comparison of an online declaration stands."""
+
+    NOT_REQUIRED = "not_required"
+    CONFIRMED = "confirmed"
+    CONTRADICTED = "contradicted"
+    HOME_VISIT = "home_visit"
+    UNCONFIRMED = "unconfirmed"
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationEnv:
+    """What the registration rules need from the running service: calendar, policy packs, time zone."""
+
+    calendar: WorkdayCalendar
+    policy: PolicyRegistry
+    timezone: ZoneInfo
+
+
+@dataclass(frozen=True, slots=True)
+class PersonChange:
+    """One field of an existing person that the application kept or updated."""
+
+    field: str
+    action: str
+    stored: str | None
+    given: str | None
+
+
+@dataclass(slots=True)
+class CreateResult:
+    """A new registration, its person and what happened to the person's stored data."""
+
+    registration: Registration
+    person: Person
+    person_changes: list[PersonChange] = field(default_factory=list)
+
+
+def _ineligible(violations: Sequence[Violation]) -> ProblemError:
+    rules = ", ".join(dict.fromkeys(v.rule for v in violations))
+    return ProblemError(
+        422,
+        "registration.ineligible",
+        "Not eligible for unemployment registration",
+        f"The application fails {len(violations)} check(s): {rules}; see violations.",
+        f"申请未通过 {len(violations)} 项条件：{rules}，详见 violations。",
+        violations,
+    )
+
+
+def _duplicate(existing_status: str | None) -> ProblemError:
+    state = f" (status {existing_status})" if existing_status else ""
+    return conflict(
+        "registration.duplicate",
+        f"The person already has a valid registration{state}; nothing was saved.",
+        "该人员已有有效的失业登记，本次未保存。",
+        [
+            Violation(
+                "REG-DUPLICATE",
+                "person.id_number",
+                f"at most one valid registration per person at a time ({DUPLICATE_SOURCE})",
+                "同一人员同一时间只能有一条有效失业登记",
+            )
+        ],
+    )
+
+
+def _as_violation(
+    result_rule: str, field_name: str | None, reason: str, reason_zh: str, source: str
+) -> Violation:
+    return Violation(
+        result_rule,
+        field_name,
+        f"{reason} ({result_rule}, {source})",
+        f"{reason_zh}（{result_rule}，{source}）",
+    )
+
+
+def authorize_create(principal: Principal, body: RegistrationCreate, id_number: str) -> None:
+    """Admits caseworkers of the agency's region, and citizens applying for themselves online."""
+    if principal.role is Role.CITIZEN:
+        if body.channel is Channel.WINDOW or normalize_id_number(principal.sub) != id_number:
+            raise forbidden()
+        return
+    if principal.role is Role.SYSTEM:
+        # Trusted platforms (12333, the employment cloud) forward online applications;
+        # the window is staff-only.
+        if body.channel is Channel.WINDOW:
+            raise forbidden()
+        return
+    if principal.role is not Role.CASEWORKER or not principal.covers_region(body.agency_region_code):
+        raise forbidden()
+
+
+def _string(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _person_values(body: RegistrationCreate, facts: IdentityFacts) -> dict[str, object]:
+    person = body.person
+    gender = facts.gender or person.gender
+    return {
+        "id_type": person.id_type.value,
+        "id_number": facts.id_number,
+        "name": person.name,
+        "gender": gender.value if gender else None,
+        "birth_date": facts.birth_date or person.birth_date,
+        "phone": person.phone,
+        "hukou_region_code": person.hukou_region_code,
+        "hukou_type": person.hukou_type.value,
+        "residence_region_code": person.residence_region_code,
+        "residence_type": person.residence_type.value,
+    }
+
+
+def _merge_person(person: Person, values: Mapping[str, object], now: datetime) -> list[PersonChange]:
+    """Keeps an existing person's identity fields and takes the new contact and household details."""
+    changes: list[PersonChange] = []
+    for name in IDENTITY_FIELDS:
+        stored, given = _string(getattr(person, name)), _string(values[name])
+        if given is not None and stored != given:
+            changes.append(PersonChange(name, "kept", stored, given))
+    for name in CONTACT_FIELDS:
+        stored, given = _string(getattr(person, name)), _string(values[name])
+        if given is not None and stored != given:
+            setattr(person, name, values[name])
+            changes.append(PersonChange(name, "updated", stored, given))
+    if any(c.action == "updated" for c in changes):
+        person.updated_at = now
+    return changes
+
+
+def _finding_json(finding: object) -> dict[str, JsonValue]:
+    if isinstance(finding, BaseModel):
+        return finding.model_dump(mode="json")
+    if dataclasses.is_dataclass(finding) and not isinstance(finding, type):
+        return {k: _json_value(v) for k, v in dataclasses.asdict(finding).items()}
+    return {"finding": str(finding)}
+
+
+def _json_value(value: object) -> JsonValue:
+    if value is None or isinstance(value, bool | int | str | float):
+        return value
+    if isinstance(value, enum.Enum):
+        return _json_value(value.value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    return str(value)
+
+
+async def _insert_registration(session: AsyncSession, registration: Registration) -> None:
+    """Inserts inside a savepoint so that losing the REG-DUPLICATE race maps cleanly to a 409."""
+    try:
+        async with session.begin_nested():
+            session.add(registration)
+            await session.flush()
+    except IntegrityError as exc:
+        if VALID_REGISTRATION_INDEX in str(exc.orig):
+            raise _duplicate(None) from exc
+        raise
+
+
+async def _emit_created(session: AsyncSession, registration: Registration) -> None:
+    await outbox.emit(
+        session,
+        platform.outbox,
+        EventType.REGISTRATION_CREATED,
+        RegistrationCreated(
+            registration_id=registration.id,
+            person_id=registration.person_id,
+            agency_region_code=registration.agency_region_code,
+            channel=registration.channel,
+            status=registration.status,
+            applied_at=registration.applied_at,
+            registered_on=registration.registered_on,
+        ),
+    )
+
+
+def application_date(applied_at: datetime, timezone: ZoneInfo) -> date:
+    """Returns the local calendar date of an application."""
+    return applied_at.astimezone(timezone).date()
+
+
+async def create_registration(
+    session: AsyncSession, env: RegistrationEnv, principal: Principal, body: RegistrationCreate, now: datetime
+) -> CreateResult:
+    """Checks every REG-* rule, finds or creates the person and records the registration."""
+    facts, violations = validate_identity(
+        body.person.id_type,
+        body.person.id_number,
+        birth_date=body.person.birth_date,
+        gender=body.person.gender,
+    )
+    authorize_create(
+        principal, body, facts.id_number if facts else normalize_id_number(body.person.id_number)
+    )
+    if body.applied_at > now + CLOCK_SKEW:
+        raise ProblemError(
+            422,
+            "request.invalid",
+            "Invalid request",
+            f"applied_at {body.applied_at.isoformat()} lies in the future.",
+            f"申请时间 {body.applied_at.isoformat()} 晚于当前时间。",
+            [
+                Violation(
+                    "SCHEMA-FUTURE-DATETIME",
+                    "applied_at",
+                    "applied_at must not be in the future",
+                    "申请时间不能晚于当前时间",
+                )
+            ],
+        )
+    applied_on = application_date(body.applied_at, env.timezone)
+    pack = env.policy.for_region(body.agency_region_code)
+    try:
+        params = pack.params(applied_on)
+        age_source = pack.param("working_age_min", applied_on).source
+        online = pack.param("registration_online_workdays", applied_on)
+    except ParameterNotInForceError as exc:
+        raise ProblemError(
+            422,
+            "registration.policy_not_in_force",
+            "No policy in force",
+            f"Policy pack {pack.id} has no parameters in force on {applied_on}: {exc.message}",
+            f"政策参数包 {pack.id} 在 {applied_on} 无生效参数。",
+        ) from exc
+
+    stored = await repository.get_person_by_id_number(session, facts.id_number) if facts else None
+    birth_date = (
+        stored.birth_date
+        if stored and stored.birth_date
+        else (facts.birth_date if facts else None) or body.person.birth_date
+    )
+    results = []
+    # Without a birth date REG-ID has already failed (a travel permit needs it given), so REG-AGE waits.
+    if birth_date is not None:
+        results.append(check_age(birth_date, applied_on, params.working_age_min, age_source))
+    results.extend(
+        check_declaration(
+            unemployed=body.declaration.unemployed,
+            able_to_work=body.declaration.able_to_work,
+            wants_work=body.declaration.wants_work,
+            receiving_pension=body.declaration.receiving_pension,
+        )
+    )
+    results.append(check_commitment(body.commitment_signed))
+    results.append(
+        check_place(body.agency_region_code, body.person.hukou_region_code, body.person.residence_region_code)
+    )
+    violations.extend(
+        _as_violation(r.rule, r.field, r.reason, r.reason_zh, r.source) for r in failures(results)
+    )
+    if violations:
+        raise _ineligible(violations)
+    assert facts is not None
+
+    values = _person_values(body, facts)
+    # A concurrent application may have created the person a moment ago; merging is the same either way.
+    person = stored or await repository.insert_person_if_absent(session, values)
+    changes = _merge_person(person, values, now)
+    await session.flush()
+
+    existing = await repository.find_valid_registration(session, person.id)
+    if existing is not None:
+        raise _duplicate(existing.status)
+
+    deadline = decision_deadline(
+        body.channel, applied_on, params.registration_online_workdays, online.source, env.calendar
+    )
+    registration = _new_registration(body, person, principal, deadline, applied_on, now)
+    await _insert_registration(session, registration)
+
+    if body.channel is not Channel.WINDOW:
+        report = await verify_declaration(
+            session,
+            person.id_number,
+            Declaration(
+                unemployed=body.declaration.unemployed,
+                able_to_work=body.declaration.able_to_work,
+                wants_work=body.declaration.wants_work,
+                receiving_pension=body.declaration.receiving_pension,
+            ),
+            on=applied_on,
+        )
+        await _apply_verification(session, registration, report, applied_on, now)
+    await session.flush()
+    if registration.status == RegistrationStatus.REGISTERED:
+        await _emit_created(session, registration)
+    return CreateResult(registration, person, changes)
+
+
+def _new_registration(
+    body: RegistrationCreate,
+    person: Person,
+    principal: Principal,
+    deadline: Deadline,
+    applied_on: date,
+    now: datetime,
+) -> Registration:
+    window = body.channel is Channel.WINDOW
+    return Registration(
+        id=uuid.uuid4(),
+        person_id=person.id,
+        status=(RegistrationStatus.REGISTERED if window else RegistrationStatus.PENDING_VERIFICATION).value,
+        channel=body.channel.value,
+        agency_region_code=body.agency_region_code,
+        applied_at=body.applied_at,
+        decision_due=deadline.decision_due,
+        deadline_workdays=deadline.workdays,
+        deadline_source=deadline.source,
+        deadline_estimated=deadline.estimated,
+        decided_at=now if window else None,
+        decided_by=principal.sub if window else None,
+        registered_on=applied_on if window else None,
+        hukou_region_code=body.person.hukou_region_code,
+        hukou_type=body.person.hukou_type.value,
+        residence_region_code=body.person.residence_region_code,
+        residence_type=body.person.residence_type.value,
+        unemployed_since=body.unemployed_since,
+        unemployment_reason=body.unemployment_reason,
+        education=body.education,
+        health_status=body.health_status,
+        disability_category=body.disability_category,
+        disability_certificate_number=body.disability_certificate_number,
+        skills=list(body.skills),
+        certificates=[c.model_dump(mode="json") for c in body.certificates],
+        job_intentions=[j.model_dump(mode="json") for j in body.job_intentions],
+        training_intentions=list(body.training_intentions),
+        wants_startup_support=body.wants_startup_support,
+        claims_unemployment_insurance=body.claims_unemployment_insurance,
+        contact_address=body.contact_address,
+        emergency_contact=body.emergency_contact.model_dump(mode="json") if body.emergency_contact else None,
+        declared_unemployed=body.declaration.unemployed,
+        declared_able_to_work=body.declaration.able_to_work,
+        declared_wants_work=body.declaration.wants_work,
+        declared_receiving_pension=body.declaration.receiving_pension,
+        commitment_signed=body.commitment_signed,
+        verification_state=VerificationState.NOT_REQUIRED.value,
+        verification_findings=[],
+        overdue=False,
+        false_information=False,
+        created_by=principal.sub,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+async def _apply_verification(
+    session: AsyncSession,
+    registration: Registration,
+    report: VerificationReport,
+    applied_on: date,
+    now: datetime,
+) -> None:
+    """Registers at once what the data confirms; else leaves it pending for a caseworker or a home visit."""
+    registration.verification_findings = [_finding_json(f) for f in report.findings]
+    if report.contradicted:
+        registration.verification_state = VerificationState.CONTRADICTED.value
+    elif report.confirmed:
+        registration.verification_state = VerificationState.CONFIRMED.value
+        registration.status = RegistrationStatus.REGISTERED.value
+        registration.decided_at = now
+        registration.decided_by = VERIFICATION_ACTOR
+        registration.decision_reason = "declaration confirmed by data comparison / 经数据比对核实"
+        registration.registered_on = applied_on
+    elif report.needs_home_visit:
+        registration.verification_state = VerificationState.HOME_VISIT.value
+    else:
+        registration.verification_state = VerificationState.UNCONFIRMED.value
+    if report.needs_home_visit and registration.status == RegistrationStatus.PENDING_VERIFICATION:
+        registration.home_visit_task_id = await create_home_visit_task(
+            session,
+            registration.id,
+            registration.person_id,
+            registration.agency_region_code,
+            registration.decision_due,
+            "the declaration could not be confirmed by data comparison (002 §三) / "
+            "无法通过数据比对核实，需上门调查",
+        )
+
+
+def may_read(principal: Principal, registration: Registration, person: Person) -> bool:
+    """Tells whether the caller may see a registration: staff of its region, the person, or a system."""
+    if principal.role is Role.CITIZEN:
+        return normalize_id_number(principal.sub) == person.id_number
+    return principal.covers_region(registration.agency_region_code)
+
+
+async def load_for_read(
+    session: AsyncSession, principal: Principal, registration_id: uuid.UUID
+) -> tuple[Registration, Person]:
+    """Gets a registration the caller may see, else the 403 that reveals nothing."""
+    found = await repository.get_registration(session, registration_id)
+    if found is None or not may_read(principal, *found):
+        raise forbidden()
+    return found
+
+
+async def decide(
+    session: AsyncSession,
+    principal: Principal,
+    registration_id: uuid.UUID,
+    approve: bool,
+    reason: str,
+    now: datetime,
+    timezone: ZoneInfo,
+) -> tuple[Registration, Person]:
+    """Approves or rejects a pending registration; approval takes effect and emits registration.created."""
+    found = await repository.get_registration(session, registration_id, for_update=True)
+    if found is None or not principal.covers_region(found[0].agency_region_code):
+        raise forbidden()
+    registration, person = found
+    if registration.status != RegistrationStatus.PENDING_VERIFICATION:
+        raise conflict(
+            "registration.not_pending",
+            f"Only a pending registration can be decided; this one is {registration.status}.",
+            f"只有待核实的登记可以作出决定，该登记状态为 {registration.status}。",
+        )
+    registration.decided_at = now
+    registration.decided_by = principal.sub
+    registration.decision_reason = reason
+    registration.updated_at = now
+    if approve:
+        registration.status = RegistrationStatus.REGISTERED.value
+        registration.registered_on = now.astimezone(timezone).date()
+    else:
+        registration.status = RegistrationStatus.REJECTED.value
+    await session.flush()
+    if approve:
+        await _emit_created(session, registration)
+    return registration, person
+
+
+async def list_registrations(
+    session: AsyncSession,
+    principal: Principal,
+    flt: repository.ListFilter,
+    limit: int,
+    after: tuple[datetime, uuid.UUID] | None,
+) -> list[tuple[Registration, Person]]:
+    """Lists what the caller may see: staff their region, citizens their own, systems everything."""
+    if principal.role is Role.CITIZEN:
+        own = normalize_id_number(principal.sub)
+        if flt.id_number is not None and normalize_id_number(flt.id_number) != own:
+            return []
+        flt = dataclasses.replace(flt, id_number=own)
+    elif principal.role is not Role.SYSTEM:
+        wanted = flt.region_prefix or principal.region
+        if not wanted.startswith(principal.region):
+            if principal.region.startswith(wanted):
+                wanted = principal.region
+            else:
+                raise forbidden()
+        flt = dataclasses.replace(flt, region_prefix=wanted)
+    if principal.role is not Role.CITIZEN and flt.id_number is not None:
+        flt = dataclasses.replace(flt, id_number=normalize_id_number(flt.id_number))
+    rows = await repository.list_registrations(session, flt, limit, after)
+    return [(r, p) for r, p in rows]

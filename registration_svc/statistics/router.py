@@ -1,0 +1,35 @@
+"""HTTP endpoint of registration statistics: GET /api/v1/registrations/statistics."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from registration_svc.statistics import service
+from registration_svc.statistics.schemas import RegistrationStatistics
+from shared.auth import Principal, Role, require_roles
+from shared.db import SessionDep
+
+router = APIRouter(prefix="/registrations", tags=["statistics"])
+
+# require_roles builds Annotated types at runtime, which mypy cannot follow; it sees the Principal.
+if TYPE_CHECKING:
+    StatisticsReaderDep = Principal
+else:
+    StatisticsReaderDep = require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM)
+
+
+@router.get(
+    "/statistics", response_model=RegistrationStatistics, summary="Registered unemployed as of a date"
+)
+async def registration_statistics(
+    request: Request,
+    session: SessionDep,
+    principal: StatisticsReaderDep,
+    as_of: date,
+    region: Annotated[str | None, Query(pattern=r"^\d{2}(\d{2}|\d{4}|\d{7})?$")] = None,
+) -> RegistrationStatistics:
+    """Counts registrations valid on as_of by county, residence type (城镇登记失业) and status."""
+    return await service.statistics(session, principal, as_of, region, request.app.state.settings.timezone)

@@ -1,0 +1,1 @@
+"""Data comparison of a registration declaration against reference sources, and home-visit tasks."""

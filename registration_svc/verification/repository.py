@@ -1,0 +1,151 @@
+"""Queries of verification: reference records and batches, home-visit tasks."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, insert, select, text, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registration_svc.verification.models import (
+    HomeVisitStatus,
+    HomeVisitTask,
+    ReferenceBatch,
+    ReferenceRecord,
+)
+from registration_svc.verification.reference_csv import ReferenceRow
+
+INSERT_CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class KindCount:
+    """How many records of one kind and status a source holds."""
+
+    kind: str
+    status: str
+    count: int
+
+
+async def records_of(session: AsyncSession, source: str, id_number: str) -> Sequence[ReferenceRecord]:
+    """Gets a source's records about one identity number."""
+    result = await session.scalars(
+        select(ReferenceRecord)
+        .where(ReferenceRecord.id_number == id_number, ReferenceRecord.source == source)
+        .order_by(ReferenceRecord.valid_from.desc().nulls_last(), ReferenceRecord.id)
+    )
+    return result.all()
+
+
+async def latest_batch(session: AsyncSession, source: str) -> ReferenceBatch | None:
+    """Gets the current (latest) load of a source, if it was ever loaded."""
+    return await session.scalar(
+        select(ReferenceBatch).where(ReferenceBatch.source == source)
+        .order_by(ReferenceBatch.loaded_at.desc(), ReferenceBatch.id.desc()).limit(1)
+    )
+
+
+async def source_loaded(session: AsyncSession, source: str) -> bool:
+    """Tells whether a source has any data loaded."""
+    found = await session.scalar(select(ReferenceRecord.id).where(ReferenceRecord.source == source).limit(1))
+    return found is not None
+
+
+async def lock_source(session: AsyncSession, source: str) -> None:
+    """Serializes replacements of one source until the transaction ends."""
+    await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                          {"key": f"registration.reference_data:{source}"})
+
+
+async def replace_records(
+    session: AsyncSession, batch: ReferenceBatch, rows: Sequence[ReferenceRow]
+) -> None:
+    """Replaces every record of the batch's source with the given rows, in the caller's transaction."""
+    await session.execute(delete(ReferenceRecord).where(ReferenceRecord.source == batch.source))
+    session.add(batch)
+    await session.flush()
+    for start in range(0, len(rows), INSERT_CHUNK):
+        chunk = rows[start:start + INSERT_CHUNK]
+        await session.execute(
+            insert(ReferenceRecord),
+            [
+                {"source": batch.source, "id_number": row.id_number, "kind": row.kind,
+                 "status": row.status.value, "valid_from": row.valid_from, "valid_to": row.valid_to,
+                 "detail": row.detail, "loaded_at": batch.loaded_at, "batch_id": batch.id}
+                for row in chunk
+            ],
+        )
+
+
+async def kind_counts(session: AsyncSession, source: str) -> list[KindCount]:
+    """Counts a source's records by kind and status."""
+    result = await session.execute(
+        select(ReferenceRecord.kind, ReferenceRecord.status, func.count())
+        .where(ReferenceRecord.source == source)
+        .group_by(ReferenceRecord.kind, ReferenceRecord.status)
+        .order_by(ReferenceRecord.kind, ReferenceRecord.status)
+    )
+    return [KindCount(kind, status, count) for kind, status, count in result]
+
+
+async def insert_open_task(session: AsyncSession, task: HomeVisitTask) -> uuid.UUID:
+    """Inserts an open task, or returns the id of the registration's task that is already open."""
+    created = await session.scalar(
+        pg_insert(HomeVisitTask)
+        .values(
+            id=task.id, registration_id=task.registration_id, person_id=task.person_id,
+            agency_region_code=task.agency_region_code, due_on=task.due_on, reason=task.reason,
+            status=HomeVisitStatus.OPEN.value, created_at=task.created_at,
+        )
+        .on_conflict_do_nothing(index_elements=["registration_id"], index_where=text("status = 'open'"))
+        .returning(HomeVisitTask.id)
+    )
+    if created is not None:
+        return created
+    existing = await session.scalar(
+        select(HomeVisitTask.id).where(HomeVisitTask.registration_id == task.registration_id,
+                                       HomeVisitTask.status == HomeVisitStatus.OPEN.value)
+    )
+    assert existing is not None, "the conflicting open task exists in this transaction's snapshot"
+    return existing
+
+
+async def get_task(
+    session: AsyncSession, task_id: uuid.UUID, *, for_update: bool = False
+) -> HomeVisitTask | None:
+    """Gets a task by id, optionally locking it."""
+    query = select(HomeVisitTask).where(HomeVisitTask.id == task_id)
+    if for_update:
+        query = query.with_for_update()
+    return await session.scalar(query)
+
+
+async def list_tasks(
+    session: AsyncSession, region_prefix: str, status: HomeVisitStatus, limit: int,
+    after: tuple[datetime, uuid.UUID] | None,
+) -> Sequence[HomeVisitTask]:
+    """Lists tasks of a status whose agency region starts with the prefix, oldest first."""
+    query = select(HomeVisitTask).where(HomeVisitTask.status == status.value)
+    if region_prefix:
+        # Region codes are digits only, so the prefix needs no LIKE escaping.
+        query = query.where(HomeVisitTask.agency_region_code.like(f"{region_prefix}%"))
+    if after is not None:
+        query = query.where(tuple_(HomeVisitTask.created_at, HomeVisitTask.id) > tuple_(*after))
+    result = await session.scalars(
+        query.order_by(HomeVisitTask.created_at, HomeVisitTask.id).limit(limit)
+    )
+    return result.all()
+
+
+async def tasks_of_registration(session: AsyncSession, registration_id: uuid.UUID) -> Sequence[HomeVisitTask]:
+    """Lists a registration's tasks, newest first."""
+    result = await session.scalars(
+        select(HomeVisitTask).where(HomeVisitTask.registration_id == registration_id)
+        .order_by(HomeVisitTask.created_at.desc(), HomeVisitTask.id.desc())
+    )
+    return result.all()
+

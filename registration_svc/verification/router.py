@@ -1,0 +1,197 @@
+"""Endpoints: reference-data loading for administrators and home-visit tasks for caseworkers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from registration_svc.identity.rules import today_in_china
+from registration_svc.models import platform
+from registration_svc.verification import repository, service
+from registration_svc.verification.models import (
+    HomeVisitOutcome,
+    HomeVisitStatus,
+    HomeVisitTask,
+    SourceName,
+)
+from registration_svc.verification.reference_csv import SOURCE_KINDS
+from registration_svc.verification.schemas import (
+    HomeVisitCompletionIn,
+    HomeVisitTaskRead,
+    KindCountRead,
+    ReferenceDataSummary,
+)
+from shared import audit
+from shared.auth import Principal, Role, forbidden, require_roles
+from shared.db import SessionDep
+from shared.errors import ProblemError, not_found
+from shared.idempotency import IdempotencyDep
+from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
+
+router = APIRouter()
+
+MAX_CSV_BYTES = 64 * 1024 * 1024
+# require_roles builds Annotated types at runtime, which mypy cannot follow; it sees the Principal.
+if TYPE_CHECKING:
+    AdminDep = Principal
+    StaffDep = Principal
+    CaseworkerDep = Principal
+else:
+    AdminDep = require_roles(Role.ADMIN, Role.SYSTEM)
+    StaffDep = require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM)
+    CaseworkerDep = require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN)
+
+
+def _source(name: str) -> SourceName:
+    try:
+        return SourceName(name)
+    except ValueError:
+        raise not_found(f"Reference source {name!r}", f"数据源 {name!r}") from None
+
+
+def _local(value: datetime | None, request: Request) -> datetime | None:
+    return value.astimezone(ZoneInfo(request.app.state.settings.timezone)) if value is not None else None
+
+
+async def _summary(request: Request, session: SessionDep, source: SourceName) -> ReferenceDataSummary:
+    summary = await service.reference_summary(session, source)
+    batch = summary.batch
+    return ReferenceDataSummary(
+        source=source, loaded=batch is not None, batch_id=batch.id if batch else None,
+        row_count=batch.row_count if batch else 0,
+        loaded_at=_local(batch.loaded_at, request) if batch else None,
+        loaded_by=batch.loaded_by if batch else None, content_sha256=batch.content_sha256 if batch else None,
+        kinds=[KindCountRead(kind=c.kind, status=c.status, count=c.count) for c in summary.counts],
+        allowed_kinds=sorted(SOURCE_KINDS[source]),
+    )
+
+
+@router.put(
+    "/reference-data/{source}", response_model=ReferenceDataSummary, tags=["reference data"],
+    openapi_extra={"requestBody": {"required": True,
+                                   "content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+async def replace_reference_data(
+    source: str, request: Request, session: SessionDep, principal: AdminDep
+) -> ReferenceDataSummary:
+    """Replaces a source's reference data with a CSV file (id_number, kind, status, valid_from,
+    valid_to, extra columns); one bad line rejects the whole file."""
+    name = _source(source)
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "text/csv":
+        raise ProblemError(415, "request.unsupported_media_type", "Unsupported media type",
+                           "Send the file as text/csv.", "请以 text/csv 格式上传文件。")
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_CSV_BYTES:
+        raise _too_large()
+    content = bytearray()
+    async for chunk in request.stream():
+        content.extend(chunk)
+        if len(content) > MAX_CSV_BYTES:
+            raise _too_large()
+    batch = await service.replace_reference_data(session, name, bytes(content), principal.sub)
+    await audit.record(session, platform.audit_log, principal, "reference_data.replace", "reference_data",
+                       name.value, request=request,
+                       details={"batch_id": str(batch.id), "rows": batch.row_count,
+                                "sha256": batch.content_sha256})
+    return await _summary(request, session, name)
+
+
+def _too_large() -> ProblemError:
+    return ProblemError(413, "request.too_large", "Payload too large",
+                        f"The file is larger than {MAX_CSV_BYTES} bytes; split the source's export.",
+                        f"文件超过{MAX_CSV_BYTES}字节，请拆分导出。")
+
+
+@router.get("/reference-data/{source}", response_model=ReferenceDataSummary, tags=["reference data"])
+async def get_reference_data(
+    source: str, request: Request, session: SessionDep, principal: AdminDep
+) -> ReferenceDataSummary:
+    """Gets what a reference source holds now: the current load and counts by kind and status."""
+    return await _summary(request, session, _source(source))
+
+
+def _task_read(task: HomeVisitTask, request: Request) -> HomeVisitTaskRead:
+    created_at = _local(task.created_at, request)
+    assert created_at is not None
+    return HomeVisitTaskRead(
+        id=task.id, registration_id=task.registration_id, person_id=task.person_id,
+        agency_region_code=task.agency_region_code, due_on=task.due_on,
+        overdue=task.status == HomeVisitStatus.OPEN.value and task.due_on < today_in_china(),
+        reason=task.reason, status=HomeVisitStatus(task.status), created_at=created_at,
+        completed_at=_local(task.completed_at, request), completed_by=task.completed_by,
+        visited_on=task.visited_on, outcome=HomeVisitOutcome(task.outcome) if task.outcome else None,
+        outcome_rules=task.outcome_rules or [], outcome_note=task.outcome_note,
+    )
+
+
+async def _task_in_scope(
+    session: SessionDep, task_id: UUID, principal: Principal, *, for_update: bool = False
+) -> HomeVisitTask:
+    task = await repository.get_task(session, task_id, for_update=for_update)
+    if task is None or not principal.covers_region(task.agency_region_code):
+        raise forbidden()
+    return task
+
+
+@router.get("/home-visit-tasks", response_model=Page[HomeVisitTaskRead], tags=["home visits"])
+async def list_home_visit_tasks(
+    request: Request,
+    session: SessionDep,
+    principal: StaffDep,
+    status: HomeVisitStatus = HomeVisitStatus.OPEN,
+    region: Annotated[str | None, Query(pattern=r"^(\d{2}|\d{6}|\d{9})$")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> Page[HomeVisitTaskRead]:
+    """Lists home-visit tasks in the caller's region (open ones by default), oldest first."""
+    prefix = "" if principal.role is Role.SYSTEM else principal.region
+    if region is not None:
+        if not principal.covers_region(region):
+            raise forbidden()
+        prefix = region
+    after = decode_cursor(cursor) if cursor else None
+    tasks = await repository.list_tasks(session, prefix, status, limit + 1, after)
+    page = list(tasks[:limit])
+    next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(tasks) > limit else None
+    return Page[HomeVisitTaskRead](items=[_task_read(t, request) for t in page], next_cursor=next_cursor)
+
+
+@router.get("/home-visit-tasks/{task_id}", response_model=HomeVisitTaskRead, tags=["home visits"])
+async def get_home_visit_task(
+    task_id: UUID, request: Request, session: SessionDep, principal: StaffDep
+) -> HomeVisitTaskRead:
+    """Gets one home-visit task of the caller's region."""
+    return _task_read(await _task_in_scope(session, task_id, principal), request)
+
+
+@router.post("/home-visit-tasks/{task_id}/completion", response_model=HomeVisitTaskRead, tags=["home visits"])
+async def complete_home_visit_task(
+    task_id: UUID,
+    body: HomeVisitCompletionIn,
+    request: Request,
+    session: SessionDep,
+    principal: CaseworkerDep,
+    idem: IdempotencyDep,
+) -> HomeVisitTaskRead | JSONResponse:
+    """Records the outcome of a home visit and closes the task (409 when it is already done)."""
+    replay = await idem.replay(session)
+    if replay is not None:
+        return replay
+    task = await _task_in_scope(session, task_id, principal, for_update=True)
+    task = await service.complete_home_visit_task(
+        session, task, outcome=body.outcome, visited_on=body.visited_on, rules=body.rules, note=body.note,
+        completed_by=principal.sub,
+    )
+    await audit.record(session, platform.audit_log, principal, "home_visit.complete", "home_visit_task",
+                       str(task.id), request=request,
+                       details={"outcome": body.outcome.value, "rules": list(body.rules),
+                                "registration_id": str(task.registration_id)})
+    result = _task_read(task, request)
+    await idem.remember(session, 200, result.model_dump(mode="json"))
+    return result

@@ -1,0 +1,77 @@
+"""Request and response bodies of the reference-data and home-visit endpoints."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from registration_svc.identity.rules import today_in_china
+from registration_svc.verification.models import HomeVisitOutcome, HomeVisitStatus, SourceName
+
+VisitRule = Literal["REG-ID", "REG-UNEMPLOYED", "REG-ABLE", "REG-WILLING", "REG-PENSION"]
+
+
+class KindCountRead(BaseModel):
+    """Number of records of one kind and status."""
+
+    kind: str
+    status: str
+    count: int
+
+
+class ReferenceDataSummary(BaseModel):
+    """What a reference source holds now."""
+
+    source: SourceName
+    loaded: bool
+    batch_id: UUID | None
+    row_count: int
+    loaded_at: datetime | None
+    loaded_by: str | None
+    content_sha256: str | None
+    kinds: list[KindCountRead]
+    allowed_kinds: list[str]
+
+
+class HomeVisitTaskRead(BaseModel):
+    """A home-visit task as staff see it."""
+
+    id: UUID
+    registration_id: UUID
+    person_id: UUID
+    agency_region_code: str
+    due_on: date
+    overdue: bool
+    reason: str
+    status: HomeVisitStatus
+    created_at: datetime
+    completed_at: datetime | None
+    completed_by: str | None
+    visited_on: date | None
+    outcome: HomeVisitOutcome | None
+    outcome_rules: list[str]
+    outcome_note: str | None
+
+
+class HomeVisitCompletionIn(BaseModel):
+    """The outcome of a visit: confirmed, contradicted (naming the rules found unmet) or unreachable."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: HomeVisitOutcome
+    visited_on: date
+    rules: list[VisitRule] = Field(default_factory=list, max_length=5)
+    note: str = Field(min_length=1, max_length=2000)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> HomeVisitCompletionIn:
+        if self.visited_on > today_in_china():
+            raise ValueError("visited_on is after today / 走访日期晚于今天")
+        if self.outcome is HomeVisitOutcome.CONTRADICTED and not self.rules:
+            raise ValueError("a contradicted outcome names the rules found unmet / 核实不符须列明不符条件")
+        if self.outcome is not HomeVisitOutcome.CONTRADICTED and self.rules:
+            raise ValueError("rules are given only with a contradicted outcome / 仅核实不符时填写条件")
+        return self

@@ -1,0 +1,166 @@
+"""POST /registrations/{id}/deregistration: reasons, DEREG-NOTIFY, DEREG-DATE, DEREG-INCOME, conflicts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from httpx import AsyncClient
+
+from shared.db import Database
+from shared.policy import default_registry
+from tests.registration_svc.registration_support import (
+    application,
+    caseworker,
+    client,
+    id_number,
+    outbox_events,
+)
+from tests.registration_svc.test_registration_rules import EXPECTED_GROUP, EXPECTED_NOTIFY
+from tests.support import bearer
+
+__all__ = ["client"]
+
+URL = "/api/v1/registrations"
+APPLIED_ON = date(2026, 11, 2)
+TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+async def _registered(client: AsyncClient) -> str:
+    body = application(id_number(date(1990, 5, 1)), applied_at=f"{APPLIED_ON}T09:00:00+08:00")
+    response = await client.post(URL, json=body, headers=caseworker())
+    assert response.status_code == 201, response.text
+    assert response.json()["registered_on"] == APPLIED_ON.isoformat()
+    registration_id: str = response.json()["id"]
+    return registration_id
+
+
+def _minimum_fen() -> int:
+    return int(default_registry().for_region("440203").param("minimum_living_standard_fen", APPLIED_ON).value)
+
+
+async def _deregister(client: AsyncClient, registration_id: str, **body: Any) -> Any:
+    payload = {"reason": "hired", "effective_date": APPLIED_ON.isoformat(), "note": "", **body}
+    return await client.post(f"{URL}/{registration_id}/deregistration", json=payload, headers=caseworker())
+
+
+class TestReasonsAndNotify:
+    @pytest.mark.parametrize("reason", sorted(EXPECTED_NOTIFY))
+    async def test_each_reason(self, client: AsyncClient, database: Database, reason: str) -> None:
+        registration_id = await _registered(client)
+        extra = {"monthly_income_fen": _minimum_fen()} if reason == "stable_income" else {}
+        response = await _deregister(client, registration_id, reason=reason, **extra)
+        assert response.status_code == 200, response.text
+        data = response.json()
+        assert data["status"] == "deregistered" and data["reason"] == reason
+        assert data["notify_person"] is EXPECTED_NOTIFY[reason]
+        assert data["reason_group"] == EXPECTED_GROUP[reason]
+        assert data["notify_explanation"]["rule"] == "DEREG-NOTIFY"
+        assert (data["notification_id"] is not None) is EXPECTED_NOTIFY[reason]
+        assert await outbox_events(database, registration_id) == [
+            "registration.created",
+            "registration.deregistered",
+        ]
+        view = (await client.get(f"{URL}/{registration_id}", headers=caseworker())).json()
+        assert view["status"] == "deregistered" and view["deregistration"]["reason"] == reason
+
+
+class TestDeregistrationConflicts:
+    async def test_twice_is_409(self, client: AsyncClient, database: Database) -> None:
+        registration_id = await _registered(client)
+        assert (await _deregister(client, registration_id)).status_code == 200
+        again = await _deregister(client, registration_id, reason="deceased")
+        assert again.status_code == 409 and again.json()["code"] == "registration.already_deregistered"
+        assert await outbox_events(database, registration_id) == [
+            "registration.created",
+            "registration.deregistered",
+        ]
+
+    async def test_pending_cannot_be_deregistered(self, client: AsyncClient) -> None:
+        number = id_number(date(1990, 5, 1))
+        pending = await client.post(
+            URL, json=application(number, channel="online"), headers=bearer("citizen", "44", number)
+        )
+        response = await _deregister(client, pending.json()["id"])
+        assert response.status_code == 409 and response.json()["code"] == "registration.not_registered"
+
+    async def test_other_region_and_citizens_get_403(self, client: AsyncClient) -> None:
+        registration_id = await _registered(client)
+        payload = {"reason": "hired", "effective_date": APPLIED_ON.isoformat(), "note": ""}
+        url = f"{URL}/{registration_id}/deregistration"
+        assert (await client.post(url, json=payload, headers=caseworker(region="440204"))).status_code == 403
+        citizen = bearer("citizen", "44", id_number(date(1990, 5, 1)))
+        assert (await client.post(url, json=payload, headers=citizen)).status_code == 403
+
+    async def test_unknown_reason_is_request_invalid(self, client: AsyncClient) -> None:
+        registration_id = await _registered(client)
+        response = await _deregister(client, registration_id, reason="bored")
+        assert response.status_code == 422 and response.json()["code"] == "request.invalid"
+
+
+class TestEffectiveDate:
+    async def test_day_before_registration_fails(self, client: AsyncClient) -> None:
+        registration_id = await _registered(client)
+        response = await _deregister(
+            client, registration_id, effective_date=str(APPLIED_ON - timedelta(days=1))
+        )
+        assert response.status_code == 422
+        assert [v["rule"] for v in response.json()["violations"]] == ["DEREG-DATE"]
+
+    async def test_registration_day_is_allowed(self, client: AsyncClient) -> None:
+        registration_id = await _registered(client)
+        assert (await _deregister(client, registration_id, effective_date=str(APPLIED_ON))).status_code == 200
+
+    async def test_today_is_allowed_tomorrow_is_not(self, client: AsyncClient) -> None:
+        registration_id = await _registered(client)
+        tomorrow = await _deregister(client, registration_id, effective_date=str(TODAY + timedelta(days=1)))
+        assert tomorrow.status_code == 422 and tomorrow.json()["violations"][0]["rule"] == "DEREG-DATE"
+        assert (await _deregister(client, registration_id, effective_date=str(TODAY))).status_code == 200
+
+
+class TestStableIncome:
+    async def test_one_fen_below_the_minimum_fails(self, client: AsyncClient) -> None:
+        registration_id = await _registered(client)
+        response = await _deregister(
+            client, registration_id, reason="stable_income", monthly_income_fen=_minimum_fen() - 1
+        )
+        assert response.status_code == 422
+        violation = response.json()["violations"][0]
+        assert violation["rule"] == "DEREG-INCOME" and str(_minimum_fen()) in violation["message"]
+
+    async def test_missing_income_fails_with_the_date_error_at_once(self, client: AsyncClient) -> None:
+        registration_id = await _registered(client)
+        response = await _deregister(
+            client,
+            registration_id,
+            reason="stable_income",
+            effective_date=str(APPLIED_ON - timedelta(days=1)),
+        )
+        assert sorted(v["rule"] for v in response.json()["violations"]) == ["DEREG-DATE", "DEREG-INCOME"]
+
+    async def test_exactly_the_minimum_is_enough(self, client: AsyncClient) -> None:
+        registration_id = await _registered(client)
+        response = await _deregister(
+            client, registration_id, reason="stable_income", monthly_income_fen=_minimum_fen()
+        )
+        assert response.status_code == 200
+
+
+class TestFalseInformation:
+    async def test_flag_is_recorded(self, client: AsyncClient) -> None:
+        registration_id = await _registered(client)
+        response = await _deregister(client, registration_id, false_information=True, note="虚假申报")
+        assert response.json()["false_information"] is True
+        view = (await client.get(f"{URL}/{registration_id}", headers=caseworker())).json()
+        assert view["deregistration"]["false_information"] is True
+        assert view["deregistration"]["note"] == "虚假申报"
+
+
+class TestReregistration:
+    async def test_a_new_registration_after_deregistration(self, client: AsyncClient) -> None:
+        registration_id = await _registered(client)
+        assert (await _deregister(client, registration_id)).status_code == 200
+        body = application(id_number(date(1990, 5, 1)))
+        assert (await client.post(URL, json=body, headers=caseworker())).status_code == 201

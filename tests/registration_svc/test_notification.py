@@ -1,0 +1,311 @@
+"""DEREG-NOTIFY: bilingual deregistration notices, stored notifications, delivery and the staff list."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from fastapi import APIRouter, FastAPI
+from httpx import AsyncClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registration_svc.config import Settings
+from registration_svc.models import platform
+from registration_svc.notification.masking import mask_phone
+from registration_svc.notification.models import Channel, Notification
+from registration_svc.notification.router import router as notification_router
+from registration_svc.notification.service import deliver_pending, notify_person
+from registration_svc.notification.templates import (
+    DEREGISTERED,
+    DEREGISTRATION_REASONS,
+    NOT_NOTIFIED_REASONS,
+    Message,
+    TemplateError,
+    notifies,
+    render,
+)
+from shared.app import create_service_app
+from shared.db import Database
+from tests.support import bearer, running_app, service_settings
+
+# rules.md "Deregistration": every reason code, and those 002 §五 exempts from the notice.
+ALL_REASONS = (
+    "pension",
+    "hired",
+    "self_employed",
+    "stable_income",
+    "enrolled_in_school",
+    "military_service",
+    "moved_abroad",
+    "lost_work_ability",
+    "imprisoned",
+    "deceased",
+    "refused_services",
+    "unreachable",
+    "other_provincial",
+)
+EXEMPT = ("moved_abroad", "imprisoned", "deceased", "unreachable")
+
+
+def params(reason: str = "hired", **extra: str) -> dict[str, str]:
+    return {"name": "张三", "reason": reason, "effective_date": "2026-11-20", **extra}
+
+
+class TestDeregistrationTemplate:
+    @pytest.mark.parametrize("reason", [r for r in ALL_REASONS if r not in EXEMPT])
+    def test_notified_reasons_render_in_both_languages(self, reason: str) -> None:
+        message = render(DEREGISTERED, params(reason))
+        zh, en = DEREGISTRATION_REASONS[reason]
+        assert zh in message.text_zh and "张三" in message.text_zh and "2026-11-20" in message.text_zh
+        assert en in message.text_en and "2026-11-20" in message.text_en
+        assert "111号 §五" in message.text_zh and "111号 §五" in message.text_en
+
+    def test_reason_table_covers_exactly_the_notified_reasons(self) -> None:
+        assert set(DEREGISTRATION_REASONS) == set(ALL_REASONS) - set(EXEMPT)
+        assert set(NOT_NOTIFIED_REASONS) == set(EXEMPT)
+
+    @pytest.mark.parametrize("reason", EXEMPT)
+    def test_exempt_reasons_are_refused(self, reason: str) -> None:
+        with pytest.raises(TemplateError, match="DEREG-NOTIFY"):
+            render(DEREGISTERED, params(reason))
+
+    @pytest.mark.parametrize(("reason", "expected"), [(r, r not in EXEMPT) for r in ALL_REASONS])
+    def test_notifies(self, reason: str, expected: bool) -> None:
+        assert notifies(reason) is expected
+
+    def test_unknown_reason_template_and_missing_parameters(self) -> None:
+        with pytest.raises(TemplateError, match="unknown deregistration reason"):
+            render(DEREGISTERED, params("bored"))
+        with pytest.raises(TemplateError, match="unknown notification template"):
+            render("registration.welcome", params())
+        with pytest.raises(TemplateError, match="effective_date, name"):
+            render(DEREGISTERED, {"reason": "hired"})
+
+    def test_no_policy_count_is_written_into_the_text(self) -> None:
+        message = render(DEREGISTERED, params("refused_services"))
+        assert "3" not in message.text_zh.replace("2026-11-20", "")
+
+
+class TestMaskPhone:
+    @pytest.mark.parametrize(
+        ("phone", "masked"),
+        [
+            ("13812345678", "138****5678"),
+            ("+8613812345678", "+86*******5678"),
+            ("0751123", "07***23"),
+            ("12345", "*****"),
+        ],
+    )
+    def test_masks(self, phone: str, masked: str) -> None:
+        assert mask_phone(phone) == masked
+
+
+@pytest.fixture
+async def session(database: Database) -> AsyncIterator[AsyncSession]:
+    async with database.transaction() as session:
+        yield session
+
+
+class TestNotifyPerson:
+    async def test_stores_a_pending_sms(self, session: AsyncSession) -> None:
+        person_id = uuid.uuid4()
+        notification_id = await notify_person(
+            session,
+            person_id=person_id,
+            phone=" 13812345678 ",
+            template=DEREGISTERED,
+            params=params(agency_region_code="440203"),
+        )
+        stored = await session.get(Notification, notification_id)
+        assert stored is not None
+        assert (stored.person_id, stored.phone, stored.channel, stored.status, stored.agency_region_code) == (
+            person_id,
+            "13812345678",
+            "sms",
+            "pending",
+            "440203",
+        )
+        assert stored.params == params(agency_region_code="440203") and stored.sent_at is None
+
+    @pytest.mark.parametrize("phone", [None, "", "   "])
+    async def test_without_a_phone_a_letter(self, session: AsyncSession, phone: str | None) -> None:
+        notification_id = await notify_person(
+            session, person_id=uuid.uuid4(), phone=phone, template=DEREGISTERED, params=params()
+        )
+        stored = await session.get(Notification, notification_id)
+        assert stored is not None and stored.channel == "letter" and stored.phone is None
+        assert stored.agency_region_code is None
+
+    async def test_explicit_channel_and_region(self, session: AsyncSession) -> None:
+        notification_id = await notify_person(
+            session,
+            person_id=uuid.uuid4(),
+            phone="13812345678",
+            template=DEREGISTERED,
+            params=params(),
+            channel=Channel.WECHAT,
+            agency_region_code="620102",
+        )
+        stored = await session.get(Notification, notification_id)
+        assert stored is not None and (stored.channel, stored.agency_region_code) == ("wechat", "620102")
+
+    async def test_exempt_reason_stores_nothing(self, session: AsyncSession) -> None:
+        person_id = uuid.uuid4()
+        with pytest.raises(TemplateError):
+            await notify_person(
+                session,
+                person_id=person_id,
+                phone="13812345678",
+                template=DEREGISTERED,
+                params=params("deceased"),
+            )
+        assert (
+            await session.scalars(select(Notification).where(Notification.person_id == person_id))
+        ).all() == []
+
+
+class RecordingSms:
+    """Stands in for an SMS gateway (an external system)."""
+
+    channel = Channel.SMS
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.sent: list[tuple[str | None, str]] = []
+
+    async def send(self, notification: Notification, message: Message) -> None:
+        if self.fail:
+            raise ConnectionError("gateway down")
+        self.sent.append((notification.phone, message.text_zh))
+
+
+class TestDeliverPending:
+    async def test_sends_pending_of_its_channel(self, session: AsyncSession) -> None:
+        sms_id = await notify_person(
+            session, person_id=uuid.uuid4(), phone="13812345678", template=DEREGISTERED, params=params()
+        )
+        letter_id = await notify_person(
+            session, person_id=uuid.uuid4(), phone=None, template=DEREGISTERED, params=params()
+        )
+        sender = RecordingSms()
+        result = await deliver_pending(session, sender)
+        assert (result.sent, result.failed) == (1, 0)
+        assert sender.sent[0][0] == "13812345678" and "已被用人单位录用" in sender.sent[0][1]
+        sms, letter = await session.get(Notification, sms_id), await session.get(Notification, letter_id)
+        assert sms is not None and sms.status == "sent" and sms.sent_at is not None and sms.attempts == 1
+        assert letter is not None and letter.status == "pending"
+        assert (await deliver_pending(session, sender)).sent == 0
+
+    async def test_fails_after_the_last_attempt(self, session: AsyncSession) -> None:
+        notification_id = await notify_person(
+            session, person_id=uuid.uuid4(), phone="13812345678", template=DEREGISTERED, params=params()
+        )
+        sender = RecordingSms(fail=True)
+        for attempt, status in ((1, "pending"), (2, "pending"), (3, "failed")):
+            await deliver_pending(session, sender, max_attempts=3)
+            stored = await session.get(Notification, notification_id)
+            assert stored is not None and (stored.attempts, stored.status) == (attempt, status)
+            assert stored.last_error == "ConnectionError: gateway down"
+
+
+def create_test_app(
+    settings: Settings | None = None, database: Database | None = None, *, configure_logs: bool = True
+) -> FastAPI:
+    api = APIRouter(prefix="/api/v1")
+    api.include_router(notification_router)
+    return create_service_app(
+        "registration",
+        settings=settings or Settings(),
+        platform=platform,
+        routers=[api],
+        title="test",
+        description="test",
+        database=database,
+        configure_logs=configure_logs,
+    )
+
+
+@pytest.fixture
+async def client(
+    database: Database, database_url: str, redis_url: str, queue_prefix: str
+) -> AsyncIterator[AsyncClient]:
+    settings = service_settings(Settings, database_url, redis_url, queue_prefix)
+    async with running_app(create_test_app, settings, database) as running:
+        yield running
+
+
+async def notify(
+    database: Database, person_id: uuid.UUID, region: str | None, reason: str = "hired"
+) -> uuid.UUID:
+    async with database.transaction() as session:
+        return await notify_person(
+            session,
+            person_id=person_id,
+            phone="13812345678",
+            template=DEREGISTERED,
+            params=params(reason),
+            agency_region_code=region,
+        )
+
+
+class TestNotificationApi:
+    async def test_staff_see_masked_notifications_of_their_region(
+        self, client: AsyncClient, database: Database
+    ) -> None:
+        person_id = uuid.uuid4()
+        mine = await notify(database, person_id, "440203")
+        await notify(database, person_id, "440303")
+        await notify(database, uuid.uuid4(), "440203")
+        response = await client.get(
+            f"/api/v1/persons/{person_id}/notifications", headers=bearer("caseworker", "440203")
+        )
+        assert response.status_code == 200
+        [item] = response.json()["items"]
+        assert item["id"] == str(mine) and item["phone"] == "138****5678"
+        assert "13812345678" not in response.text
+        assert item["channel"] == "sms" and item["status"] == "pending" and item["template"] == DEREGISTERED
+        assert "已被用人单位录用" in item["text_zh"] and "hired" in item["text_en"]
+        assert item["created_at"].endswith("+08:00") and item["sent_at"] is None
+
+    async def test_unscoped_notifications_only_for_admin_and_system(
+        self, client: AsyncClient, database: Database
+    ) -> None:
+        person_id = uuid.uuid4()
+        await notify(database, person_id, None)
+        await notify(database, person_id, "620102")
+        path = f"/api/v1/persons/{person_id}/notifications"
+        counts = {}
+        for role, region in (("caseworker", "44"), ("admin", "44"), ("admin", "62"), ("system", "44")):
+            response = await client.get(path, headers=bearer(role, region))
+            counts[(role, region)] = len(response.json()["items"])
+        assert counts == {
+            ("caseworker", "44"): 0,
+            ("admin", "44"): 1,
+            ("admin", "62"): 2,
+            ("system", "44"): 2,
+        }
+
+    async def test_pagination(self, client: AsyncClient, database: Database) -> None:
+        person_id = uuid.uuid4()
+        ids = [
+            await notify(database, person_id, "440203", reason) for reason in ("hired", "pension", "hired")
+        ]
+        headers = bearer("reviewer", "440203")
+        first = (
+            await client.get(f"/api/v1/persons/{person_id}/notifications?limit=2", headers=headers)
+        ).json()
+        second = (
+            await client.get(
+                f"/api/v1/persons/{person_id}/notifications?limit=2&cursor={first['next_cursor']}",
+                headers=headers,
+            )
+        ).json()
+        assert [i["id"] for i in first["items"] + second["items"]] == [str(i) for i in ids]
+        assert second["next_cursor"] is None
+
+    async def test_citizens_and_anonymous_callers_are_refused(self, client: AsyncClient) -> None:
+        path = f"/api/v1/persons/{uuid.uuid4()}/notifications"
+        assert (await client.get(path, headers=bearer("citizen", "440203"))).status_code == 403
+        assert (await client.get(path)).status_code == 401

@@ -1,0 +1,203 @@
+"""REG-DUPLICATE: one valid registration per person, sequentially and under concurrent requests."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, date, datetime
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy import delete, select, text
+
+from registration_svc.config import Settings
+from registration_svc.models import platform
+from registration_svc.models.person import Person
+from registration_svc.models.registration import Registration
+from registration_svc.registration.service import _insert_registration
+from services.registration.app import create_app
+from shared.db import Database
+from shared.errors import ProblemError
+from tests.registration_svc.registration_support import (
+    SHAOGUAN_ZHENJIANG,
+    application,
+    caseworker,
+    client,
+    id_number,
+    registration_count,
+    rules_of,
+)
+from tests.support import bearer, running_app, service_settings
+
+__all__ = ["client"]
+
+URL = "/api/v1/registrations"
+
+
+class TestSequentialDuplicate:
+    async def test_second_valid_registration_is_409(self, client: AsyncClient, database: Database) -> None:
+        number = id_number(date(1990, 5, 1))
+        assert (await client.post(URL, json=application(number), headers=caseworker())).status_code == 201
+        again = await client.post(
+            URL, json=application(number, agency=SHAOGUAN_ZHENJIANG), headers=caseworker()
+        )
+        assert again.status_code == 409
+        assert again.json()["code"] == "registration.duplicate" and rules_of(again.json()) == [
+            "REG-DUPLICATE"
+        ]
+        assert await registration_count(database) == 1
+
+    async def test_a_pending_one_blocks_too(self, client: AsyncClient) -> None:
+        number = id_number(date(1990, 5, 1))
+        citizen = bearer("citizen", "44", number)
+        assert (
+            await client.post(URL, json=application(number, channel="online"), headers=citizen)
+        ).status_code == 201
+        again = await client.post(URL, json=application(number), headers=caseworker())
+        assert again.status_code == 409 and rules_of(again.json()) == ["REG-DUPLICATE"]
+
+    async def test_a_rejected_one_does_not_block(self, client: AsyncClient) -> None:
+        number = id_number(date(1990, 5, 1))
+        citizen = bearer("citizen", "44", number)
+        pending = await client.post(URL, json=application(number, channel="online"), headers=citizen)
+        decided = await client.post(
+            f"{URL}/{pending.json()['id']}/decision",
+            json={"approve": False, "reason": "employed"},
+            headers=caseworker(),
+        )
+        assert decided.status_code == 200
+        assert (await client.post(URL, json=application(number), headers=caseworker())).status_code == 201
+
+
+class TestConstraintMapping:
+    async def test_losing_the_race_maps_the_index_violation_to_409(self, database: Database) -> None:
+        # Both rows pass the service's pre-check; only the partial unique index stops the second.
+        now = datetime.now(UTC)
+        async with database.transaction() as session:
+            person = Person(
+                id=uuid.uuid4(),
+                id_type="resident_id",
+                id_number=id_number(date(1990, 5, 1)),
+                name="张三",
+                hukou_region_code="440203",
+                hukou_type="urban",
+                residence_region_code="440203",
+                residence_type="urban",
+            )
+            session.add(person)
+            await session.flush()
+
+            def row() -> Registration:
+                return Registration(
+                    id=uuid.uuid4(),
+                    person_id=person.id,
+                    status="registered",
+                    channel="window",
+                    agency_region_code="440203",
+                    applied_at=now,
+                    decision_due=now.date(),
+                    deadline_workdays=0,
+                    deadline_source="001 §一(四)1",
+                    hukou_region_code="440203",
+                    hukou_type="urban",
+                    residence_region_code="440203",
+                    residence_type="urban",
+                    unemployed_since=date(2026, 10, 1),
+                    unemployment_reason="r",
+                    declared_unemployed=True,
+                    declared_able_to_work=True,
+                    declared_wants_work=True,
+                    declared_receiving_pension=False,
+                    commitment_signed=True,
+                    created_by="t",
+                    created_at=now,
+                    updated_at=now,
+                )
+
+            await _insert_registration(session, row())
+            with pytest.raises(ProblemError) as raised:
+                await _insert_registration(session, row())
+            assert raised.value.status == 409 and raised.value.code == "registration.duplicate"
+            # The savepoint was rolled back alone: the session still works and holds the first row.
+            count = (
+                await session.execute(select(Registration).where(Registration.person_id == person.id))
+            ).all()
+            assert len(count) == 1
+
+
+class TestConcurrentDuplicate:
+    async def test_two_concurrent_posts_give_one_201_and_one_409(
+        self, database_url: str, redis_url: str, queue_prefix: str
+    ) -> None:
+        number = id_number(date(1990, 5, 1), sequence=977)
+        committed = Database.from_url(database_url)
+        settings = service_settings(Settings, database_url, redis_url, queue_prefix)
+        try:
+            async with running_app(create_app, settings, committed) as http:
+                # The person exists already, so both requests reach the registration insert together.
+                body = application(number)
+                first = await http.post(URL, json=body, headers=caseworker())
+                assert first.status_code == 201
+                deregistered = await http.post(
+                    f"{URL}/{first.json()['id']}/deregistration",
+                    json={"reason": "hired", "effective_date": "2026-11-20", "note": ""},
+                    headers=caseworker(),
+                )
+                assert deregistered.status_code == 200
+                responses = await asyncio.gather(
+                    http.post(URL, json=application(number), headers=caseworker(sub="cw-a")),
+                    http.post(
+                        URL,
+                        json=application(number, agency=SHAOGUAN_ZHENJIANG),
+                        headers=caseworker(sub="cw-b"),
+                    ),
+                )
+                assert sorted(r.status_code for r in responses) == [201, 409]
+                conflict = next(r for r in responses if r.status_code == 409).json()
+                assert conflict["code"] == "registration.duplicate" and rules_of(conflict) == [
+                    "REG-DUPLICATE"
+                ]
+                async with committed.transaction() as session:
+                    person_id = (
+                        await session.execute(select(Person.id).where(Person.id_number == number))
+                    ).scalar_one()
+                    statuses = (
+                        (
+                            await session.execute(
+                                select(Registration.status).where(Registration.person_id == person_id)
+                            )
+                        )
+                        .scalars()
+                        .all()
+                    )
+                assert sorted(statuses) == ["deregistered", "registered"]
+        finally:
+            async with committed.transaction() as session:
+                ids = (
+                    (
+                        await session.execute(
+                            select(Registration.id)
+                            .join(Person, Person.id == Registration.person_id)
+                            .where(Person.id_number == number)
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
+                texts = [str(i) for i in ids]
+                await session.execute(
+                    delete(platform.outbox).where(
+                        platform.outbox.c.payload["registration_id"].astext.in_(texts)
+                    )
+                )
+                # audit_log is append-only by design; its rows about these ids stay in the throwaway database.
+                await session.execute(
+                    text(
+                        "DELETE FROM registration.notification WHERE person_id IN "
+                        "(SELECT id FROM registration.person WHERE id_number = :n)"
+                    ),
+                    {"n": number},
+                )
+                await session.execute(delete(Registration).where(Registration.id.in_(ids)))
+                await session.execute(delete(Person).where(Person.id_number == number))
+            await committed.dispose()
