@@ -48,3 +48,6 @@ def configure_logging(service: str, *, level: str = "INFO", json_lines: bool = T
     root.setLevel(level)
     # uvicorn's access log duplicates our own request log line.
     logging.getLogger("uvicorn.access").disabled = True
+    # arq's command line installs its own handler; records should reach ours only once.
+    logging.getLogger("arq").handlers.clear()
+    logging.getLogger("arq").propagate = True

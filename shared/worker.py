@@ -133,5 +133,7 @@ def build_worker_settings(
             "job_timeout": 300,
             "keep_result": 3600,
             "health_check_key": f"{settings.queue_name(service)}:health-check",
+            # `arq --check` (the liveness probe) then notices a stuck worker within about a minute.
+            "health_check_interval": 60,
         },
     )

@@ -1,0 +1,1 @@
+"""Tests of the composition roots' tooling: embedded servers and the local launcher."""
