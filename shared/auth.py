@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
@@ -124,8 +125,9 @@ async def current_principal(request: Request) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
-def require_roles(*roles: Role) -> type[Principal]:
-    """Returns a dependency type that admits only the given roles (403 otherwise)."""
+def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
+    """Returns a dependency admitting only the given roles (403 otherwise):
+    `Annotated[Principal, Depends(require_roles(Role.ADMIN))]`."""
     allowed = frozenset(roles)
 
     async def dependency(principal: PrincipalDep) -> Principal:
@@ -133,8 +135,8 @@ def require_roles(*roles: Role) -> type[Principal]:
             raise forbidden()
         return principal
 
-    return Annotated[Principal, Depends(dependency)]  # type: ignore[return-value]
+    return dependency
 
 
-StaffDep = require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM)
-AdminDep = require_roles(Role.ADMIN, Role.SYSTEM)
+StaffDep = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))]
+AdminDep = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.SYSTEM))]

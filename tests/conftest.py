@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -26,7 +29,7 @@ def _asyncpg_dsn(sqlalchemy_url: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pg_admin_url() -> Iterator[str]:
     """URL of a PostgreSQL server database from which test databases are created."""
     external = os.environ.get("DATABASE_URL")
     if external:
@@ -34,12 +37,15 @@ def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     from services.embedded import EmbeddedPostgres
 
-    server = EmbeddedPostgres(tmp_path_factory.mktemp("pg"))
+    # Own temp dir, not pytest's basetemp: pytest prunes old basetemps, which parallel sessions share.
+    data_dir = Path(tempfile.mkdtemp(prefix="jiuye-pg-"))
+    server = EmbeddedPostgres(data_dir)
     server.start()
     try:
         yield server.admin_url
     finally:
         server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -100,7 +106,7 @@ def database(connection: AsyncConnection) -> Database:
 
 
 @pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def redis_url() -> Iterator[str]:
     """URL of a real Redis: REDIS_URL when set, else an embedded redis-server."""
     external = os.environ.get("REDIS_URL")
     if external:
@@ -108,12 +114,14 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     from services.embedded import EmbeddedRedis
 
-    server = EmbeddedRedis(tmp_path_factory.mktemp("redis"))
+    data_dir = Path(tempfile.mkdtemp(prefix="jiuye-redis-"))
+    server = EmbeddedRedis(data_dir)
     url = server.start()
     try:
         yield url
     finally:
         server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from registration_svc.deregistration import service
@@ -25,11 +25,7 @@ from shared.idempotency import IdempotencyDep
 
 router = APIRouter(prefix="/registrations", tags=["deregistration"])
 
-# require_roles builds Annotated types at runtime, which mypy cannot follow; it sees the Principal.
-if TYPE_CHECKING:
-    DeregistrarDep = Principal
-else:
-    DeregistrarDep = require_roles(Role.CASEWORKER, Role.REVIEWER, Role.SYSTEM)
+DeregistrarDep = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.SYSTEM))]
 
 
 @router.post(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from registration_svc.notification import repository
 from registration_svc.notification.masking import mask_phone
@@ -20,11 +20,7 @@ from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, enc
 
 router = APIRouter(tags=["notifications"])
 
-# require_roles builds Annotated types at runtime, which mypy cannot follow; it sees the Principal.
-if TYPE_CHECKING:
-    StaffDep = Principal
-else:
-    StaffDep = require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM)
+StaffDep = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))]
 
 
 def _read(notification: Notification, timezone: ZoneInfo) -> NotificationRead:

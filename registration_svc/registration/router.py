@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import JsonValue
 
@@ -40,13 +40,8 @@ from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cu
 
 router = APIRouter(prefix="/registrations", tags=["registrations"])
 
-# require_roles builds Annotated types at runtime, which mypy cannot follow; it sees the Principal.
-if TYPE_CHECKING:
-    ApplicantDep = Principal
-    DeciderDep = Principal
-else:
-    ApplicantDep = require_roles(Role.CITIZEN, Role.CASEWORKER, Role.SYSTEM)
-    DeciderDep = require_roles(Role.CASEWORKER, Role.REVIEWER)
+ApplicantDep = Annotated[Principal, Depends(require_roles(Role.CITIZEN, Role.CASEWORKER, Role.SYSTEM))]
+DeciderDep = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER))]
 
 
 def registration_env(request: Request) -> service.RegistrationEnv:

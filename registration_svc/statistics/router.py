@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
 from registration_svc.statistics import service
 from registration_svc.statistics.schemas import RegistrationStatistics
-from shared.auth import Principal, Role, require_roles
+from shared.auth import StaffDep
 from shared.db import SessionDep
 
 router = APIRouter(prefix="/registrations", tags=["statistics"])
 
-# require_roles builds Annotated types at runtime, which mypy cannot follow; it sees the Principal.
-if TYPE_CHECKING:
-    StatisticsReaderDep = Principal
-else:
-    StatisticsReaderDep = require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM)
+StatisticsReaderDep = StaffDep
 
 
 @router.get(

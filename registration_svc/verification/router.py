@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from registration_svc.identity.rules import today_in_china
@@ -36,15 +36,9 @@ from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, enc
 router = APIRouter()
 
 MAX_CSV_BYTES = 64 * 1024 * 1024
-# require_roles builds Annotated types at runtime, which mypy cannot follow; it sees the Principal.
-if TYPE_CHECKING:
-    AdminDep = Principal
-    StaffDep = Principal
-    CaseworkerDep = Principal
-else:
-    AdminDep = require_roles(Role.ADMIN, Role.SYSTEM)
-    StaffDep = require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM)
-    CaseworkerDep = require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN)
+AdminDep = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.SYSTEM))]
+StaffDep = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))]
+CaseworkerDep = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN))]
 
 
 def _source(name: str) -> SourceName:

@@ -2,11 +2,17 @@
 
 from fastapi import FastAPI
 
+from shared.app import ServiceState, create_service_app
+from shared.db import Database
 from subsidy_svc.api import router
 from subsidy_svc.config import Settings
 from subsidy_svc.models import platform
-from shared.app import create_service_app
-from shared.db import Database
+from subsidy_svc.skill_subsidy.catalogue import default_catalogue
+
+
+async def load_catalogue(state: ServiceState) -> None:
+    """Loads and validates the skill-subsidy catalogue, so a bad file stops the service at startup."""
+    default_catalogue()
 
 
 def create_app(
@@ -22,4 +28,5 @@ def create_app(
         description="See /work/shared/spec/api.md for the public contract.",
         database=database,
         configure_logs=configure_logs,
+        on_startup=[load_catalogue],
     )

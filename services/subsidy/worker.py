@@ -2,10 +2,10 @@
 
 from collections.abc import Mapping
 
-from subsidy_svc.config import Settings
-from subsidy_svc.models import platform
 from shared.outbox import EventHandler
 from shared.worker import WorkerContext, build_worker_settings
+from subsidy_svc.config import Settings
+from subsidy_svc.models import platform
 
 
 def event_handlers(wc: WorkerContext) -> Mapping[str, EventHandler]:

@@ -1,0 +1,1 @@
+"""Working-day calendar API of the subsidy service (T-WORKDAY, T-PERIOD)."""

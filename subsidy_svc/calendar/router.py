@@ -1,0 +1,121 @@
+"""HTTP endpoints of the working-day calendar (api.md "Working-day calendar")."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from shared.auth import AdminDep, PrincipalDep
+from shared.calendar import WorkdayCalendar
+from shared.calendar_store import CalendarHolder
+from shared.db import SessionDep
+from shared.platform_tables import PlatformTables
+from shared.settings import PlatformSettings
+from subsidy_svc.calendar import service
+from subsidy_svc.calendar.schemas import (
+    AddMonthsRead,
+    AddWorkdaysRead,
+    DayRead,
+    IsoDate,
+    MonthShift,
+    YearArrangementRead,
+    YearArrangementWrite,
+)
+
+router = APIRouter(prefix="/calendar", tags=["calendar"])
+
+
+def current_calendar(request: Request) -> WorkdayCalendar:
+    """Gets the calendar this process answers from."""
+    holder: CalendarHolder = request.app.state.calendar_holder
+    return holder.calendar
+
+
+CalendarDep = Annotated[WorkdayCalendar, Depends(current_calendar)]
+
+
+def _timezone(request: Request) -> ZoneInfo:
+    settings: PlatformSettings = request.app.state.settings
+    return ZoneInfo(settings.timezone)
+
+
+async def calendar_swap(request: Request) -> AsyncGenerator[service.PendingCalendarSwap, None]:
+    """Yields the years to swap into this process's calendar, and swaps them once the commit succeeded."""
+    # Declared before the session in the endpoint, so this exits after the session's commit: the
+    # code after the yield runs only when the endpoint and the commit both succeeded, and still
+    # before the response is sent. A failed commit therefore never leaves this process answering
+    # from a calendar the database does not hold.
+    pending = service.PendingCalendarSwap()
+    yield pending
+    holder: CalendarHolder = request.app.state.calendar_holder
+    for arrangement in pending.arrangements:
+        holder.calendar = holder.calendar.replace_year(arrangement)
+
+
+CalendarSwapDep = Annotated[service.PendingCalendarSwap, Depends(calendar_swap, scope="function")]
+
+
+@router.get("/days/{date}", response_model=DayRead)
+async def get_day(
+    date: Annotated[IsoDate, Path()], calendar: CalendarDep, principal: PrincipalDep
+) -> DayRead:
+    """Gets what a day is: working day, weekend, holiday or make-up workday (T-WORKDAY)."""
+    return service.describe_day(calendar, date)
+
+
+@router.get("/add-workdays", response_model=AddWorkdaysRead)
+async def add_workdays(
+    start: Annotated[IsoDate, Query()],
+    days: Annotated[int, Query(ge=0, le=service.MAX_WORKDAYS)],
+    calendar: CalendarDep,
+    principal: PrincipalDep,
+) -> AddWorkdaysRead:
+    """Gets the N-th working day after start; start is not counted and N = 0 returns start (T-WORKDAY)."""
+    return service.workdays_after(calendar, start, days)
+
+
+@router.get("/add-months", response_model=AddMonthsRead)
+async def add_months(
+    start: Annotated[IsoDate, Query()],
+    months: Annotated[int, Query(ge=0, le=service.MAX_MONTHS)],
+    calendar: CalendarDep,
+    principal: PrincipalDep,
+    shift: Annotated[MonthShift, Query()] = MonthShift.NEXT_WORKDAY,
+) -> AddMonthsRead:
+    """Gets the last day of a period of months from start (T-PERIOD), by default moved off rest days."""
+    return service.months_after(calendar, start, months, shift)
+
+
+@router.get("/years/{year}", response_model=YearArrangementRead)
+async def get_year(
+    year: Annotated[int, Path()],
+    request: Request,
+    session: SessionDep,
+    calendar: CalendarDep,
+    principal: PrincipalDep,
+) -> YearArrangementRead:
+    """Gets a year's arrangement in force and whether it is seeded, replaced by an admin, or estimated."""
+    platform: PlatformTables = request.app.state.platform
+    return await service.read_year(session, platform, calendar, year, tz=_timezone(request))
+
+
+@router.put("/years/{year}", response_model=YearArrangementRead)
+async def put_year(
+    year: Annotated[int, Path()],
+    body: YearArrangementWrite,
+    request: Request,
+    swap: CalendarSwapDep,
+    session: SessionDep,
+    principal: AdminDep,
+) -> YearArrangementRead:
+    """Replaces a year's holidays and make-up workdays (admin or system), for every service."""
+    arrangement = service.validated_arrangement(year, body)
+    platform: PlatformTables = request.app.state.platform
+    await service.replace_year(
+        session, platform, principal, arrangement, published_on=body.published_on, request=request
+    )
+    swap.arrangements.append(arrangement)
+    return await service.read_year(session, platform, current_calendar(request), year, tz=_timezone(request))
