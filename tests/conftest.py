@@ -7,6 +7,7 @@ migrations are tested too; each test runs in a transaction that is rolled back.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import tempfile
@@ -22,6 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from services.migrate import upgrade_all
 from shared.db import Database
 from shared.settings import normalize_database_url
+
+
+# pgserver logs from an atexit hook, after pytest has closed the captured streams.
+logging.getLogger("pgserver").setLevel(logging.WARNING)
 
 
 def _asyncpg_dsn(sqlalchemy_url: str) -> str:

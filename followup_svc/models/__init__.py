@@ -14,3 +14,22 @@ class Base(DeclarativeBase):
     """Declarative base bound to this service's schema."""
 
     metadata = metadata
+
+
+from followup_svc.models.first_contact import (  # noqa: E402  (tables register on Base's metadata)
+    FirstContactStatus,
+    FirstContactTask,
+    FollowupMethod,
+    RegistrationClosure,
+)
+
+__all__ = [
+    "SCHEMA",
+    "Base",
+    "FirstContactStatus",
+    "FirstContactTask",
+    "FollowupMethod",
+    "RegistrationClosure",
+    "metadata",
+    "platform",
+]

@@ -1,0 +1,1 @@
+"""First contact after registration (FU-CONTACT): tasks, their due dates and completion."""
