@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared.calendar_store import CalendarHolder
 from shared.context import new_request_id, request_id_var
 from shared.db import Database
-from shared.errors import ProblemError, install_error_handlers, problem_response
+from shared.errors import ProblemError, install_error_handlers, internal_error_response, problem_response
 from shared.logging import configure_logging
 from shared.outbox import outbox_backlog
 from shared.platform_tables import PlatformTables
@@ -53,16 +53,26 @@ class RequestContextMiddleware:
         status = 500
         started = time.perf_counter()
 
+        started_response = False
+
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started_response
             if message["type"] == "http.response.start":
                 status = message["status"]
+                started_response = True
                 message.setdefault("headers", [])
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            # Starlette would render this outside our context, without the request ID the
+            # message asks the user to quote; render it here while the ID is still set.
+            if started_response:
+                raise
+            logger.exception("unhandled error", extra={"method": scope["method"], "path": scope["path"]})
+            await internal_error_response(scope["path"])(scope, receive, send_with_id)
         finally:
             elapsed = time.perf_counter() - started
             route = scope.get("route")

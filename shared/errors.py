@@ -88,6 +88,16 @@ def conflict(code: str, detail: str, detail_zh: str, violations: Sequence[Violat
     return ProblemError(409, code, "Conflict", detail, detail_zh, violations)
 
 
+def internal_error_response(instance: str) -> JSONResponse:
+    """Renders the 500 problem; the request ID in it lets on-call find the logged traceback."""
+    problem = ProblemError(
+        500, "internal.error", "Internal error",
+        "An unexpected error occurred; nothing was saved. Quote the request_id when reporting it.",
+        "系统内部错误，未保存任何内容。报告问题时请提供 request_id。",
+    )
+    return problem_response(problem, instance)
+
+
 _HTTP_CODES: dict[int, tuple[str, str, str]] = {
     404: ("resource.not_found", "Not found", "资源不存在"),
     405: ("request.method_not_allowed", "Method not allowed", "不支持该请求方法"),
@@ -182,12 +192,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error")
-        problem = ProblemError(
-            500, "internal.error", "Internal error",
-            "An unexpected error occurred; nothing was saved. Quote the request_id when reporting it.",
-            "系统内部错误，未保存任何内容。报告问题时请提供 request_id。",
-        )
-        return problem_response(problem, request.url.path)
+        return internal_error_response(request.url.path)
 
     app.add_exception_handler(ProblemError, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)

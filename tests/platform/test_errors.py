@@ -163,3 +163,9 @@ class TestUnexpected:
     async def test_unhandled_error_is_500_without_internals(self, client: AsyncClient) -> None:
         body = problem(await client.get("/api/v1/boom"), 500, "internal.error")
         assert "secret internals" not in str(body)
+
+    async def test_unhandled_error_carries_the_request_id_it_asks_users_to_quote(self, client: AsyncClient) -> None:
+        response = await client.get("/api/v1/boom", headers={"X-Request-ID": "req-boom-1"})
+        assert response.status_code == 500
+        assert response.json()["request_id"] == "req-boom-1"
+        assert response.headers["x-request-id"] == "req-boom-1"
