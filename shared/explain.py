@@ -1,0 +1,28 @@
+"""Explanation types shared by every decision: which rule was checked, the figures, the clause."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class RuleResult:
+    """One rule checked for one decision, with a bilingual reason naming the figures compared."""
+
+    rule: str
+    met: bool
+    reason: str
+    reason_zh: str
+    source: str
+    field: str | None = None
+
+
+def failures(results: Iterable[RuleResult]) -> list[RuleResult]:
+    """Returns the results whose rule is not met, in their original order."""
+    return [result for result in results if not result.met]
+
+
+def all_met(results: Iterable[RuleResult]) -> bool:
+    """Returns True when every result is met (and for no results at all)."""
+    return all(result.met for result in results)

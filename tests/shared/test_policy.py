@@ -1,0 +1,431 @@
+"""Tests of the policy packs: bundled values, region lookup, effective dates and load-time validation."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from shared.policy import (
+    PARAMETER_NAMES,
+    ParameterNotInForceError,
+    PolicyPackError,
+    PolicyRegistry,
+    default_registry,
+)
+from shared.timerules import RetirementCategory
+
+ON = date(2026, 11, 22)
+
+# The parameter table of rules.md (defaults: Guangdong/Shaoguan), split where it pairs two values,
+# money in fen and shares in basis points.
+RULES_MD_TABLE: dict[str, object] = {
+    "registration_online_workdays": 2,
+    "first_contact_workdays": 5,
+    "followups_per_month": 1,
+    "unreachable_months_to_deregister": 6,
+    "refusals_to_deregister": 3,
+    "difficulty_hukou_province": "44",
+    "difficulty_review_workdays": 10,
+    "difficulty_notice_workdays": 5,
+    "difficulty_rereview_days": 30,
+    "older_unemployed_age_female": 40,
+    "older_unemployed_age_male": 50,
+    "veteran_registered_months": 6,
+    "loan_age_max_female": 55,
+    "loan_age_max_male": 60,
+    "loan_individual_max_fen": 300_000_00,
+    "loan_individual_max_with_jobs_fen": 500_000_00,
+    "loan_enterprise_max_fen": 5_000_000_00,
+    "loan_term_months_individual": 36,
+    "loan_term_months_enterprise": 24,
+    "loan_max_count": 3,
+    "loan_consumer_debt_limit_fen": 100_000_00,
+    "loan_nonkey_business_age_years": 3,
+    "loan_enterprise_hire_ratio_small_bp": 1000,
+    "loan_enterprise_hire_ratio_large_bp": 500,
+    "loan_rate_cap_over_lpr_bp": 50,
+    "loan_interest_subsidy_share_bp": 5000,
+    "skill_subsidy_window_months": 12,
+    "skill_review_workdays": 15,
+    "skill_notice_workdays": 5,
+    "skill_payment_workdays": 60,
+    "living_allowance_fen": 500_00,
+    "retirement_category_default_female": RetirementCategory.FEMALE_50,
+}
+# Numbers the seeds state inside rules that the table leaves implicit.
+SEED_NUMBERS: dict[str, object] = {
+    "working_age_min": 16,
+    "long_term_unemployed_months": 12,
+    "critical_illness_diagnosis_months": 3,
+    "loan_jobs_for_higher_max": 5,
+    "loan_enterprise_large_staff_over": 100,
+}
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, RetirementCategory):
+        return json.dumps(value.value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, date):
+        return value.isoformat()
+    return repr(value)
+
+
+def base_values() -> dict[str, object]:
+    """Returns every parameter of the bundled default pack as in force in 2026."""
+    params = default_registry().default.params(ON)
+    return {name: getattr(params, name) for name in PARAMETER_NAMES}
+
+
+def write_pack(
+    directory: Path,
+    pack_id: str,
+    params: Mapping[str, object | list[tuple[object, date]]],
+    *,
+    default: bool = False,
+    extends: str | None = None,
+    prefixes: tuple[str, ...] = ("44",),
+    effective_from: date = date(2024, 1, 1),
+    header_extra: str = "",
+) -> Path:
+    """Writes a pack file; a list value gives several (value, effective_from) entries."""
+    lines = [
+        "[pack]",
+        f'id = "{pack_id}"',
+        f'name = "{pack_id}"',
+        'name_zh = "测试"',
+        f"region_prefixes = {json.dumps(list(prefixes))}",
+        f"default = {'true' if default else 'false'}",
+    ]
+    if extends:
+        lines.append(f'extends = "{extends}"')
+    if header_extra:
+        lines.append(header_extra)
+    for name, value in params.items():
+        entries = value if isinstance(value, list) else [(value, effective_from)]
+        for entry_value, entry_from in entries:
+            lines += [
+                "",
+                f"[[params.{name}]]",
+                f"value = {_toml_value(entry_value)}",
+                f"effective_from = {entry_from.isoformat()}",
+                f'source = "test {name} {entry_from.isoformat()}"',
+            ]
+    path = directory / f"{pack_id}.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def expect_pack_error(directory: Path, pack: str | None, parameter: str | None, fragment: str) -> PolicyPackError:
+    """Loads a directory expecting a PolicyPackError naming the pack and parameter."""
+    with pytest.raises(PolicyPackError) as caught:
+        PolicyRegistry.load(directory)
+    error = caught.value
+    assert error.pack == pack
+    assert error.parameter == parameter
+    assert fragment in str(error)
+    if pack:
+        assert pack in str(error)
+    if parameter:
+        assert parameter in str(error)
+    return error
+
+
+class TestBundledDefaultPack:
+    def test_every_table_parameter_has_the_rules_md_value(self) -> None:
+        params = default_registry().default.params(ON)
+        for name, expected in {**RULES_MD_TABLE, **SEED_NUMBERS}.items():
+            assert getattr(params, name) == expected, name
+
+    def test_no_parameter_is_left_out_of_the_checks(self) -> None:
+        checked = set(RULES_MD_TABLE) | set(SEED_NUMBERS) | {"minimum_living_standard_fen"}
+        assert checked == set(PARAMETER_NAMES)
+
+    def test_default_pack_is_shaoguan_for_province_44(self) -> None:
+        registry = default_registry()
+        assert registry.default.id == "cn-44-shaoguan"
+        assert registry.default.region_prefixes == ("44",)
+        assert registry.default.name_zh == "广东省韶关市"
+
+    def test_every_value_names_its_source_and_date(self) -> None:
+        pack = default_registry().default
+        for name in PARAMETER_NAMES:
+            value = pack.param(name, ON)
+            assert value.source.strip(), name
+            assert value.effective_from <= ON
+
+    def test_sources_cite_the_seed_clauses(self) -> None:
+        pack = default_registry().default
+        assert pack.param("registration_online_workdays", ON).source == "001 §一(四)2"
+        assert pack.param("older_unemployed_age_female", ON).source == "001 §六(一)1"
+        assert pack.param("veteran_registered_months", ON).source == "001 §六(一)11"
+        assert pack.param("loan_consumer_debt_limit_fen", ON).source == "001 §五(二)1(1)④"
+        assert pack.param("loan_rate_cap_over_lpr_bp", ON).source == "001 §五(二)3"
+
+    def test_minimum_living_standard_is_a_marked_local_placeholder(self) -> None:
+        value = default_registry().default.param("minimum_living_standard_fen", ON)
+        assert value.source.startswith("local parameter: set per city")
+        assert isinstance(value.value, int) and value.value > 0
+
+    def test_money_and_shares_are_integers(self) -> None:
+        params = default_registry().default.params(ON)
+        for name in PARAMETER_NAMES:
+            if name.endswith(("_fen", "_bp")):
+                assert type(getattr(params, name)) is int, name
+
+    def test_parameters_are_frozen(self) -> None:
+        params = default_registry().default.params(ON)
+        with pytest.raises(Exception, match="frozen"):
+            params.loan_max_count = 4  # type: ignore[misc]
+
+
+class TestBundledGansuPack:
+    def test_overrides_online_registration_deadline_from_seed_002(self) -> None:
+        gansu = default_registry().get("cn-62-gansu")
+        value = gansu.param("registration_online_workdays", ON)
+        assert value.value == 7
+        assert value.source == "002 §三"
+        assert gansu.params(ON).registration_online_workdays == 7
+
+    def test_inherits_everything_else_from_the_default_pack(self) -> None:
+        registry = default_registry()
+        gansu, default = registry.get("cn-62-gansu"), registry.default
+        assert gansu.extends == default.id
+        for name in PARAMETER_NAMES - {"registration_online_workdays"}:
+            assert gansu.param(name, ON) == default.param(name, ON), name
+
+    def test_comments_flag_inherited_guangdong_values(self) -> None:
+        text = (Path(__file__).parents[2] / "shared/policy/packs/cn-62-gansu.toml").read_text(encoding="utf-8")
+        for name in (
+            "difficulty_hukou_province",
+            "minimum_living_standard_fen",
+            "difficulty_review_workdays",
+        ):
+            assert f"# - {name}" in text, name
+
+
+class TestRegionLookup:
+    @pytest.mark.parametrize(
+        ("region", "pack_id"),
+        [
+            ("440203", "cn-44-shaoguan"),
+            ("44", "cn-44-shaoguan"),
+            ("620102", "cn-62-gansu"),
+            ("620102001", "cn-62-gansu"),
+            ("110101", "cn-44-shaoguan"),  # unknown region: the default pack
+            ("", "cn-44-shaoguan"),
+        ],
+    )
+    def test_for_region(self, region: str, pack_id: str) -> None:
+        assert default_registry().for_region(region).id == pack_id
+
+    def test_longest_prefix_wins(self, tmp_path: Path) -> None:
+        values = base_values()
+        write_pack(tmp_path, "base", values, default=True, prefixes=("44",))
+        write_pack(tmp_path, "city", {"registration_online_workdays": 1}, extends="base", prefixes=("4402",))
+        registry = PolicyRegistry.load(tmp_path)
+        assert registry.for_region("440203").id == "city"
+        assert registry.for_region("440104").id == "base"
+        assert registry.for_region("440203").params(ON).registration_online_workdays == 1
+
+    def test_unknown_pack_id(self) -> None:
+        with pytest.raises(PolicyPackError, match="no such pack"):
+            default_registry().get("cn-11-beijing")
+
+
+class TestEffectiveDates:
+    def _registry(self, tmp_path: Path) -> PolicyRegistry:
+        values: dict[str, object | list[tuple[object, date]]] = dict(base_values())
+        values["loan_max_count"] = [(3, date(2024, 1, 1)), (4, date(2026, 7, 1))]
+        write_pack(tmp_path, "base", values, default=True)
+        write_pack(
+            tmp_path,
+            "child",
+            {"registration_online_workdays": [(7, date(2025, 1, 1))]},
+            extends="base",
+            prefixes=("62",),
+        )
+        return PolicyRegistry.load(tmp_path)
+
+    def test_value_in_force_the_day_before_a_change(self, tmp_path: Path) -> None:
+        pack = self._registry(tmp_path).get("base")
+        assert pack.params(date(2026, 6, 30)).loan_max_count == 3
+        assert pack.param("loan_max_count", date(2026, 6, 30)).effective_from == date(2024, 1, 1)
+
+    def test_new_value_applies_from_its_effective_date(self, tmp_path: Path) -> None:
+        pack = self._registry(tmp_path).get("base")
+        assert pack.params(date(2026, 7, 1)).loan_max_count == 4
+        assert pack.params(date(2026, 7, 2)).loan_max_count == 4
+        value = pack.param("loan_max_count", date(2026, 7, 1))
+        assert (value.value, value.effective_from, value.source) == (
+            4,
+            date(2026, 7, 1),
+            "test loan_max_count 2026-07-01",
+        )
+        assert pack.sources(date(2026, 7, 1))["loan_max_count"] == "test loan_max_count 2026-07-01"
+
+    def test_past_decisions_keep_the_old_value(self, tmp_path: Path) -> None:
+        # A change loaded later does not rewrite what applied on an earlier date.
+        pack = self._registry(tmp_path).get("base")
+        assert pack.params(date(2025, 3, 1)).loan_max_count == 3
+        assert [v.value for v in pack.history("loan_max_count")] == [3, 4]
+
+    def test_child_inherits_the_parents_later_change(self, tmp_path: Path) -> None:
+        child = self._registry(tmp_path).get("child")
+        assert child.params(date(2026, 6, 30)).loan_max_count == 3
+        assert child.params(date(2026, 7, 1)).loan_max_count == 4
+
+    def test_child_override_replaces_the_parents_history(self, tmp_path: Path) -> None:
+        child = self._registry(tmp_path).get("child")
+        assert child.params(date(2026, 7, 1)).registration_online_workdays == 7
+        assert [v.value for v in child.history("registration_online_workdays")] == [7]
+
+    def test_no_value_before_the_earliest_date(self, tmp_path: Path) -> None:
+        pack = self._registry(tmp_path).get("base")
+        with pytest.raises(ParameterNotInForceError, match="2023-12-31"):
+            pack.params(date(2023, 12, 31))
+        with pytest.raises(ParameterNotInForceError) as caught:
+            pack.param("loan_max_count", date(2023, 12, 31))
+        assert caught.value.parameter == "loan_max_count"
+
+    def test_partial_segment_names_the_parameter_not_yet_in_force(self, tmp_path: Path) -> None:
+        # The child's own value starts in 2025, the inherited ones in 2024: asking for 2024 dates
+        # through the child fails on the first parameter without a value then.
+        values: dict[str, object | list[tuple[object, date]]] = dict(base_values())
+        values["loan_max_count"] = [(3, date(2025, 1, 1))]
+        write_pack(tmp_path, "base", values, default=True)
+        pack = PolicyRegistry.load(tmp_path).get("base")
+        with pytest.raises(ParameterNotInForceError) as caught:
+            pack.params(date(2024, 6, 1))
+        assert caught.value.parameter == "loan_max_count"
+        assert pack.params(date(2025, 1, 1)).loan_max_count == 3
+
+    def test_derived_values_are_built_once_per_segment(self, tmp_path: Path) -> None:
+        pack = self._registry(tmp_path).get("base")
+        calls: list[int] = []
+
+        def build(params: object, sources: Mapping[str, str]) -> int:
+            calls.append(1)
+            return len(calls)
+
+        first = pack.derived(date(2026, 1, 1), "k", build)
+        assert pack.derived(date(2026, 6, 30), "k", build) == first
+        assert pack.derived(date(2026, 7, 1), "k", build) == first + 1
+        assert len(calls) == 2
+
+
+class TestValidation:
+    def test_unknown_parameter(self, tmp_path: Path) -> None:
+        write_pack(tmp_path, "base", {**base_values(), "loan_max_cuont": 3}, default=True)
+        expect_pack_error(tmp_path, "base", "loan_max_cuont", "unknown parameter")
+
+    def test_missing_parameter(self, tmp_path: Path) -> None:
+        values = base_values()
+        del values["veteran_registered_months"]
+        write_pack(tmp_path, "base", values, default=True)
+        expect_pack_error(tmp_path, "base", "veteran_registered_months", "missing parameter")
+
+    @pytest.mark.parametrize(
+        ("name", "value", "fragment"),
+        [
+            ("loan_max_count", "3", "expected int"),
+            ("loan_max_count", True, "expected int"),
+            ("loan_individual_max_fen", 300000.0, "expected int"),
+            ("difficulty_hukou_province", 44, "expected str"),
+            ("retirement_category_default_female", "female_60", "wrong type"),
+        ],
+    )
+    def test_wrong_type(self, tmp_path: Path, name: str, value: object, fragment: str) -> None:
+        write_pack(tmp_path, "base", {**base_values(), name: value}, default=True)
+        expect_pack_error(tmp_path, "base", name, fragment)
+
+    @pytest.mark.parametrize(
+        ("name", "value"),
+        [
+            ("loan_max_count", 0),
+            ("loan_individual_max_fen", -1),
+            ("loan_interest_subsidy_share_bp", 10_001),
+            ("difficulty_hukou_province", "4"),
+            ("retirement_category_default_female", "male"),
+        ],
+    )
+    def test_value_out_of_range(self, tmp_path: Path, name: str, value: object) -> None:
+        write_pack(tmp_path, "base", {**base_values(), name: value}, default=True)
+        expect_pack_error(tmp_path, "base", name, "invalid value")
+
+    def test_duplicate_effective_from(self, tmp_path: Path) -> None:
+        values: dict[str, object | list[tuple[object, date]]] = dict(base_values())
+        values["loan_max_count"] = [(3, date(2024, 1, 1)), (4, date(2024, 1, 1))]
+        write_pack(tmp_path, "base", values, default=True)
+        expect_pack_error(tmp_path, "base", "loan_max_count", "duplicate effective_from 2024-01-01")
+
+    def test_effective_from_must_be_a_date(self, tmp_path: Path) -> None:
+        path = write_pack(tmp_path, "base", base_values(), default=True)
+        text = path.read_text(encoding="utf-8").replace(
+            'effective_from = 2024-01-01\nsource = "test loan_max_count',
+            'effective_from = "2024-01-01"\nsource = "test loan_max_count',
+            1,
+        )
+        path.write_text(text, encoding="utf-8")
+        expect_pack_error(tmp_path, "base", "loan_max_count", "effective_from must be a TOML date")
+
+    def test_source_is_required(self, tmp_path: Path) -> None:
+        path = write_pack(tmp_path, "base", base_values(), default=True)
+        text = path.read_text(encoding="utf-8").replace('source = "test loan_max_count 2024-01-01"', "", 1)
+        path.write_text(text, encoding="utf-8")
+        expect_pack_error(tmp_path, "base", "loan_max_count", "missing source")
+
+    def test_extends_unknown_pack(self, tmp_path: Path) -> None:
+        write_pack(tmp_path, "base", base_values(), default=True)
+        write_pack(tmp_path, "child", {}, extends="cn-99-nowhere", prefixes=("62",))
+        expect_pack_error(tmp_path, "child", None, "extends unknown pack 'cn-99-nowhere'")
+
+    def test_extends_cycle(self, tmp_path: Path) -> None:
+        write_pack(tmp_path, "base", base_values(), default=True)
+        write_pack(tmp_path, "a", {}, extends="b", prefixes=("61",))
+        write_pack(tmp_path, "b", {}, extends="a", prefixes=("62",))
+        with pytest.raises(PolicyPackError, match="extends cycle"):
+            PolicyRegistry.load(tmp_path)
+
+    def test_no_default_pack(self, tmp_path: Path) -> None:
+        write_pack(tmp_path, "base", base_values(), default=False)
+        expect_pack_error(tmp_path, None, None, "exactly one pack must be the default")
+
+    def test_two_default_packs(self, tmp_path: Path) -> None:
+        write_pack(tmp_path, "a", base_values(), default=True, prefixes=("44",))
+        write_pack(tmp_path, "b", base_values(), default=True, prefixes=("62",))
+        expect_pack_error(tmp_path, None, None, "found ['a', 'b']")
+
+    def test_no_packs_at_all(self, tmp_path: Path) -> None:
+        expect_pack_error(tmp_path, None, None, "no *.toml policy packs")
+
+    def test_id_must_match_file_name(self, tmp_path: Path) -> None:
+        path = write_pack(tmp_path, "base", base_values(), default=True)
+        path.rename(tmp_path / "other.toml")
+        expect_pack_error(tmp_path, "other", None, "must equal the file name")
+
+    def test_invalid_toml(self, tmp_path: Path) -> None:
+        (tmp_path / "broken.toml").write_text("[pack\nid = 1\n", encoding="utf-8")
+        expect_pack_error(tmp_path, "broken", None, "not valid TOML")
+
+    def test_same_region_prefix_in_two_packs(self, tmp_path: Path) -> None:
+        write_pack(tmp_path, "base", base_values(), default=True, prefixes=("44",))
+        write_pack(tmp_path, "copy", {}, extends="base", prefixes=("44",))
+        with pytest.raises(PolicyPackError, match="region prefix '44' also used"):
+            PolicyRegistry.load(tmp_path)
+
+    def test_unknown_header_key(self, tmp_path: Path) -> None:
+        write_pack(tmp_path, "base", base_values(), default=True, header_extra='country = "cn"')
+        expect_pack_error(tmp_path, "base", None, "unknown [pack] keys ['country']")
+
+    def test_asking_for_an_unknown_parameter(self) -> None:
+        with pytest.raises(PolicyPackError) as caught:
+            default_registry().default.param("loan_max", ON)
+        assert caught.value.parameter == "loan_max"
