@@ -1,0 +1,306 @@
+"""Response models and strict input handling of POST /api/v1/difficulty/evaluate (api.md "Eligibility service")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Final, TypeVar
+
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from eligibility_svc.difficulty.rules import DifficultyCategory, DifficultyEvaluation, DifficultyRequest, Gender
+from shared.calendar import MAX_DATE
+from shared.errors import ProblemError, Violation
+from shared.policy import ParameterNotInForceError, PolicyPack
+from shared.timerules import RetirementCategory
+
+_OUT: Final = ConfigDict(frozen=True, from_attributes=True)
+
+M = TypeVar("M", bound=BaseModel)
+
+ID_RULE: Final = "REG-ID"
+ID_SOURCE: Final = "GB 11643-1999"
+RANGE_RULE: Final = "SCHEMA-RANGE"
+REGION_RULE: Final = "SCHEMA-REGION-CODE"
+POLICY_RULE: Final = "POLICY-IN-FORCE"
+# No one alive was born earlier; an earlier date is a typing error, not a person beyond working age.
+EARLIEST_BIRTH_DATE: Final = date(1900, 1, 1)
+# GB/T 2260 province-level codes: the 31 mainland provinces, Taiwan, Hong Kong and Macao.
+PROVINCE_CODES: Final = frozenset(
+    {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+     "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
+     "71", "81", "82"}
+)
+
+_EIGHTEEN: Final = re.compile(r"[0-9]{17}[0-9X]")
+_WEIGHTS: Final = tuple(pow(2, 17 - i, 11) for i in range(17))
+_CHECK_CHARS: Final = "10X98765432"
+
+
+# ---- responses -------------------------------------------------------------------------------------
+
+
+class BaseRuleRead(BaseModel):
+    """One base rule (ELIG-*) with the figures compared, in English and Chinese, and its clause."""
+
+    model_config = _OUT
+
+    rule: str
+    met: bool
+    reason: str
+    reason_zh: str
+    source: str
+    field: str | None = None
+
+
+class CategoryRead(BaseModel):
+    """One of the 12 categories, judged on its own, with the figures compared and its clause."""
+
+    model_config = _OUT
+
+    category: DifficultyCategory
+    met: bool
+    reason: str
+    reason_zh: str
+    source: str
+    field: str | None = None
+
+
+class MaterialRead(BaseModel):
+    """One document the applicant must show, with the clause asking for it."""
+
+    model_config = _OUT
+
+    code: str
+    name: str
+    name_zh: str
+    source: str
+
+
+class DifficultyEvaluationRead(BaseModel):
+    """The api.md answer, plus the retirement category applied and the policy pack used."""
+
+    model_config = _OUT
+
+    eligible: bool
+    categories_met: list[DifficultyCategory]
+    base_rules: list[BaseRuleRead]
+    categories: list[CategoryRead]
+    retirement_date: date
+    required_materials: list[MaterialRead]
+    retirement_category: RetirementCategory
+    policy_pack: str
+
+
+# Most results are built once per pack segment by the rules module and shared by every request, so
+# their response models are kept by identity (the entry holds the object, so its id cannot be reused
+# while cached). Converting each result anew cost more than the evaluation itself.
+_READ_CACHE_MAX: Final = 4096
+_reads: dict[int, tuple[object, BaseModel]] = {}
+
+R = TypeVar("R", bound=BaseModel)
+
+
+def _read(model: type[R], result: object) -> R:
+    entry = _reads.get(id(result))
+    if entry is not None and entry[0] is result and isinstance(entry[1], model):
+        return entry[1]
+    if len(_reads) >= _READ_CACHE_MAX:
+        _reads.clear()
+    converted = model.model_validate(result)
+    _reads[id(result)] = (result, converted)
+    return converted
+
+
+def evaluation_read(evaluation: DifficultyEvaluation) -> DifficultyEvaluationRead:
+    """Returns the response model of an evaluation."""
+    return DifficultyEvaluationRead(
+        eligible=evaluation.eligible,
+        categories_met=list(evaluation.categories_met),
+        base_rules=[_read(BaseRuleRead, result) for result in evaluation.base_rules],
+        categories=[_read(CategoryRead, result) for result in evaluation.categories],
+        retirement_date=evaluation.retirement_date,
+        required_materials=[_read(MaterialRead, material) for material in evaluation.required_materials],
+        retirement_category=evaluation.retirement_category,
+        policy_pack=evaluation.pack_id,
+    )
+
+
+# ---- strict JSON bodies ----------------------------------------------------------------------------
+
+
+def parse_json_body(model: type[M], raw: bytes) -> M:
+    """Returns the body parsed as the model in strict JSON mode, or raises a 422 naming each field.
+
+    Strict mode takes dates only as YYYY-MM-DD strings (a number is not read as a Unix timestamp),
+    booleans only as true/false and integers only as integers, so no input is read as something else.
+    Errors raised by the model's own validators keep their field paths.
+    """
+    try:
+        return model.model_validate_json(raw, strict=True)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_context=False, include_input=False)
+        raise RequestValidationError(
+            [{**error, "loc": ("body", *error["loc"])} for error in errors]
+        ) from None
+
+
+def inline_schema(model: type[BaseModel]) -> dict[str, object]:
+    """Returns the model's JSON schema with its $defs inlined, for an OpenAPI requestBody."""
+    schema = model.model_json_schema()
+    definitions: Mapping[str, object] = schema.pop("$defs", {})
+
+    def resolve(node: object) -> object:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return resolve(definitions[ref.removeprefix("#/$defs/")])
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    resolved = resolve(schema)
+    assert isinstance(resolved, dict)
+    return resolved
+
+
+def json_body_openapi(model: type[BaseModel]) -> dict[str, object]:
+    """Returns the openapi_extra that documents a body the endpoint parses itself."""
+    return {
+        "requestBody": {"required": True, "content": {"application/json": {"schema": inline_schema(model)}}}
+    }
+
+
+def invalid_request(violations: Sequence[Violation]) -> ProblemError:
+    """Returns the 422 problem for a body that parses but cannot be evaluated as given."""
+    return ProblemError(
+        422, "request.invalid", "Invalid request",
+        "The request's values are out of range or contradict each other; see violations.",
+        "请求中的取值超出范围或相互矛盾，详见 violations。",
+        violations,
+    )
+
+
+def range_violation(field: str, message: str, message_zh: str) -> Violation:
+    """Returns a violation for a value outside what can be a real input."""
+    return Violation(RANGE_RULE, field, message, message_zh)
+
+
+def region_violations(field: str, code: str | None) -> list[Violation]:
+    """Returns a violation when a region code starts with no known province code (GB/T 2260)."""
+    if code is None or code[:2] in PROVINCE_CODES:
+        return []
+    return [Violation(
+        REGION_RULE, field,
+        f"{field} {code}: province code {code[:2]} is not a GB/T 2260 province code",
+        f"{field} {code}：省级代码{code[:2]}不是GB/T 2260省级行政区划代码",
+    )]
+
+
+def date_range_violations(field: str, value: date | None, earliest: date | None) -> list[Violation]:
+    """Returns a violation when a date is before ``earliest`` or after the last date the rules count to."""
+    if value is None:
+        return []
+    if earliest is not None and value < earliest:
+        return [range_violation(
+            field, f"{field} {value.isoformat()} is before {earliest.isoformat()}",
+            f"{field} {value.isoformat()} 早于{earliest.isoformat()}",
+        )]
+    if value > MAX_DATE:
+        return [range_violation(
+            field, f"{field} {value.isoformat()} is after {MAX_DATE.isoformat()}, the last date the rules count to",
+            f"{field} {value.isoformat()} 晚于规则可计算的最后日期{MAX_DATE.isoformat()}",
+        )]
+    return []
+
+
+def policy_not_in_force(pack: PolicyPack, on: date, field: str, exc: ParameterNotInForceError) -> ProblemError:
+    """Returns the 422 problem for a date before the pack's parameters are in force."""
+    d = on.isoformat()
+    return ProblemError(
+        422, "policy.not_in_force", "No policy in force",
+        f"Policy pack {pack.id} has no parameters in force on {d}: {exc.message}",
+        f"政策包 {pack.id} 在 {d} 没有有效的政策参数",
+        [Violation(
+            POLICY_RULE, field, f"{field} {d}: {exc.message}", f"{field} {d} 无有效政策参数（政策包 {pack.id}）"
+        )],
+    )
+
+
+# ---- identity number -------------------------------------------------------------------------------
+
+
+def _id_violation(field: str, message: str, message_zh: str) -> Violation:
+    return Violation(ID_RULE, field, f"{message} ({ID_RULE}, {ID_SOURCE})", f"{message_zh}（{ID_RULE}，{ID_SOURCE}）")
+
+
+def identity_violations(id_number: str | None, birth_date: date, gender: Gender) -> list[Violation]:
+    """Returns what is wrong with a resident identity number, or where it contradicts birth date or gender.
+
+    The number is the 18-character citizen identity number of GB 11643-1999: region code, birth date
+    YYYYMMDD, a sequence whose last digit is odd for men, and the ISO 7064 MOD 11-2 check character.
+    """
+    if id_number is None:
+        return []
+    number = id_number.strip().upper()
+    field = "person.id_number"
+    if not _EIGHTEEN.fullmatch(number):
+        return [_id_violation(
+            field,
+            f"the number has {len(number)} characters; an 18-character resident identity number "
+            "(17 digits and a digit or X) is required",
+            f"证件号码为{len(number)}位，应为18位居民身份号码（17位数字加1位数字或X）",
+        )]
+    total = sum(int(digit) * weight for digit, weight in zip(number[:17], _WEIGHTS, strict=True))
+    expected = _CHECK_CHARS[total % 11]
+    if number[17] != expected:
+        return [_id_violation(
+            field,
+            f"check character {number[17]} does not match the computed {expected} (ISO 7064 MOD 11-2)",
+            f"校验码{number[17]}与计算所得的{expected}不符（ISO 7064 MOD 11-2）",
+        )]
+    if number[:2] not in PROVINCE_CODES:
+        return [_id_violation(
+            field, f"province code {number[:2]} is not a GB/T 2260 province code",
+            f"省级代码{number[:2]}不是GB/T 2260省级行政区划代码",
+        )]
+    digits = number[6:14]
+    try:
+        encoded = date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return [_id_violation(
+            field, f"positions 7-14 ({digits}) are not a real date", f"第7至14位（{digits}）不是有效日期",
+        )]
+    found: list[Violation] = []
+    if encoded != birth_date:
+        found.append(_id_violation(
+            "person.birth_date",
+            f"birth_date {birth_date.isoformat()} differs from {encoded.isoformat()} in the identity number",
+            f"出生日期{birth_date.isoformat()}与证件号码中的{encoded.isoformat()}不一致",
+        ))
+    encoded_gender = Gender.MALE if int(number[16]) % 2 == 1 else Gender.FEMALE
+    if encoded_gender is not gender:
+        found.append(_id_violation(
+            "person.gender",
+            f"gender {gender.value} differs from {encoded_gender.value} encoded by digit 17 of the identity number",
+            f"性别（{_GENDER_ZH[gender]}）与证件号码第17位表示的性别（{_GENDER_ZH[encoded_gender]}）不一致",
+        ))
+    return found
+
+
+_GENDER_ZH: Final = {Gender.MALE: "男", Gender.FEMALE: "女"}
+
+
+def difficulty_input_violations(body: DifficultyRequest) -> list[Violation]:
+    """Returns every value of a parsed request that is out of range, unknown or contradicts the identity number."""
+    person = body.person
+    return [
+        *date_range_violations("as_of", body.as_of, None),
+        *date_range_violations("person.birth_date", person.birth_date, EARLIEST_BIRTH_DATE),
+        *region_violations("person.hukou_region_code", person.hukou_region_code),
+        *region_violations("agency_region_code", body.agency_region_code),
+        *identity_violations(person.id_number, person.birth_date, person.gender),
+    ]

@@ -1,0 +1,200 @@
+"""Request and response models of the startup-loan endpoints (api.md "Eligibility service")."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Final
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from eligibility_svc.difficulty.rules import RegionCode
+from eligibility_svc.difficulty.schemas import (
+    EARLIEST_BIRTH_DATE,
+    date_range_violations,
+    range_violation,
+    region_violations,
+)
+from eligibility_svc.startup_loan.interest import InterestPeriod, LoanTerms
+from eligibility_svc.startup_loan.rules import ApplicantType, LoanEvaluation, StartupLoanRequest
+from shared.calendar import MIN_DATE
+from shared.errors import Violation
+from shared.explain import RuleResult
+
+_OUT: Final = ConfigDict(frozen=True, from_attributes=True)
+
+# Upper bounds of what can be a real input; beyond them a value is a typing error, not a big loan.
+MAX_AMOUNT_FEN: Final = 1_000_000_000_000  # 10,000,000,000 yuan
+MAX_TERM_MONTHS: Final = 600
+MAX_PEOPLE: Final = 10_000_000
+MAX_PREVIOUS_LOANS: Final = 1_000
+MAX_DEBTS: Final = 100
+MAX_RATE_BP: Final = 10_000  # 100 % a year
+
+
+class StartupLoanEvaluateRequest(StartupLoanRequest):
+    """The api.md body, plus the region whose policy pack applies (default: the caller's region)."""
+
+    region_code: RegionCode | None = None
+
+
+class LoanRuleRead(BaseModel):
+    """One LOAN-* rule checked, with the figures compared in English and Chinese and its clause."""
+
+    model_config = _OUT
+
+    rule: str
+    met: bool
+    reason: str
+    reason_zh: str
+    source: str
+    field: str | None = None
+
+
+class LoanViolationRead(BaseModel):
+    """A LOAN-* rule the application does not meet (api.md violations[])."""
+
+    model_config = _OUT
+
+    rule: str
+    field: str | None
+    message: str
+    message_zh: str
+    source: str
+
+
+class LoanEvaluationRead(BaseModel):
+    """The api.md answer, plus every rule checked, the share in basis points and the pack used."""
+
+    model_config = _OUT
+
+    eligible: bool
+    applicant_type: ApplicantType
+    max_amount_fen: int
+    max_term_months: int
+    violations: list[LoanViolationRead]
+    rate_cap_bp_over_lpr: int
+    # A share, not money: 5000 bp is exactly 0.5 as a JSON number.
+    interest_subsidy_share: float
+    interest_subsidy_share_bp: int
+    rules: list[LoanRuleRead]
+    policy_pack: str
+
+
+def _violation(result: RuleResult) -> LoanViolationRead:
+    return LoanViolationRead(
+        rule=result.rule, field=result.field, message=result.reason, message_zh=result.reason_zh,
+        source=result.source,
+    )
+
+
+def evaluation_read(evaluation: LoanEvaluation, applicant_type: ApplicantType) -> LoanEvaluationRead:
+    """Returns the response of an evaluation: the limits from the pack and every failing rule."""
+    return LoanEvaluationRead(
+        eligible=evaluation.eligible,
+        applicant_type=applicant_type,
+        max_amount_fen=evaluation.max_amount_fen,
+        max_term_months=evaluation.max_term_months,
+        violations=[_violation(result) for result in evaluation.rules if not result.met],
+        rate_cap_bp_over_lpr=evaluation.rate_cap_bp_over_lpr,
+        interest_subsidy_share=evaluation.interest_subsidy_share_bp / 10_000,
+        interest_subsidy_share_bp=evaluation.interest_subsidy_share_bp,
+        rules=[LoanRuleRead.model_validate(result) for result in evaluation.rules],
+        policy_pack=evaluation.pack_id,
+    )
+
+
+def _at_most(field: str, value: int, limit: int) -> list[Violation]:
+    if value <= limit:
+        return []
+    return [range_violation(
+        field, f"{field} {value} is above {limit}, more than any real application",
+        f"{field} {value} 超过{limit}，超出实际可能的取值",
+    )]
+
+
+def loan_input_violations(body: StartupLoanEvaluateRequest) -> list[Violation]:
+    """Returns every value of a parsed request that is out of range or unknown."""
+    found = [
+        *date_range_violations("as_of", body.as_of, None),
+        *region_violations("region_code", body.region_code),
+        *_at_most("requested_amount_fen", body.requested_amount_fen, MAX_AMOUNT_FEN),
+        *_at_most("requested_term_months", body.requested_term_months, MAX_TERM_MONTHS),
+    ]
+    person = body.individual
+    if person is not None:
+        found += date_range_violations("individual.birth_date", person.birth_date, EARLIEST_BIRTH_DATE)
+        # LOAN-NON-KEY counts the 3 years on the working-day calendar, which starts in 1949.
+        found += date_range_violations("individual.business_registered_on", person.business_registered_on, MIN_DATE)
+        found += _at_most("individual.jobs_created", person.jobs_created, MAX_PEOPLE)
+        found += _at_most("individual.previous_loans", person.previous_loans, MAX_PREVIOUS_LOANS)
+        found += _at_most("individual.other_debts", len(person.other_debts), MAX_DEBTS)
+        for index, debt in enumerate(person.other_debts):
+            found += _at_most(f"individual.other_debts.{index}.amount_fen", debt.amount_fen, MAX_AMOUNT_FEN)
+    company = body.enterprise
+    if company is not None:
+        found += _at_most("enterprise.staff_count", company.staff_count, MAX_PEOPLE)
+        found += _at_most("enterprise.new_key_group_hires_12m", company.new_key_group_hires_12m, MAX_PEOPLE)
+        found += _at_most("enterprise.previous_loans", company.previous_loans, MAX_PREVIOUS_LOANS)
+    return found
+
+
+# ---- interest schedule -----------------------------------------------------------------------------
+
+
+class InterestScheduleRequest(LoanTerms):
+    """A loan and the LPR it is priced against; the pack's parameters in force on start_date apply."""
+
+    lpr_bp: Annotated[int, Field(strict=True, ge=0, le=MAX_RATE_BP)]
+    region_code: RegionCode | None = None
+
+
+class InterestPeriodRead(BaseModel):
+    """One interest period: accrual from period_start up to (not including) period_end."""
+
+    model_config = _OUT
+
+    number: int
+    period_start: date
+    period_end: date
+    days: int
+    principal_outstanding_fen: int
+    principal_repaid_fen: int
+    interest_fen: int
+    subsidy_fen: int
+    borrower_fen: int
+
+
+class InterestScheduleRead(BaseModel):
+    """The subsidy schedule (001 §五(二)3): each period's interest, the state's share and the borrower's."""
+
+    model_config = _OUT
+
+    rule: str
+    source: str
+    rate_cap_bp: int
+    rate_cap_bp_over_lpr: int
+    interest_subsidy_share: float
+    interest_subsidy_share_bp: int
+    day_count: str
+    rounding: str
+    rounding_zh: str
+    periods: list[InterestPeriodRead]
+    total_interest_fen: int
+    total_subsidy_fen: int
+    total_borrower_fen: int
+    policy_pack: str
+
+
+def interest_input_violations(body: InterestScheduleRequest) -> list[Violation]:
+    """Returns every value of a parsed schedule request that is out of range or unknown."""
+    return [
+        *date_range_violations("start_date", body.start_date, None),
+        *region_violations("region_code", body.region_code),
+        *_at_most("principal_fen", body.principal_fen, MAX_AMOUNT_FEN),
+        *_at_most("annual_rate_bp", body.annual_rate_bp, MAX_RATE_BP),
+    ]
+
+
+def schedule_periods(periods: list[InterestPeriod]) -> list[InterestPeriodRead]:
+    """Returns the periods as response models."""
+    return [InterestPeriodRead.model_validate(period) for period in periods]
