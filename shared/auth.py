@@ -110,14 +110,40 @@ def decode_token(token: str, settings: PlatformSettings) -> Principal:
     return Principal(sub=sub, role=role, region=region)
 
 
+class TokenCache:
+    """Remembers verified tokens until they expire: clients reuse a token for many requests, and
+    verifying the signature costs more CPU than most of our endpoints."""
+
+    def __init__(self, settings: PlatformSettings, max_size: int = 10_000) -> None:
+        self.settings = settings
+        self.max_size = max_size
+        self._entries: dict[str, tuple[Principal, float]] = {}
+
+    def principal(self, token: str) -> Principal:
+        """Returns the token's principal, verifying it unless a still-valid result is remembered."""
+        now = time.time()
+        hit = self._entries.get(token)
+        if hit is not None and hit[1] > now:
+            return hit[0]
+        principal = decode_token(token, self.settings)
+        expires_at = float(jwt.decode(token, options={"verify_signature": False})["exp"])
+        if len(self._entries) >= self.max_size:
+            self._entries.clear()
+        self._entries[token] = (principal, expires_at)
+        return principal
+
+
 async def current_principal(request: Request) -> Principal:
     """Reads and verifies the bearer token of the request."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise unauthorized("A bearer token is required.", "需要提供 Bearer 令牌。")
-    settings: PlatformSettings = request.app.state.settings
-    principal = decode_token(token.strip(), settings)
+    state = request.app.state
+    cache: TokenCache | None = getattr(state, "token_cache", None)
+    if cache is None:
+        cache = state.token_cache = TokenCache(state.settings)
+    principal = cache.principal(token.strip())
     request.state.principal = principal
     return principal
 

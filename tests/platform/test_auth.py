@@ -186,3 +186,47 @@ class TestProductionKeys:
         monkeypatch.setenv("APP_ENV", "production")
         with pytest.raises(ValidationError, match="placeholder"):
             PlatformSettings()
+
+
+class TestTokenCache:
+    """A remembered token is still refused once it expires, and a bad one is never remembered."""
+
+    def test_expired_token_is_refused_even_after_it_was_accepted(self) -> None:
+        import time as _time
+
+        import jwt as _jwt
+
+        from shared.auth import TokenCache
+        from shared.errors import ProblemError
+        from shared.settings import PlatformSettings
+
+        settings = PlatformSettings(app_env="test")
+        cache = TokenCache(settings)
+        now = int(_time.time())
+        claims = {"sub": "u1", "role": "caseworker", "region": "440203", "iat": now, "exp": now + 1,
+                  "iss": settings.jwt_issuer}
+        token = _jwt.encode(claims, settings.jwt_signing_key.get_secret_value(), algorithm="HS256")
+        assert cache.principal(token).sub == "u1"
+        _time.sleep(1.1)
+        try:
+            cache.principal(token)
+        except ProblemError as exc:
+            assert exc.status == 401
+        else:
+            raise AssertionError("an expired token was accepted from the cache")
+
+    def test_token_with_a_bad_signature_is_refused_every_time(self) -> None:
+        from shared.auth import TokenCache, issue_token
+        from shared.errors import ProblemError
+        from shared.settings import PlatformSettings
+
+        settings = PlatformSettings(app_env="test")
+        cache = TokenCache(settings)
+        forged = issue_token("admin", "44", "x", 3600, settings).rsplit(".", 1)[0] + ".bm90LXRoZS1zaWduYXR1cmU"
+        for _ in range(2):
+            try:
+                cache.principal(forged)
+            except ProblemError as exc:
+                assert exc.status == 401
+            else:
+                raise AssertionError("a forged token was accepted")
