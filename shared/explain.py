@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pydantic import BaseModel, ConfigDict
+
 
 @dataclass(frozen=True, slots=True)
 class RuleResult:
@@ -26,3 +28,28 @@ def failures(results: Iterable[RuleResult]) -> list[RuleResult]:
 def all_met(results: Iterable[RuleResult]) -> bool:
     """Returns True when every result is met (and for no results at all)."""
     return all(result.met for result in results)
+
+
+class RuleResultRead(BaseModel):
+    """A RuleResult as every API shows it (base rules, categories, loan rules, subsidy explanations)."""
+
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+    rule: str
+    met: bool
+    reason: str
+    reason_zh: str
+    source: str
+    field: str | None = None
+
+
+class ViolationRead(BaseModel):
+    """A rule a request does not meet, as the violations[] of an evaluation response (api.md)."""
+
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+    rule: str
+    field: str | None
+    message: str
+    message_zh: str
+    source: str

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from eligibility_svc.difficulty.rules import DifficultyCategory, DifficultyEvaluation, DifficultyRequest, Gender
 from shared.calendar import MAX_DATE
 from shared.errors import ProblemError, Violation
+from shared.explain import RuleResultRead as BaseRuleRead
 from shared.policy import ParameterNotInForceError, PolicyPack
 from shared.timerules import RetirementCategory
 
@@ -41,18 +42,6 @@ _CHECK_CHARS: Final = "10X98765432"
 
 # ---- responses -------------------------------------------------------------------------------------
 
-
-class BaseRuleRead(BaseModel):
-    """One base rule (ELIG-*) with the figures compared, in English and Chinese, and its clause."""
-
-    model_config = _OUT
-
-    rule: str
-    met: bool
-    reason: str
-    reason_zh: str
-    source: str
-    field: str | None = None
 
 
 class CategoryRead(BaseModel):

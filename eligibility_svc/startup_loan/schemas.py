@@ -19,6 +19,8 @@ from eligibility_svc.startup_loan.rules import ApplicantType, LoanEvaluation, St
 from shared.calendar import MIN_DATE
 from shared.errors import Violation
 from shared.explain import RuleResult
+from shared.explain import RuleResultRead as LoanRuleRead
+from shared.explain import ViolationRead as LoanViolationRead
 
 _OUT: Final = ConfigDict(frozen=True, from_attributes=True)
 
@@ -37,29 +39,6 @@ class StartupLoanEvaluateRequest(StartupLoanRequest):
     region_code: RegionCode | None = None
 
 
-class LoanRuleRead(BaseModel):
-    """One LOAN-* rule checked, with the figures compared in English and Chinese and its clause."""
-
-    model_config = _OUT
-
-    rule: str
-    met: bool
-    reason: str
-    reason_zh: str
-    source: str
-    field: str | None = None
-
-
-class LoanViolationRead(BaseModel):
-    """A LOAN-* rule the application does not meet (api.md violations[])."""
-
-    model_config = _OUT
-
-    rule: str
-    field: str | None
-    message: str
-    message_zh: str
-    source: str
 
 
 class LoanEvaluationRead(BaseModel):

@@ -7,6 +7,7 @@ from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.explain import RuleResultRead as RuleExplanation
 from subsidy_svc.calendar.schemas import IsoDate
 from subsidy_svc.skill_subsidy.rules import LivingAllowanceGroup
 
@@ -41,18 +42,6 @@ class SkillSubsidyPreviewRequest(BaseModel):
     level: Annotated[int, Field(ge=1, le=5)] | None = None
     living_allowance: LivingAllowanceInput | None = None
 
-
-class RuleExplanation(BaseModel):
-    """One rule applied to the preview, with its reason in English and Chinese and its clause."""
-
-    model_config = _OUT
-
-    rule: str
-    met: bool
-    reason: str
-    reason_zh: str
-    source: str
-    field: str | None = None
 
 
 class PreviewViolation(BaseModel):

@@ -7,6 +7,7 @@ from datetime import date
 from shared.calendar import MAX_DATE, MIN_DATE, T_WORKDAY_RULE_ID, WorkdayCalendar
 from shared.errors import ProblemError, Violation
 from shared.explain import RuleResult
+from shared.explain import RuleResultRead as RuleExplanation
 from shared.policy import ParameterNotInForceError, PolicyRegistry
 from shared.timerules import period_end
 from subsidy_svc.calendar.service import answer_or_422
@@ -16,7 +17,6 @@ from subsidy_svc.skill_subsidy.schemas import (
     CatalogueResult,
     LivingAllowanceResult,
     PreviewViolation,
-    RuleExplanation,
     SkillSubsidyPreview,
     SkillSubsidyPreviewRequest,
 )
