@@ -90,7 +90,9 @@ async def _idempotency(request: Request, principal: PrincipalDep) -> Idempotency
         )
     table: Table = request.app.state.platform.idempotency_key
     scope = f"{principal.sub}|{request.method} {request.url.path}"
-    return Idempotency(table, scope, key, _canonical_hash(await request.body()))
+    # Without a key nothing is claimed or compared, so the body need not be hashed.
+    request_hash = _canonical_hash(await request.body()) if key is not None else ""
+    return Idempotency(table, scope, key, request_hash)
 
 
 IdempotencyDep = Annotated[Idempotency, Depends(_idempotency)]

@@ -7,10 +7,11 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
+from functools import cache
 
 from arq.connections import ArqRedis
 from pydantic import BaseModel
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Insert, Table, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,17 +24,24 @@ logger = logging.getLogger(__name__)
 EventHandler = Callable[[AsyncSession, EventEnvelope], Awaitable[None]]
 
 
+@cache
+def _insert(outbox: Table) -> Insert:
+    # One statement per table, values bound at execution: its cache key is computed once, not per event.
+    return insert(outbox)
+
+
 async def emit(session: AsyncSession, outbox: Table, event_type: str, payload: BaseModel) -> uuid.UUID:
     """Adds an event to the outbox in the caller's transaction; it is sent only if that commits."""
     event_id = uuid.uuid4()
     await session.execute(
-        insert(outbox).values(
-            id=event_id,
-            event_type=event_type,
-            payload=payload.model_dump(mode="json"),
-            request_id=current_request_id(),
-            created_at=datetime.now(UTC),
-        )
+        _insert(outbox),
+        {
+            "id": event_id,
+            "event_type": event_type,
+            "payload": payload.model_dump(mode="json"),
+            "request_id": current_request_id(),
+            "created_at": datetime.now(UTC),
+        },
     )
     return event_id
 

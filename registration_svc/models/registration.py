@@ -27,6 +27,9 @@ from registration_svc.models import Base
 
 # REG-DUPLICATE: at most one valid registration per person, enforced by the database under concurrency.
 VALID_REGISTRATION_INDEX = "uq_registration_valid_person"
+# The index predicate; ON CONFLICT names it literally, since Postgres cannot infer a partial index from
+# bound parameters.
+VALID_REGISTRATION_WHERE = "status IN ('registered', 'pending_verification')"
 
 
 class Registration(Base):
@@ -38,7 +41,7 @@ class Registration(Base):
             VALID_REGISTRATION_INDEX,
             "person_id",
             unique=True,
-            postgresql_where=text("status IN ('registered', 'pending_verification')"),
+            postgresql_where=text(VALID_REGISTRATION_WHERE),
         ),
         # varchar_pattern_ops: region scoping is a prefix LIKE, which a plain btree cannot serve
         # under a non-C collation.

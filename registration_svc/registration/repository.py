@@ -3,34 +3,82 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeVar
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import Row, Table, bindparam, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import configure_mappers
 
 from registration_svc.models.person import Person
-from registration_svc.models.registration import Registration
+from registration_svc.models.registration import VALID_REGISTRATION_WHERE, Registration
 from registration_svc.registration.rules import VALID_STATUSES, RegistrationStatus
 
-
-async def get_person_by_id_number(session: AsyncSession, id_number: str) -> Person | None:
-    """Gets the person with an identity number."""
-    return (await session.execute(select(Person).where(Person.id_number == id_number))).scalar_one_or_none()
+_T = TypeVar("_T", Registration, Person)
 
 
-async def insert_person_if_absent(session: AsyncSession, values: dict[str, object]) -> Person:
-    """Inserts a person unless one with the number exists (a concurrent insert waits here), then loads it."""
-    await session.execute(
-        pg_insert(Person)
-        .values(id=uuid.uuid4(), **values)
-        .on_conflict_do_nothing(index_elements=[Person.id_number])
+def detached(cls: type[_T], values: Mapping[str, object]) -> _T:
+    """Returns an instance holding the given column values, built the way the ORM loads rows: without
+    attribute events, and outside any session."""
+    # The ORM configures mappers on first use; this path skips the constructor that would do it.
+    configure_mappers()
+    instance: _T = cls.__mapper__.class_manager.new_instance()
+    instance.__dict__.update(values)
+    return instance
+
+
+PERSON: Table = Person.__table__  # type: ignore[assignment]
+REGISTRATION: Table = Registration.__table__  # type: ignore[assignment]
+
+# Built once: a prepared Core statement keeps its cache key, so each request only binds values.
+_INSERT_PERSON = (
+    pg_insert(PERSON).on_conflict_do_nothing(index_elements=[PERSON.c.id_number]).returning(*PERSON.c)
+)
+_SELECT_PERSON = select(*PERSON.c).where(PERSON.c.id_number == bindparam("id_number"))
+# REG-DUPLICATE: the partial unique index is the arbiter, so losing a race returns no row instead of
+# aborting the transaction.
+_INSERT_REGISTRATION = (
+    pg_insert(REGISTRATION)
+    .on_conflict_do_nothing(
+        index_elements=[REGISTRATION.c.person_id],
+        index_where=text(VALID_REGISTRATION_WHERE),
     )
-    person = await get_person_by_id_number(session, str(values["id_number"]))
-    assert person is not None
-    return person
+    .returning(REGISTRATION.c.id)
+)
+
+
+async def insert_or_get_person(session: AsyncSession, values: dict[str, object]) -> Person:
+    """Inserts a person unless one with the number exists (a concurrent insert waits here); returns the
+    stored row, as it was before this application, detached from the session."""
+    row: Row[tuple[object, ...]] | None = (
+        await session.execute(_INSERT_PERSON, {"id": uuid.uuid4(), **values})
+    ).first()
+    if row is None:
+        row = (await session.execute(_SELECT_PERSON, {"id_number": values["id_number"]})).first()
+    assert row is not None
+    return detached(Person, row._asdict())
+
+
+async def update_person(session: AsyncSession, person_id: uuid.UUID, values: dict[str, object]) -> None:
+    """Writes changed fields of a person."""
+    await session.execute(update(PERSON).where(PERSON.c.id == person_id).values(**values))
+
+
+async def insert_registration(session: AsyncSession, values: dict[str, object]) -> bool:
+    """Inserts a registration; returns False, writing nothing, if the person already has a valid one."""
+    return (await session.execute(_INSERT_REGISTRATION, values)).first() is not None
+
+
+async def update_registration(
+    session: AsyncSession, registration_id: uuid.UUID, values: dict[str, object]
+) -> None:
+    """Writes changed fields of a registration."""
+    await session.execute(
+        update(REGISTRATION).where(REGISTRATION.c.id == registration_id).values(**values)
+    )
 
 
 async def find_valid_registration(session: AsyncSession, person_id: uuid.UUID) -> Registration | None:
@@ -58,6 +106,29 @@ async def get_registration(
         stmt = stmt.with_for_update(of=Registration)
     row = (await session.execute(stmt)).first()
     return None if row is None else (row[0], row[1])
+
+
+_REGISTRATION_KEYS = tuple(REGISTRATION.c.keys())
+_PERSON_KEYS = tuple(PERSON.c.keys())
+_READ = (
+    select(*REGISTRATION.c, *(c.label(f"person_{c.key}") for c in PERSON.c))
+    .join_from(REGISTRATION, PERSON, PERSON.c.id == REGISTRATION.c.person_id)
+    .where(REGISTRATION.c.id == bindparam("registration_id"))
+)
+
+
+async def read_registration(
+    session: AsyncSession, registration_id: uuid.UUID
+) -> tuple[Registration, Person] | None:
+    """Gets a registration with its person for reading: one Core query, detached objects, no lock."""
+    row = (await session.execute(_READ, {"registration_id": registration_id})).first()
+    if row is None:
+        return None
+    split = len(_REGISTRATION_KEYS)
+    return (
+        detached(Registration, dict(zip(_REGISTRATION_KEYS, row[:split], strict=True))),
+        detached(Person, dict(zip(_PERSON_KEYS, row[split:], strict=True))),
+    )
 
 
 @dataclass(frozen=True, slots=True)

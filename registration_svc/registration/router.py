@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import JsonValue
 
@@ -192,6 +192,12 @@ def _json(model: RegistrationRead | RegistrationList) -> dict[str, JsonValue]:
     return model.model_dump(mode="json")
 
 
+def _response(model: RegistrationRead, status_code: int = 200) -> Response:
+    # The model was validated when built: serializing it directly skips FastAPI's response_model
+    # re-validation and its jsonable_encoder pass.
+    return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
+
+
 @router.post(
     "",
     status_code=201,
@@ -204,7 +210,7 @@ async def create_registration(
     session: SessionDep,
     principal: ApplicantDep,
     idem: IdempotencyDep,
-) -> JSONResponse:
+) -> Response:
     """Registers a person as unemployed: window at once, online pending until verified or decided."""
     replay = await idem.replay(session)
     if replay is not None:
@@ -227,11 +233,10 @@ async def create_registration(
             "person_changes": [f"{c.field}:{c.action}" for c in result.person_changes],
         },
     )
-    body_out = _json(
-        to_read(registration, result.person, principal, timezone_of(request), changes=result.person_changes)
-    )
-    await idem.remember(session, 201, body_out)
-    return JSONResponse(body_out, status_code=201)
+    read = to_read(registration, result.person, principal, timezone_of(request), changes=result.person_changes)
+    if idem.key is not None:
+        await idem.remember(session, 201, _json(read))
+    return _response(read, 201)
 
 
 @router.get("", response_model=RegistrationList, summary="List registrations in the caller's scope")
@@ -285,7 +290,7 @@ async def get_registration(
     session: SessionDep,
     principal: PrincipalDep,
     unmask: bool = False,
-) -> RegistrationRead:
+) -> Response:
     """Gets a registration; staff of its region may ask for the full identity number (audited)."""
     registration, person = await service.load_for_read(session, principal, registration_id)
     full = unmask and principal.is_staff
@@ -300,7 +305,7 @@ async def get_registration(
             request=request,
             details={"person_id": str(person.id)},
         )
-    return to_read(registration, person, principal, timezone_of(request), full_number=full)
+    return _response(to_read(registration, person, principal, timezone_of(request), full_number=full))
 
 
 @router.post(

@@ -12,13 +12,13 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, JsonValue
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.identity.rules import IdentityFacts, normalize_id_number, validate_identity
 from registration_svc.models import platform
 from registration_svc.models.person import Person
-from registration_svc.models.registration import VALID_REGISTRATION_INDEX, Registration
+from registration_svc.models.registration import Registration
 from registration_svc.registration import repository
 from registration_svc.registration.rules import (
     DUPLICATE_SOURCE,
@@ -52,6 +52,18 @@ logger = logging.getLogger(__name__)
 CLOCK_SKEW = timedelta(minutes=5)
 VERIFICATION_ACTOR = "verification"
 IDENTITY_FIELDS = ("id_type", "name", "gender", "birth_date")
+REGISTRATION_COLUMNS = tuple(repository.REGISTRATION.c.keys())
+# What the data comparison of an online application may change after the row is inserted.
+VERIFICATION_COLUMNS = (
+    "verification_findings",
+    "verification_state",
+    "status",
+    "decided_at",
+    "decided_by",
+    "decision_reason",
+    "registered_on",
+    "home_visit_task_id",
+)
 CONTACT_FIELDS = ("phone", "hukou_region_code", "hukou_type", "residence_region_code", "residence_type")
 
 
@@ -176,9 +188,13 @@ def _person_values(body: RegistrationCreate, facts: IdentityFacts) -> dict[str, 
     }
 
 
-def _merge_person(person: Person, values: Mapping[str, object], now: datetime) -> list[PersonChange]:
-    """Keeps an existing person's identity fields and takes the new contact and household details."""
+def _merge_person(
+    person: Person, values: Mapping[str, object], now: datetime
+) -> tuple[list[PersonChange], dict[str, object]]:
+    """Keeps an existing person's identity fields and takes the new contact and household details;
+    returns what changed and the column values to write."""
     changes: list[PersonChange] = []
+    updates: dict[str, object] = {}
     for name in IDENTITY_FIELDS:
         stored, given = _string(getattr(person, name)), _string(values[name])
         if given is not None and stored != given:
@@ -187,10 +203,12 @@ def _merge_person(person: Person, values: Mapping[str, object], now: datetime) -
         stored, given = _string(getattr(person, name)), _string(values[name])
         if given is not None and stored != given:
             setattr(person, name, values[name])
+            updates[name] = values[name]
             changes.append(PersonChange(name, "updated", stored, given))
-    if any(c.action == "updated" for c in changes):
+    if updates:
         person.updated_at = now
-    return changes
+        updates["updated_at"] = now
+    return changes, updates
 
 
 def _finding_json(finding: object) -> dict[str, JsonValue]:
@@ -217,16 +235,18 @@ def _json_value(value: object) -> JsonValue:
     return str(value)
 
 
+def _column_values(registration: Registration) -> dict[str, object]:
+    # The attributes set on a new instance are its column values; unset ones take the server defaults.
+    state = inspect(registration).dict
+    return {name: state[name] for name in REGISTRATION_COLUMNS if name in state}
+
+
 async def _insert_registration(session: AsyncSession, registration: Registration) -> None:
-    """Inserts inside a savepoint so that losing the REG-DUPLICATE race maps cleanly to a 409."""
-    try:
-        async with session.begin_nested():
-            session.add(registration)
-            await session.flush()
-    except IntegrityError as exc:
-        if VALID_REGISTRATION_INDEX in str(exc.orig):
-            raise _duplicate(None) from exc
-        raise
+    """Inserts a new registration; a valid one of the same person, even one committed a moment ago by a
+    concurrent request, makes it the REG-DUPLICATE 409 and leaves the transaction usable."""
+    if not await repository.insert_registration(session, _column_values(registration)):
+        existing = await repository.find_valid_registration(session, registration.person_id)
+        raise _duplicate(existing.status if existing else None)
 
 
 async def _emit_created(session: AsyncSession, registration: Registration) -> None:
@@ -295,7 +315,10 @@ async def create_registration(
             f"政策参数包 {pack.id} 在 {applied_on} 无生效参数。",
         ) from exc
 
-    stored = await repository.get_person_by_id_number(session, facts.id_number) if facts else None
+    values = _person_values(body, facts) if facts else None
+    # The person is written before the checks, which need the stored birth date: a failed application
+    # raises, and the request's rollback takes the row away again.
+    stored = await repository.insert_or_get_person(session, values) if values else None
     birth_date = (
         stored.birth_date
         if stored and stored.birth_date
@@ -322,17 +345,12 @@ async def create_registration(
     )
     if violations:
         raise _ineligible(violations)
-    assert facts is not None
+    assert stored is not None and values is not None
 
-    values = _person_values(body, facts)
-    # A concurrent application may have created the person a moment ago; merging is the same either way.
-    person = stored or await repository.insert_person_if_absent(session, values)
-    changes = _merge_person(person, values, now)
-    await session.flush()
-
-    existing = await repository.find_valid_registration(session, person.id)
-    if existing is not None:
-        raise _duplicate(existing.status)
+    person = stored
+    changes, updates = _merge_person(person, values, now)
+    if updates:
+        await repository.update_person(session, person.id, updates)
 
     deadline = decision_deadline(
         body.channel, applied_on, params.registration_online_workdays, online.source, env.calendar
@@ -353,7 +371,9 @@ async def create_registration(
             on=applied_on,
         )
         await _apply_verification(session, registration, report, applied_on, now)
-    await session.flush()
+        await repository.update_registration(
+            session, registration.id, {name: getattr(registration, name) for name in VERIFICATION_COLUMNS}
+        )
     if registration.status == RegistrationStatus.REGISTERED:
         await _emit_created(session, registration)
     return CreateResult(registration, person, changes)
@@ -368,50 +388,53 @@ def _new_registration(
     now: datetime,
 ) -> Registration:
     window = body.channel is Channel.WINDOW
-    return Registration(
-        id=uuid.uuid4(),
-        person_id=person.id,
-        status=(RegistrationStatus.REGISTERED if window else RegistrationStatus.PENDING_VERIFICATION).value,
-        channel=body.channel.value,
-        agency_region_code=body.agency_region_code,
-        applied_at=body.applied_at,
-        decision_due=deadline.decision_due,
-        deadline_workdays=deadline.workdays,
-        deadline_source=deadline.source,
-        deadline_estimated=deadline.estimated,
-        decided_at=now if window else None,
-        decided_by=principal.sub if window else None,
-        registered_on=applied_on if window else None,
-        hukou_region_code=body.person.hukou_region_code,
-        hukou_type=body.person.hukou_type.value,
-        residence_region_code=body.person.residence_region_code,
-        residence_type=body.person.residence_type.value,
-        unemployed_since=body.unemployed_since,
-        unemployment_reason=body.unemployment_reason,
-        education=body.education,
-        health_status=body.health_status,
-        disability_category=body.disability_category,
-        disability_certificate_number=body.disability_certificate_number,
-        skills=list(body.skills),
-        certificates=[c.model_dump(mode="json") for c in body.certificates],
-        job_intentions=[j.model_dump(mode="json") for j in body.job_intentions],
-        training_intentions=list(body.training_intentions),
-        wants_startup_support=body.wants_startup_support,
-        claims_unemployment_insurance=body.claims_unemployment_insurance,
-        contact_address=body.contact_address,
-        emergency_contact=body.emergency_contact.model_dump(mode="json") if body.emergency_contact else None,
-        declared_unemployed=body.declaration.unemployed,
-        declared_able_to_work=body.declaration.able_to_work,
-        declared_wants_work=body.declaration.wants_work,
-        declared_receiving_pension=body.declaration.receiving_pension,
-        commitment_signed=body.commitment_signed,
-        verification_state=VerificationState.NOT_REQUIRED.value,
-        verification_findings=[],
-        overdue=False,
-        false_information=False,
-        created_by=principal.sub,
-        created_at=now,
-        updated_at=now,
+    return repository.detached(
+        Registration,
+        dict(
+            id=uuid.uuid4(),
+            person_id=person.id,
+            status=(RegistrationStatus.REGISTERED if window else RegistrationStatus.PENDING_VERIFICATION).value,
+            channel=body.channel.value,
+            agency_region_code=body.agency_region_code,
+            applied_at=body.applied_at,
+            decision_due=deadline.decision_due,
+            deadline_workdays=deadline.workdays,
+            deadline_source=deadline.source,
+            deadline_estimated=deadline.estimated,
+            decided_at=now if window else None,
+            decided_by=principal.sub if window else None,
+            registered_on=applied_on if window else None,
+            hukou_region_code=body.person.hukou_region_code,
+            hukou_type=body.person.hukou_type.value,
+            residence_region_code=body.person.residence_region_code,
+            residence_type=body.person.residence_type.value,
+            unemployed_since=body.unemployed_since,
+            unemployment_reason=body.unemployment_reason,
+            education=body.education,
+            health_status=body.health_status,
+            disability_category=body.disability_category,
+            disability_certificate_number=body.disability_certificate_number,
+            skills=list(body.skills),
+            certificates=[c.model_dump(mode="json") for c in body.certificates],
+            job_intentions=[j.model_dump(mode="json") for j in body.job_intentions],
+            training_intentions=list(body.training_intentions),
+            wants_startup_support=body.wants_startup_support,
+            claims_unemployment_insurance=body.claims_unemployment_insurance,
+            contact_address=body.contact_address,
+            emergency_contact=body.emergency_contact.model_dump(mode="json") if body.emergency_contact else None,
+            declared_unemployed=body.declaration.unemployed,
+            declared_able_to_work=body.declaration.able_to_work,
+            declared_wants_work=body.declaration.wants_work,
+            declared_receiving_pension=body.declaration.receiving_pension,
+            commitment_signed=body.commitment_signed,
+            verification_state=VerificationState.NOT_REQUIRED.value,
+            verification_findings=[],
+            overdue=False,
+            false_information=False,
+            created_by=principal.sub,
+            created_at=now,
+            updated_at=now,
+        ),
     )
 
 
@@ -460,7 +483,7 @@ async def load_for_read(
     session: AsyncSession, principal: Principal, registration_id: uuid.UUID
 ) -> tuple[Registration, Person]:
     """Gets a registration the caller may see, else the 403 that reveals nothing."""
-    found = await repository.get_registration(session, registration_id)
+    found = await repository.read_registration(session, registration_id)
     if found is None or not may_read(principal, *found):
         raise forbidden()
     return found
