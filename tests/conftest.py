@@ -24,7 +24,6 @@ from services.migrate import upgrade_all
 from shared.db import Database
 from shared.settings import normalize_database_url
 
-
 # pgserver logs from an atexit hook, after pytest has closed the captured streams.
 logging.getLogger("pgserver").setLevel(logging.WARNING)
 

@@ -1,6 +1,6 @@
 """Alembic environment of the subsidy service."""
 
-from subsidy_svc.models import SCHEMA, metadata
 from services.migrate import run_env
+from subsidy_svc.models import SCHEMA, metadata
 
 run_env(metadata, SCHEMA)
