@@ -6,16 +6,12 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from fastapi import APIRouter, FastAPI
 from httpx import AsyncClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registration_svc.config import Settings
-from registration_svc.models import platform
 from registration_svc.notification.masking import mask_phone
 from registration_svc.notification.models import Channel, Notification
-from registration_svc.notification.router import router as notification_router
 from registration_svc.notification.service import deliver_pending, notify_person
 from registration_svc.notification.templates import (
     DEREGISTERED,
@@ -26,9 +22,8 @@ from registration_svc.notification.templates import (
     notifies,
     render,
 )
-from shared.app import create_service_app
 from shared.db import Database
-from tests.support import bearer, running_app, service_settings
+from tests.support import bearer
 
 # rules.md "Deregistration": every reason code, and those 002 §五 exempts from the notice.
 ALL_REASONS = (
@@ -209,31 +204,6 @@ class TestDeliverPending:
             assert stored is not None and (stored.attempts, stored.status) == (attempt, status)
             assert stored.last_error == "ConnectionError: gateway down"
 
-
-def create_test_app(
-    settings: Settings | None = None, database: Database | None = None, *, configure_logs: bool = True
-) -> FastAPI:
-    api = APIRouter(prefix="/api/v1")
-    api.include_router(notification_router)
-    return create_service_app(
-        "registration",
-        settings=settings or Settings(),
-        platform=platform,
-        routers=[api],
-        title="test",
-        description="test",
-        database=database,
-        configure_logs=configure_logs,
-    )
-
-
-@pytest.fixture
-async def client(
-    database: Database, database_url: str, redis_url: str, queue_prefix: str
-) -> AsyncIterator[AsyncClient]:
-    settings = service_settings(Settings, database_url, redis_url, queue_prefix)
-    async with running_app(create_test_app, settings, database) as running:
-        yield running
 
 
 async def notify(

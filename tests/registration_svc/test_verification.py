@@ -8,16 +8,13 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from fastapi import APIRouter, FastAPI
 from httpx import AsyncClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registration_svc.config import Settings
 from registration_svc.models import platform
 from registration_svc.verification.models import HomeVisitTask, ReferenceRecord, SourceName
 from registration_svc.verification.reference_csv import CsvFileError, parse_reference_csv
-from registration_svc.verification.router import router as verification_router
 from registration_svc.verification.service import (
     Declaration,
     VerificationFinding,
@@ -27,10 +24,9 @@ from registration_svc.verification.service import (
     summarize,
     verify_declaration,
 )
-from shared.app import create_service_app
 from shared.db import Database
 from shared.errors import ProblemError
-from tests.support import bearer, running_app, service_settings
+from tests.support import bearer
 
 ON = date(2026, 11, 20)
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -529,31 +525,6 @@ class TestHomeVisitTask:
 # ---------------------------------------------------------------------------------------------
 # HTTP API
 
-
-def create_test_app(
-    settings: Settings | None = None, database: Database | None = None, *, configure_logs: bool = True
-) -> FastAPI:
-    api = APIRouter(prefix="/api/v1")
-    api.include_router(verification_router)
-    return create_service_app(
-        "registration",
-        settings=settings or Settings(),
-        platform=platform,
-        routers=[api],
-        title="test",
-        description="test",
-        database=database,
-        configure_logs=configure_logs,
-    )
-
-
-@pytest.fixture
-async def client(
-    database: Database, database_url: str, redis_url: str, queue_prefix: str
-) -> AsyncIterator[AsyncClient]:
-    settings = service_settings(Settings, database_url, redis_url, queue_prefix)
-    async with running_app(create_test_app, settings, database) as running:
-        yield running
 
 
 ADMIN = bearer("admin", "44", "admin-1")
