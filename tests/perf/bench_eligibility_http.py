@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> None:
             else:
                 spec = h.LoadSpec(f"POST {PATH.removeprefix('/api/v1')}", base_url, "POST", source, headers,
                                   warmup_s=args.warmup, duration_s=args.duration,
-                                  processes=args.load_processes, shared_pool=args.shared_pool,
+                                  processes=args.load_processes, shared_pool=args.shared_pool, client=args.client,
                                   rate=args.rate)
                 result = h.run_load(spec, server=service)
                 h.print_phase(result)

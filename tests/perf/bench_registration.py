@@ -235,7 +235,7 @@ def run(args: argparse.Namespace) -> None:
                 spec = h.LoadSpec(name, url, method, source, headers if auth else {},
                                   warmup_s=args.warmup, duration_s=args.duration,
                                   collect_key="id" if collect else None,
-                                  processes=args.load_processes, shared_pool=args.shared_pool,
+                                  processes=args.load_processes, shared_pool=args.shared_pool, client=args.client,
                                   rate=args.rate)
                 result = h.run_load(spec, server=ceiling if url == ceiling.url else service)
                 h.print_phase(result)
