@@ -1,8 +1,4 @@
-"""The followup service's API: includes every domain router under /api/v1."""
-
-from fastapi import APIRouter
+"""The follow-up service's API: its domain routers, which the app serves under /api/v1."""
 
 from followup_svc.first_contact.router import router as first_contact_router
-
-router = APIRouter(prefix="/api/v1")
-router.include_router(first_contact_router)
+routers = (first_contact_router,)

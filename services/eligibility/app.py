@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from eligibility_svc.api import router
+from eligibility_svc.api import routers
 from eligibility_svc.config import Settings
 from eligibility_svc.models import platform
 from shared.app import create_service_app
@@ -17,7 +17,7 @@ def create_app(
         "eligibility",
         settings=settings or Settings(),
         platform=platform,
-        routers=[router],
+        routers=routers,
         title="jiuye eligibility service",
         description="See /work/shared/spec/api.md for the public contract.",
         database=database,

@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from followup_svc.api import router
+from followup_svc.api import routers
 from followup_svc.config import Settings
 from followup_svc.models import platform
 from shared.app import create_service_app
@@ -17,7 +17,7 @@ def create_app(
         "followup",
         settings=settings or Settings(),
         platform=platform,
-        routers=[router],
+        routers=routers,
         title="jiuye followup service",
         description="See /work/shared/spec/api.md for the public contract.",
         database=database,

@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from registration_svc.api import router
+from registration_svc.api import routers
 from registration_svc.config import Settings
 from registration_svc.models import platform
 from shared.app import create_service_app
@@ -17,7 +17,7 @@ def create_app(
         "registration",
         settings=settings or Settings(),
         platform=platform,
-        routers=[router],
+        routers=routers,
         title="jiuye registration service",
         description="See /work/shared/spec/api.md for the public contract.",
         database=database,

@@ -4,7 +4,7 @@ from fastapi import FastAPI
 
 from shared.app import ServiceState, create_service_app
 from shared.db import Database
-from subsidy_svc.api import router
+from subsidy_svc.api import routers
 from subsidy_svc.config import Settings
 from subsidy_svc.models import platform
 from subsidy_svc.skill_subsidy.catalogue import default_catalogue
@@ -23,7 +23,7 @@ def create_app(
         "subsidy",
         settings=settings or Settings(),
         platform=platform,
-        routers=[router],
+        routers=routers,
         title="jiuye subsidy service",
         description="See /work/shared/spec/api.md for the public contract.",
         database=database,

@@ -19,7 +19,7 @@ from shared.db import Database
 from shared.settings import PLACEHOLDER_SIGNING_KEY, PlatformSettings
 from tests.platform.throwaway import platform_settings, throwaway_app
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter()
 CaseworkerOnly = Annotated[Principal, Depends(require_roles(Role.CASEWORKER))]
 
 

@@ -25,7 +25,7 @@ class Closure(BaseModel):
     count: int = Field(ge=0)
 
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter()
 
 
 @router.post("/closures/{registration_id}")

@@ -30,7 +30,7 @@ class Order(BaseModel):
     amount_fen: int
 
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter()
 
 
 @router.post("/orders", status_code=201)
