@@ -2,4 +2,5 @@
 
 from eligibility_svc.difficulty.router import router as difficulty_router
 from eligibility_svc.startup_loan.router import router as startup_loan_router
+
 routers = (difficulty_router, startup_loan_router)

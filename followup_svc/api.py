@@ -1,4 +1,5 @@
 """The follow-up service's API: its domain routers, which the app serves under /api/v1."""
 
 from followup_svc.first_contact.router import router as first_contact_router
+
 routers = (first_contact_router,)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import configure_mappers
 from registration_svc.models.person import Person
 from registration_svc.models.registration import VALID_REGISTRATION_WHERE, Registration
 from registration_svc.registration.rules import VALID_STATUSES, RegistrationStatus
+from shared.db import DriverConnection, driver_sql
 
 _T = TypeVar("_T", Registration, Person)
 
@@ -117,11 +118,15 @@ _READ = (
 )
 
 
+_READ_SQL, _READ_PARAMS = driver_sql(_READ)
+assert _READ_PARAMS == ("registration_id",)
+
+
 async def read_registration(
-    session: AsyncSession, registration_id: uuid.UUID
+    reader: DriverConnection, registration_id: uuid.UUID
 ) -> tuple[Registration, Person] | None:
-    """Gets a registration with its person for reading: one Core query, detached objects, no lock."""
-    row = (await session.execute(_READ, {"registration_id": registration_id})).first()
+    """Gets a registration with its person for reading: one statement, no transaction, detached objects."""
+    row = await reader.fetchrow(_READ_SQL, registration_id)
     if row is None:
         return None
     split = len(_REGISTRATION_KEYS)

@@ -33,7 +33,7 @@ from registration_svc.registration.schemas import (
 )
 from shared import audit
 from shared.auth import Principal, PrincipalDep, Role, require_roles
-from shared.db import SessionDep
+from shared.db import Database, SessionDep
 from shared.idempotency import IdempotencyDep
 from shared.masking import mask_id_number
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor
@@ -287,14 +287,19 @@ async def list_registrations(
 async def get_registration(
     registration_id: uuid.UUID,
     request: Request,
-    session: SessionDep,
     principal: PrincipalDep,
     unmask: bool = False,
 ) -> Response:
     """Gets a registration; staff of its region may ask for the full identity number (audited)."""
-    registration, person = await service.load_for_read(session, principal, registration_id)
+    database: Database = request.app.state.database
+    # One statement, no transaction: a masked read writes nothing.
+    async with database.reader() as reader:
+        registration, person = await service.load_for_read(reader, principal, registration_id)
     full = unmask and principal.is_staff
-    if full:
+    if not full:
+        return _response(to_read(registration, person, principal, timezone_of(request)))
+    # The full number is shown only once its audit entry has committed.
+    async with database.transaction() as session:
         await audit.record(
             session,
             platform.audit_log,

@@ -41,6 +41,7 @@ from registration_svc.verification.service import (
 from shared import outbox
 from shared.auth import Principal, Role, forbidden
 from shared.calendar import WorkdayCalendar
+from shared.db import DriverConnection
 from shared.errors import ProblemError, Violation, conflict
 from shared.events import EventType, RegistrationCreated
 from shared.explain import failures
@@ -480,10 +481,10 @@ def may_read(principal: Principal, registration: Registration, person: Person) -
 
 
 async def load_for_read(
-    session: AsyncSession, principal: Principal, registration_id: uuid.UUID
+    reader: DriverConnection, principal: Principal, registration_id: uuid.UUID
 ) -> tuple[Registration, Person]:
     """Gets a registration the caller may see, else the 403 that reveals nothing."""
-    found = await repository.read_registration(session, registration_id)
+    found = await repository.read_registration(reader, registration_id)
     if found is None or not may_read(principal, *found):
         raise forbidden()
     return found

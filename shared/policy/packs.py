@@ -102,8 +102,12 @@ PARAMETER_NAMES: frozenset[str] = frozenset(PolicyParameters.model_fields)
 
 def _expected_type(name: str) -> type[int] | type[str] | type[RetirementCategory]:
     annotation = PolicyParameters.model_fields[name].annotation
-    if annotation is int or annotation is str or annotation is RetirementCategory:
-        return annotation
+    if annotation is int:
+        return int
+    if annotation is str:
+        return str
+    if annotation is RetirementCategory:
+        return RetirementCategory
     raise AssertionError(f"unsupported parameter type for {name}: {annotation!r}")  # pragma: no cover
 
 
