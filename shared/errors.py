@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -202,4 +203,12 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OperationalError, on_unavailable)
     app.add_exception_handler(DBAPIError, on_unavailable)
     app.add_exception_handler(OSError, on_unavailable)
+    # Reads on the driver connection (Database.reader) raise asyncpg's own errors, unwrapped by SQLAlchemy:
+    # a lost or refused connection (class 08), a server shutting down (class 57) or a closed connection.
+    for driver_error in (
+        asyncpg.exceptions.InterfaceError,
+        asyncpg.exceptions.PostgresConnectionError,
+        asyncpg.exceptions.OperatorInterventionError,
+    ):
+        app.add_exception_handler(driver_error, on_unavailable)
     app.add_exception_handler(Exception, on_unexpected)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import date
 
+import asyncpg  # type: ignore[import-untyped]
 import pytest
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from httpx import AsyncClient, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import insert, text
@@ -62,6 +63,15 @@ async def rule_failure() -> None:
         "REG-AGE 不满足。",
         [Violation("REG-AGE", "person.birth_date", "under 16 on 2026-11-22", "2026-11-22 未满16周岁")],
     )
+
+
+@router.get("/driver-connection-lost")
+async def driver_connection_lost(request: Request) -> None:
+    # What Database.reader() raises when its connection dies: asyncpg's own error, not SQLAlchemy's.
+    url = request.app.state.settings.database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    connection = await asyncpg.connect(url)
+    await connection.close()
+    await connection.fetchrow("SELECT 1")
 
 
 @router.get("/boom")
@@ -157,6 +167,13 @@ class TestDatabaseErrors:
         response = await client.get("/api/v1/smallint", params={"value": 40000})
         problem(response, 422, "request.invalid_value")
         assert (await client.get("/api/v1/smallint", params={"value": 32767})).json() == {"value": 32767}
+
+
+class TestDatabaseUnavailable:
+    async def test_a_lost_driver_connection_is_503_nothing_saved(self, client: AsyncClient) -> None:
+        response = await client.get("/api/v1/driver-connection-lost")
+        problem(response, 503, "service.unavailable")
+        assert response.headers["retry-after"] == "5"
 
 
 class TestUnexpected:
