@@ -100,6 +100,9 @@ class LoadResult:
     processes: int = 1
     # CPU seconds the server process used during the measured phase (None when it is not ours).
     server_cpu_s: float | None = None
+    # CPU seconds all PostgreSQL processes of this machine used during the measured phase (None when the
+    # database runs elsewhere or /proc is unreadable).
+    database_cpu_s: float | None = None
 
     @property
     def client_busy(self) -> float:
@@ -112,6 +115,13 @@ class LoadResult:
         if self.server_cpu_s is None or self.requests == 0:
             return None
         return self.server_cpu_s * 1000.0 / self.requests
+
+    @property
+    def database_cpu_ms_per_request(self) -> float | None:
+        """Returns the PostgreSQL server's CPU milliseconds per request (all its processes)."""
+        if self.database_cpu_s is None or self.requests == 0:
+            return None
+        return self.database_cpu_s * 1000.0 / self.requests
 
     @property
     def rps(self) -> float:
@@ -334,6 +344,7 @@ async def _drive(spec: LoadSpec) -> LoadResult:
         tally.collected = warm.collected
         watch = spec.server_pid if spec.process_index == 0 else None
         server_before = process_cpu_seconds(watch) if watch else None
+        database_before = postgres_cpu_seconds() if watch else None
         cpu_before = _cpu_seconds()
         started = time.perf_counter()
         deadline = started + spec.duration_s
@@ -344,6 +355,7 @@ async def _drive(spec: LoadSpec) -> LoadResult:
         elapsed = time.perf_counter() - started
         client_cpu = _cpu_seconds() - cpu_before
         server_after = process_cpu_seconds(watch) if watch else None
+        database_after = postgres_cpu_seconds() if watch else None
     statuses = dict(tally.statuses)
     for key, count in warm.statuses.items():
         statuses[f"{key} (warm-up)"] = count
@@ -353,6 +365,9 @@ async def _drive(spec: LoadSpec) -> LoadResult:
         warmup_requests=warm.done, warmup_errors=warm.errors, collected=tally.collected,
         client_cpu_s=client_cpu,
         server_cpu_s=None if server_before is None or server_after is None else server_after - server_before,
+        database_cpu_s=(
+            None if database_before is None or database_after is None else database_after - database_before
+        ),
     )
 
 
@@ -387,6 +402,7 @@ def _merge(name: str, parts: Sequence[LoadResult]) -> LoadResult:
         client_cpu_s=sum(p.client_cpu_s for p in parts),
         processes=len(parts),
         server_cpu_s=parts[0].server_cpu_s,
+        database_cpu_s=parts[0].database_cpu_s,
     )
 
 
@@ -436,6 +452,26 @@ def process_cpu_seconds(pid: int) -> float | None:
         return None
     # Fields 14 and 15 of /proc/<pid>/stat (utime, stime), counted after the ")" that ends comm.
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> float | None:
+    """Returns the CPU seconds used so far by the PostgreSQL processes of this machine, including
+    backends that have exited (their time is in the postmaster's children fields); None if there are
+    none to read (a database on another host)."""
+    total, found = 0, False
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() != "postgres":
+                continue
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        found = True
+        # utime, stime, cutime, cstime: fields 14-17 of /proc/<pid>/stat.
+        total += sum(int(x) for x in fields[11:15])
+    return total / os.sysconf("SC_CLK_TCK") if found else None
 
 
 def free_port() -> int:
@@ -689,6 +725,9 @@ def phase_line(result: LoadResult) -> str:
     flag = "" if result.valid else "   INVALID (errors)"
     server = result.server_cpu_ms_per_request
     server_text = f"server {server:.3f} cpu-ms/req" if server is not None else "server cpu n/a"
+    database = result.database_cpu_ms_per_request
+    if database is not None:
+        server_text += f"  postgres {database:.3f}"
     busy = f"client cpu {result.client_busy:.0%}" + (" SATURATED" if result.client_busy >= SATURATED else "")
     return (
         f"{result.name:<26} {result.rps:8.1f} req/s  n={result.requests:<6} "

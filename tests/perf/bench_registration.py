@@ -186,12 +186,20 @@ def summary_rows(
     rows.append(["GET /registrations/{id} p99", ms(get, 0.99), ms(select, 0.99), "", "", ""])
     rows.append(_cpu_row("POST server cpu per request", post, insert))
     rows.append(_cpu_row("GET server cpu per request", get, select))
+    rows.append(_cpu_row("POST postgres cpu per request", post, insert, database=True))
+    rows.append(_cpu_row("GET postgres cpu per request", get, select, database=True))
     return rows
 
 
-def _cpu_row(metric: str, service: h.LoadResult | None, ceiling: h.LoadResult | None) -> list[str]:
-    a = service.server_cpu_ms_per_request if service else None
-    b = ceiling.server_cpu_ms_per_request if ceiling else None
+def _cpu_row(
+    metric: str, service: h.LoadResult | None, ceiling: h.LoadResult | None, *, database: bool = False
+) -> list[str]:
+    def cpu(r: h.LoadResult | None) -> float | None:
+        if r is None:
+            return None
+        return r.database_cpu_ms_per_request if database else r.server_cpu_ms_per_request
+
+    a, b = cpu(service), cpu(ceiling)
     ratio = f"{b / a:.0%}" if a and b else "-"
     return [metric, f"{a:.3f} ms" if a is not None else "-", f"{b:.3f} ms" if b is not None else "-",
             ratio, "(ceiling / service)", ""]
