@@ -135,7 +135,8 @@ def create_service_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = database or Database.from_url(
-            settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+            settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow,
+            driver_pool_size=settings.db_driver_pool_size,
         )
         redis = Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=2)
         # Loading the packs validates them: a bad parameter stops the service here, with its name.

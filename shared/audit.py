@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import Principal
 from shared.context import current_request_id
+from shared.db import DriverConnection, DriverStatement
 
 
 @cache
@@ -19,6 +20,56 @@ def _insert(audit_log: Table) -> Insert:
     # One statement per table, values bound at execution: its cache key is computed once, not per entry.
     # inline(): nobody reads the generated id, so the insert needs no RETURNING.
     return insert(audit_log).inline()
+
+
+_ENTRY_COLUMNS = (
+    "occurred_at", "actor", "role", "region", "action", "record_type", "record_id", "client_address",
+    "request_id", "details",
+)
+
+
+@cache
+def _driver_insert(audit_log: Table) -> DriverStatement:
+    return DriverStatement(_insert(audit_log), _ENTRY_COLUMNS)
+
+
+def _entry(
+    principal: Principal,
+    action: str,
+    record_type: str,
+    record_id: str | None,
+    request: Request | None,
+    details: dict[str, JsonValue] | None,
+) -> dict[str, object]:
+    client = request.client.host if request is not None and request.client else None
+    return {
+        "occurred_at": datetime.now(UTC),
+        "actor": principal.sub,
+        "role": principal.role.value,
+        "region": principal.region,
+        "action": action,
+        "record_type": record_type,
+        "record_id": record_id,
+        "client_address": client,
+        "request_id": current_request_id(),
+        "details": details,
+    }
+
+
+async def record_on(
+    connection: DriverConnection,
+    audit_log: Table,
+    principal: Principal,
+    action: str,
+    record_type: str,
+    record_id: str | None,
+    *,
+    request: Request | None = None,
+    details: dict[str, JsonValue] | None = None,
+) -> None:
+    """Writes one audit entry in the caller's driver transaction (`Database.writer()`)."""
+    entry = _entry(principal, action, record_type, record_id, request, details)
+    await _driver_insert(audit_log).execute(connection, entry)
 
 
 async def record(
@@ -33,19 +84,4 @@ async def record(
     details: dict[str, JsonValue] | None = None,
 ) -> None:
     """Writes one audit entry in the caller's transaction, so it exists exactly when the change does."""
-    client = request.client.host if request is not None and request.client else None
-    await session.execute(
-        _insert(audit_log),
-        {
-            "occurred_at": datetime.now(UTC),
-            "actor": principal.sub,
-            "role": principal.role.value,
-            "region": principal.region,
-            "action": action,
-            "record_type": record_type,
-            "record_id": record_id,
-            "client_address": client,
-            "request_id": current_request_id(),
-            "details": details,
-        },
-    )
+    await session.execute(_insert(audit_log), _entry(principal, action, record_type, record_id, request, details))

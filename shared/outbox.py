@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.context import current_request_id, request_id_var
-from shared.db import Database
+from shared.db import Database, DriverConnection, DriverStatement
 from shared.events import HANDLE_EVENT_JOB, SUBSCRIPTIONS, EventEnvelope
 
 logger = logging.getLogger(__name__)
@@ -30,19 +30,38 @@ def _insert(outbox: Table) -> Insert:
     return insert(outbox)
 
 
+_EVENT_COLUMNS = ("id", "event_type", "payload", "request_id", "created_at")
+
+
+@cache
+def _driver_insert(outbox: Table) -> DriverStatement:
+    return DriverStatement(_insert(outbox), _EVENT_COLUMNS)
+
+
+def _event(event_type: str, payload: BaseModel) -> tuple[uuid.UUID, dict[str, object]]:
+    event_id = uuid.uuid4()
+    return event_id, {
+        "id": event_id,
+        "event_type": event_type,
+        "payload": payload.model_dump(mode="json"),
+        "request_id": current_request_id(),
+        "created_at": datetime.now(UTC),
+    }
+
+
 async def emit(session: AsyncSession, outbox: Table, event_type: str, payload: BaseModel) -> uuid.UUID:
     """Adds an event to the outbox in the caller's transaction; it is sent only if that commits."""
-    event_id = uuid.uuid4()
-    await session.execute(
-        _insert(outbox),
-        {
-            "id": event_id,
-            "event_type": event_type,
-            "payload": payload.model_dump(mode="json"),
-            "request_id": current_request_id(),
-            "created_at": datetime.now(UTC),
-        },
-    )
+    event_id, values = _event(event_type, payload)
+    await session.execute(_insert(outbox), values)
+    return event_id
+
+
+async def emit_on(
+    connection: DriverConnection, outbox: Table, event_type: str, payload: BaseModel
+) -> uuid.UUID:
+    """Adds an event to the outbox in the caller's driver transaction (`Database.writer()`)."""
+    event_id, values = _event(event_type, payload)
+    await _driver_insert(outbox).execute(connection, values)
     return event_id
 
 

@@ -6,30 +6,16 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TypeVar
+from functools import cache
 
-from sqlalchemy import Row, Table, bindparam, select, text, tuple_, update
+from sqlalchemy import Table, bindparam, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import configure_mappers
 
 from registration_svc.models.person import Person
 from registration_svc.models.registration import VALID_REGISTRATION_WHERE, Registration
-from registration_svc.registration.rules import VALID_STATUSES, RegistrationStatus
-from shared.db import DriverConnection, driver_sql
-
-_T = TypeVar("_T", Registration, Person)
-
-
-def detached(cls: type[_T], values: Mapping[str, object]) -> _T:
-    """Returns an instance holding the given column values, built the way the ORM loads rows: without
-    attribute events, and outside any session."""
-    # The ORM configures mappers on first use; this path skips the constructor that would do it.
-    configure_mappers()
-    instance: _T = cls.__mapper__.class_manager.new_instance()
-    instance.__dict__.update(values)
-    return instance
-
+from registration_svc.registration.rules import RegistrationStatus
+from shared.db import DriverConnection, DriverStatement, detached, driver_sql
 
 PERSON: Table = Person.__table__  # type: ignore[assignment]
 REGISTRATION: Table = Registration.__table__  # type: ignore[assignment]
@@ -51,47 +37,65 @@ _INSERT_REGISTRATION = (
 )
 
 
-async def insert_or_get_person(session: AsyncSession, values: dict[str, object]) -> Person:
-    """Inserts a person unless one with the number exists (a concurrent insert waits here); returns the
-    stored row, as it was before this application, detached from the session."""
-    row: Row[tuple[object, ...]] | None = (
-        await session.execute(_INSERT_PERSON, {"id": uuid.uuid4(), **values})
-    ).first()
-    if row is None:
-        row = (await session.execute(_SELECT_PERSON, {"id_number": values["id_number"]})).first()
-    assert row is not None
-    return detached(Person, row._asdict())
+# What an application writes of a person; the timestamps take their server defaults.
+PERSON_VALUE_KEYS = (
+    "id_type", "id_number", "name", "gender", "birth_date", "phone", "hukou_region_code", "hukou_type",
+    "residence_region_code", "residence_type",
+)
+_INSERT_PERSON_ON = DriverStatement(_INSERT_PERSON, ("id", *PERSON_VALUE_KEYS))
+_SELECT_PERSON_ON = DriverStatement(_SELECT_PERSON)
+_PERSON_KEYS = tuple(PERSON.c.keys())
+_VALID_STATUS_ON = DriverStatement(
+    select(REGISTRATION.c.status).where(
+        REGISTRATION.c.person_id == bindparam("person_id"), text(VALID_REGISTRATION_WHERE)
+    )
+)
 
 
-async def update_person(session: AsyncSession, person_id: uuid.UUID, values: dict[str, object]) -> None:
-    """Writes changed fields of a person."""
-    await session.execute(update(PERSON).where(PERSON.c.id == person_id).values(**values))
-
-
-async def insert_registration(session: AsyncSession, values: dict[str, object]) -> bool:
-    """Inserts a registration; returns False, writing nothing, if the person already has a valid one."""
-    return (await session.execute(_INSERT_REGISTRATION, values)).first() is not None
-
-
-async def update_registration(
-    session: AsyncSession, registration_id: uuid.UUID, values: dict[str, object]
-) -> None:
-    """Writes changed fields of a registration."""
-    await session.execute(
-        update(REGISTRATION).where(REGISTRATION.c.id == registration_id).values(**values)
+@cache
+def _update_on(table: Table, keys: tuple[str, ...]) -> DriverStatement:
+    # One compiled UPDATE per set of changed columns: there are few such sets.
+    return DriverStatement(
+        update(table).where(table.c.id == bindparam("w_id")).values({k: bindparam(k) for k in keys})
     )
 
 
-async def find_valid_registration(session: AsyncSession, person_id: uuid.UUID) -> Registration | None:
-    """Gets the person's registered or pending registration, if any (REG-DUPLICATE)."""
-    return (
-        await session.execute(
-            select(Registration).where(
-                Registration.person_id == person_id,
-                Registration.status.in_([s.value for s in VALID_STATUSES]),
-            )
-        )
-    ).scalar_one_or_none()
+@cache
+def _insert_registration_on(keys: tuple[str, ...]) -> DriverStatement:
+    return DriverStatement(_INSERT_REGISTRATION, keys)
+
+
+async def insert_or_get_person(connection: DriverConnection, values: Mapping[str, object]) -> Person:
+    """Inserts a person unless one with the number exists (a concurrent insert waits here); returns the
+    stored row, as it was before this application, detached from any session."""
+    row = await _INSERT_PERSON_ON.fetchrow(connection, {"id": uuid.uuid4(), **values})
+    if row is None:
+        row = await _SELECT_PERSON_ON.fetchrow(connection, {"id_number": values["id_number"]})
+    assert row is not None
+    return detached(Person, dict(zip(_PERSON_KEYS, row, strict=True)))
+
+
+async def update_person(connection: DriverConnection, person_id: uuid.UUID, values: Mapping[str, object]) -> None:
+    """Writes changed fields of a person."""
+    await _update_on(PERSON, tuple(values)).execute(connection, {"w_id": person_id, **values})
+
+
+async def insert_registration(connection: DriverConnection, values: Mapping[str, object]) -> bool:
+    """Inserts a registration; returns False, writing nothing, if the person already has a valid one."""
+    return await _insert_registration_on(tuple(values)).fetchrow(connection, values) is not None
+
+
+async def update_registration(
+    connection: DriverConnection, registration_id: uuid.UUID, values: Mapping[str, object]
+) -> None:
+    """Writes changed fields of a registration."""
+    await _update_on(REGISTRATION, tuple(values)).execute(connection, {"w_id": registration_id, **values})
+
+
+async def valid_registration_status(connection: DriverConnection, person_id: uuid.UUID) -> str | None:
+    """Returns the status of the person's registered or pending registration, if any (REG-DUPLICATE)."""
+    row = await _VALID_STATUS_ON.fetchrow(connection, {"person_id": person_id})
+    return None if row is None else str(row[0])
 
 
 async def get_registration(
@@ -110,7 +114,6 @@ async def get_registration(
 
 
 _REGISTRATION_KEYS = tuple(REGISTRATION.c.keys())
-_PERSON_KEYS = tuple(PERSON.c.keys())
 _READ = (
     select(*REGISTRATION.c, *(c.label(f"person_{c.key}") for c in PERSON.c))
     .join_from(REGISTRATION, PERSON, PERSON.c.id == REGISTRATION.c.person_id)

@@ -207,35 +207,39 @@ def _response(model: RegistrationRead, status_code: int = 200) -> Response:
 async def create_registration(
     body: RegistrationCreate,
     request: Request,
-    session: SessionDep,
     principal: ApplicantDep,
     idem: IdempotencyDep,
 ) -> Response:
     """Registers a person as unemployed: window at once, online pending until verified or decided."""
-    replay = await idem.replay(session)
-    if replay is not None:
-        return replay
-    now = datetime.now(UTC)
-    result = await service.create_registration(session, registration_env(request), principal, body, now)
-    registration = result.registration
-    await audit.record(
-        session,
-        platform.audit_log,
-        principal,
-        "registration.create",
-        "registration",
-        str(registration.id),
-        request=request,
-        details={
-            "status": registration.status,
-            "channel": registration.channel,
-            "person_id": str(registration.person_id),
-            "person_changes": [f"{c.field}:{c.action}" for c in result.person_changes],
-        },
-    )
-    read = to_read(registration, result.person, principal, timezone_of(request), changes=result.person_changes)
-    if idem.key is not None:
-        await idem.remember(session, 201, _json(read))
+    database: Database = request.app.state.database
+    # One driver transaction, committed before the response is built (Database.writer).
+    async with database.writer() as connection:
+        replay = await idem.replay_on(connection)
+        if replay is not None:
+            return replay
+        now = datetime.now(UTC)
+        result = await service.create_registration(connection, registration_env(request), principal, body, now)
+        registration = result.registration
+        await audit.record_on(
+            connection,
+            platform.audit_log,
+            principal,
+            "registration.create",
+            "registration",
+            str(registration.id),
+            request=request,
+            details={
+                "status": registration.status,
+                "channel": registration.channel,
+                "person_id": str(registration.person_id),
+                "person_changes": [f"{c.field}:{c.action}" for c in result.person_changes],
+            },
+        )
+        read = to_read(
+            registration, result.person, principal, timezone_of(request), changes=result.person_changes
+        )
+        if idem.key is not None:
+            await idem.remember_on(connection, 201, _json(read))
     return _response(read, 201)
 
 

@@ -41,7 +41,7 @@ from registration_svc.verification.service import (
 from shared import outbox
 from shared.auth import Principal, Role, forbidden
 from shared.calendar import WorkdayCalendar
-from shared.db import DriverConnection
+from shared.db import DriverConnection, detached
 from shared.errors import ProblemError, Violation, conflict
 from shared.events import EventType, RegistrationCreated
 from shared.explain import failures
@@ -242,28 +242,23 @@ def _column_values(registration: Registration) -> dict[str, object]:
     return {name: state[name] for name in REGISTRATION_COLUMNS if name in state}
 
 
-async def _insert_registration(session: AsyncSession, registration: Registration) -> None:
+async def _insert_registration(connection: DriverConnection, registration: Registration) -> None:
     """Inserts a new registration; a valid one of the same person, even one committed a moment ago by a
     concurrent request, makes it the REG-DUPLICATE 409 and leaves the transaction usable."""
-    if not await repository.insert_registration(session, _column_values(registration)):
-        existing = await repository.find_valid_registration(session, registration.person_id)
-        raise _duplicate(existing.status if existing else None)
+    if not await repository.insert_registration(connection, _column_values(registration)):
+        raise _duplicate(await repository.valid_registration_status(connection, registration.person_id))
 
 
-async def _emit_created(session: AsyncSession, registration: Registration) -> None:
-    await outbox.emit(
-        session,
-        platform.outbox,
-        EventType.REGISTRATION_CREATED,
-        RegistrationCreated(
-            registration_id=registration.id,
-            person_id=registration.person_id,
-            agency_region_code=registration.agency_region_code,
-            channel=registration.channel,
-            status=registration.status,
-            applied_at=registration.applied_at,
-            registered_on=registration.registered_on,
-        ),
+def created_event(registration: Registration) -> RegistrationCreated:
+    """Returns the registration.created event of a registration that has taken effect."""
+    return RegistrationCreated(
+        registration_id=registration.id,
+        person_id=registration.person_id,
+        agency_region_code=registration.agency_region_code,
+        channel=registration.channel,
+        status=registration.status,
+        applied_at=registration.applied_at,
+        registered_on=registration.registered_on,
     )
 
 
@@ -273,9 +268,14 @@ def application_date(applied_at: datetime, timezone: ZoneInfo) -> date:
 
 
 async def create_registration(
-    session: AsyncSession, env: RegistrationEnv, principal: Principal, body: RegistrationCreate, now: datetime
+    connection: DriverConnection,
+    env: RegistrationEnv,
+    principal: Principal,
+    body: RegistrationCreate,
+    now: datetime,
 ) -> CreateResult:
-    """Checks every REG-* rule, finds or creates the person and records the registration."""
+    """Checks every REG-* rule, finds or creates the person and records the registration, in the
+    caller's driver transaction (`Database.writer()`: the busiest write of the platform skips the ORM)."""
     facts, violations = validate_identity(
         body.person.id_type,
         body.person.id_number,
@@ -319,7 +319,7 @@ async def create_registration(
     values = _person_values(body, facts) if facts else None
     # The person is written before the checks, which need the stored birth date: a failed application
     # raises, and the request's rollback takes the row away again.
-    stored = await repository.insert_or_get_person(session, values) if values else None
+    stored = await repository.insert_or_get_person(connection, values) if values else None
     birth_date = (
         stored.birth_date
         if stored and stored.birth_date
@@ -351,17 +351,17 @@ async def create_registration(
     person = stored
     changes, updates = _merge_person(person, values, now)
     if updates:
-        await repository.update_person(session, person.id, updates)
+        await repository.update_person(connection, person.id, updates)
 
     deadline = decision_deadline(
         body.channel, applied_on, params.registration_online_workdays, online.source, env.calendar
     )
     registration = _new_registration(body, person, principal, deadline, applied_on, now)
-    await _insert_registration(session, registration)
+    await _insert_registration(connection, registration)
 
     if body.channel is not Channel.WINDOW:
         report = await verify_declaration(
-            session,
+            connection,
             person.id_number,
             Declaration(
                 unemployed=body.declaration.unemployed,
@@ -371,12 +371,14 @@ async def create_registration(
             ),
             on=applied_on,
         )
-        await _apply_verification(session, registration, report, applied_on, now)
+        await _apply_verification(connection, registration, report, applied_on, now)
         await repository.update_registration(
-            session, registration.id, {name: getattr(registration, name) for name in VERIFICATION_COLUMNS}
+            connection, registration.id, {name: getattr(registration, name) for name in VERIFICATION_COLUMNS}
         )
     if registration.status == RegistrationStatus.REGISTERED:
-        await _emit_created(session, registration)
+        await outbox.emit_on(
+            connection, platform.outbox, EventType.REGISTRATION_CREATED, created_event(registration)
+        )
     return CreateResult(registration, person, changes)
 
 
@@ -389,7 +391,7 @@ def _new_registration(
     now: datetime,
 ) -> Registration:
     window = body.channel is Channel.WINDOW
-    return repository.detached(
+    return detached(
         Registration,
         dict(
             id=uuid.uuid4(),
@@ -440,7 +442,7 @@ def _new_registration(
 
 
 async def _apply_verification(
-    session: AsyncSession,
+    connection: DriverConnection,
     registration: Registration,
     report: VerificationReport,
     applied_on: date,
@@ -463,7 +465,7 @@ async def _apply_verification(
         registration.verification_state = VerificationState.UNCONFIRMED.value
     if report.needs_home_visit and registration.status == RegistrationStatus.PENDING_VERIFICATION:
         registration.home_visit_task_id = await create_home_visit_task(
-            session,
+            connection,
             registration.id,
             registration.person_id,
             registration.agency_region_code,
@@ -521,7 +523,7 @@ async def decide(
         registration.status = RegistrationStatus.REJECTED.value
     await session.flush()
     if approve:
-        await _emit_created(session, registration)
+        await outbox.emit(session, platform.outbox, EventType.REGISTRATION_CREATED, created_event(registration))
     return registration, person
 
 

@@ -12,12 +12,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from registration_svc.identity.rules import today_in_china
 from registration_svc.verification import repository
 from registration_svc.verification.findings import Declaration, VerificationFinding, VerificationOutcome
 from registration_svc.verification.models import RecordStatus, ReferenceRecord, SourceName
+from shared.db import DriverConnection
 
 CLAUSE = "002 §三"
 
@@ -50,7 +49,7 @@ class VerificationSource(Protocol):
     name: str
 
     async def check(
-        self, session: AsyncSession, id_number: str, declaration: Declaration, *, on: date | None = None
+        self, connection: DriverConnection, id_number: str, declaration: Declaration, *, on: date | None = None
     ) -> list[VerificationFinding]:
         """Returns this source's findings about the identity number on the given day."""
         ...
@@ -93,8 +92,8 @@ class _TableSource:
             f"{detail_zh}（{SOURCE_ZH[self.source]}数据，{rule}，{CLAUSE}）",
         )
 
-    async def _unknown(self, session: AsyncSession, rules: Sequence[str]) -> list[VerificationFinding]:
-        if await repository.source_loaded(session, self.source.value):
+    async def _unknown(self, connection: DriverConnection, rules: Sequence[str]) -> list[VerificationFinding]:
+        if await repository.source_loaded(connection, self.source.value):
             detail, detail_zh = "no record of this identity number", "未查到该证件号码的记录"
         else:
             detail, detail_zh = "no data of this source is loaded", "该数据源尚未导入数据"
@@ -108,13 +107,13 @@ class IdentitySource(_TableSource):
     source = SourceName.IDENTITY
 
     async def check(
-        self, session: AsyncSession, id_number: str, declaration: Declaration, *, on: date | None = None
+        self, connection: DriverConnection, id_number: str, declaration: Declaration, *, on: date | None = None
     ) -> list[VerificationFinding]:
         """Confirms REG-ID when a record of the number is in force; a lapsed card alone proves nothing."""
         on = on or today_in_china()
-        records = await repository.records_of(session, self.source.value, id_number)
+        records = await repository.records_of(connection, self.source.value, id_number)
         if not records:
-            return await self._unknown(session, ["REG-ID"])
+            return await self._unknown(connection, ["REG-ID"])
         current = [r for r in records if in_force(r, on)]
         if current:
             kinds = sorted({r.kind for r in current})
@@ -138,13 +137,13 @@ class SocialInsuranceSource(_TableSource):
     source = SourceName.SOCIAL_INSURANCE
 
     async def check(
-        self, session: AsyncSession, id_number: str, declaration: Declaration, *, on: date | None = None
+        self, connection: DriverConnection, id_number: str, declaration: Declaration, *, on: date | None = None
     ) -> list[VerificationFinding]:
         """Contradicts REG-UNEMPLOYED on an active contribution and REG-PENSION on a pension paid."""
         on = on or today_in_china()
-        records = await repository.records_of(session, self.source.value, id_number)
+        records = await repository.records_of(connection, self.source.value, id_number)
         if not records:
-            return await self._unknown(session, ["REG-UNEMPLOYED", "REG-PENSION"])
+            return await self._unknown(connection, ["REG-UNEMPLOYED", "REG-PENSION"])
         findings: list[VerificationFinding] = []
         work = [r for r in records if r.kind in ("employment_contribution", "employment_filing")]
         active_work = [r for r in work if in_force(r, on)]
@@ -195,13 +194,13 @@ class BusinessRegistrationSource(_TableSource):
     source = SourceName.BUSINESS_REGISTRATION
 
     async def check(
-        self, session: AsyncSession, id_number: str, declaration: Declaration, *, on: date | None = None
+        self, connection: DriverConnection, id_number: str, declaration: Declaration, *, on: date | None = None
     ) -> list[VerificationFinding]:
         """Contradicts REG-UNEMPLOYED when the person owns a business in operation (个体经营/创办企业)."""
         on = on or today_in_china()
-        records = await repository.records_of(session, self.source.value, id_number)
+        records = await repository.records_of(connection, self.source.value, id_number)
         if not records:
-            return await self._unknown(session, ["REG-UNEMPLOYED"])
+            return await self._unknown(connection, ["REG-UNEMPLOYED"])
         active = [r for r in records if in_force(r, on)]
         if active:
             record = active[0]
@@ -228,13 +227,13 @@ class CivilAffairsSource(_TableSource):
     source = SourceName.CIVIL_AFFAIRS
 
     async def check(
-        self, session: AsyncSession, id_number: str, declaration: Declaration, *, on: date | None = None
+        self, connection: DriverConnection, id_number: str, declaration: Declaration, *, on: date | None = None
     ) -> list[VerificationFinding]:
         """Contradicts REG-ID on a death record; notes an allowance in force (difficulty screening)."""
         on = on or today_in_china()
-        records = await repository.records_of(session, self.source.value, id_number)
+        records = await repository.records_of(connection, self.source.value, id_number)
         if not records:
-            return await self._unknown(session, ["REG-ID"])
+            return await self._unknown(connection, ["REG-ID"])
         findings: list[VerificationFinding] = []
         deaths = [r for r in records if r.kind == "death" and r.status == RecordStatus.ACTIVE.value
                   and (r.valid_from is None or r.valid_from <= on)]

@@ -28,6 +28,7 @@ from registration_svc.verification.models import (
     SourceName,
 )
 from registration_svc.verification.reference_csv import CsvFileError, parse_reference_csv
+from shared.db import DriverConnection
 from shared.errors import ProblemError, Violation, conflict
 
 __all__ = [
@@ -84,7 +85,7 @@ def summarize(findings: list[VerificationFinding]) -> VerificationReport:
 
 
 async def verify_declaration(
-    session: AsyncSession,
+    connection: DriverConnection,
     id_number: str,
     declaration: Declaration,
     *,
@@ -95,9 +96,9 @@ async def verify_declaration(
     number = normalize_id_number(id_number)
     day = on or today_in_china()
     findings: list[VerificationFinding] = []
-    # One session cannot run queries concurrently, so the sources are asked one after another.
+    # One connection cannot run queries concurrently, so the sources are asked one after another.
     for source in default_sources() if sources is None else sources:
-        findings.extend(await source.check(session, number, declaration, on=day))
+        findings.extend(await source.check(connection, number, declaration, on=day))
     report = summarize(findings)
     logger.info(
         "declaration verified",
@@ -108,7 +109,7 @@ async def verify_declaration(
 
 
 async def create_home_visit_task(
-    session: AsyncSession,
+    connection: DriverConnection,
     registration_id: uuid.UUID,
     person_id: uuid.UUID,
     agency_region_code: str,
@@ -122,7 +123,7 @@ async def create_home_visit_task(
         agency_region_code=agency_region_code, due_on=due_on, reason=reason,
         status=HomeVisitStatus.OPEN.value, created_at=datetime.now(UTC),
     )
-    return await repository.insert_open_task(session, task)
+    return await repository.insert_open_task(connection, task)
 
 
 async def complete_home_visit_task(

@@ -14,9 +14,10 @@ from registration_svc.config import Settings
 from registration_svc.models import platform
 from registration_svc.models.person import Person
 from registration_svc.models.registration import Registration
+from registration_svc.registration.repository import insert_or_get_person
 from registration_svc.registration.service import _insert_registration
 from services.registration.app import create_app
-from shared.db import Database
+from shared.db import Database, detached
 from shared.errors import ProblemError
 from tests.registration_svc.registration_support import (
     SHAOGUAN_ZHENJIANG,
@@ -73,22 +74,22 @@ class TestConstraintMapping:
     async def test_losing_the_race_maps_the_index_violation_to_409(self, database: Database) -> None:
         # Both rows pass the service's pre-check; only the partial unique index stops the second.
         now = datetime.now(UTC)
-        async with database.transaction() as session:
-            person = Person(
-                id=uuid.uuid4(),
-                id_type="resident_id",
-                id_number=id_number(date(1990, 5, 1)),
-                name="张三",
-                hukou_region_code="440203",
-                hukou_type="urban",
-                residence_region_code="440203",
-                residence_type="urban",
-            )
-            session.add(person)
-            await session.flush()
+        async with database.writer() as connection:
+            person = await insert_or_get_person(connection, {
+                "id_type": "resident_id",
+                "id_number": id_number(date(1990, 5, 1)),
+                "name": "张三",
+                "gender": None,
+                "birth_date": None,
+                "phone": None,
+                "hukou_region_code": "440203",
+                "hukou_type": "urban",
+                "residence_region_code": "440203",
+                "residence_type": "urban",
+            })
 
             def row() -> Registration:
-                return Registration(
+                return detached(Registration, dict(
                     id=uuid.uuid4(),
                     person_id=person.id,
                     status="registered",
@@ -112,17 +113,18 @@ class TestConstraintMapping:
                     created_by="t",
                     created_at=now,
                     updated_at=now,
-                )
+                ))
 
-            await _insert_registration(session, row())
+            await _insert_registration(connection, row())
             with pytest.raises(ProblemError) as raised:
-                await _insert_registration(session, row())
+                await _insert_registration(connection, row())
             assert raised.value.status == 409 and raised.value.code == "registration.duplicate"
-            # The savepoint was rolled back alone: the session still works and holds the first row.
-            count = (
-                await session.execute(select(Registration).where(Registration.person_id == person.id))
-            ).all()
-            assert len(count) == 1
+            assert raised.value.detail is not None and "status registered" in raised.value.detail
+            # Nothing was aborted: the transaction still works and holds the first row only.
+            count = await connection.fetchrow(
+                "SELECT count(*) FROM registration.registration WHERE person_id = $1", person.id
+            )
+            assert count is not None and count[0] == 1
 
 
 class TestConcurrentDuplicate:
