@@ -203,12 +203,18 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OperationalError, on_unavailable)
     app.add_exception_handler(DBAPIError, on_unavailable)
     app.add_exception_handler(OSError, on_unavailable)
-    # Reads on the driver connection (Database.reader) raise asyncpg's own errors, unwrapped by SQLAlchemy:
-    # a lost or refused connection (class 08), a server shutting down (class 57) or a closed connection.
+    # Statements on the driver connection (Database.reader/writer) raise asyncpg's own errors, unwrapped by
+    # SQLAlchemy, mapped as their wrapped forms are: a value the column cannot hold (class 22, or an argument
+    # asyncpg cannot encode) is a 422, a violated constraint (class 23) a 409; a lost or refused connection
+    # (class 08), a server shutting down (class 57), a closed connection or any other server error a 503.
+    app.add_exception_handler(asyncpg.exceptions.DataError, on_data_error)
+    app.add_exception_handler(asyncpg.exceptions._base.DataError, on_data_error)
+    app.add_exception_handler(asyncpg.exceptions.IntegrityConstraintViolationError, on_integrity)
     for driver_error in (
         asyncpg.exceptions.InterfaceError,
         asyncpg.exceptions.PostgresConnectionError,
         asyncpg.exceptions.OperatorInterventionError,
+        asyncpg.exceptions.PostgresError,
     ):
         app.add_exception_handler(driver_error, on_unavailable)
     app.add_exception_handler(Exception, on_unexpected)

@@ -74,6 +74,22 @@ async def driver_connection_lost(request: Request) -> None:
     await connection.fetchrow("SELECT 1")
 
 
+@router.post("/driver-write/{case}")
+async def driver_write(case: str, request: Request) -> None:
+    # What Database.writer() raises for a value or a row the table refuses: asyncpg's own errors.
+    database: Database = request.app.state.database
+    async with database.writer() as connection:
+        await connection.execute("CREATE TEMP TABLE IF NOT EXISTS driver_write (k text PRIMARY KEY, v varchar(3))")
+        if case == "too-long":
+            await connection.execute("INSERT INTO driver_write VALUES ($1, $2)", "a", "four")
+        elif case == "bad-argument":
+            await connection.execute("INSERT INTO driver_write VALUES ($1, $2)", "a", 4)
+        elif case == "duplicate":
+            await connection.execute("INSERT INTO driver_write VALUES ('b', 'x'), ('b', 'y')")
+        elif case == "deadlock":
+            await connection.execute("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '40P01'; END $$")
+
+
 @router.get("/boom")
 async def boom() -> None:
     raise RuntimeError("secret internals")
@@ -174,6 +190,22 @@ class TestDatabaseUnavailable:
         response = await client.get("/api/v1/driver-connection-lost")
         problem(response, 503, "service.unavailable")
         assert response.headers["retry-after"] == "5"
+
+
+class TestDriverErrors:
+    @pytest.mark.parametrize(
+        ("case", "status", "code"),
+        [
+            ("too-long", 422, "request.invalid_value"),
+            ("bad-argument", 422, "request.invalid_value"),
+            ("duplicate", 409, "resource.conflict"),
+            ("deadlock", 503, "service.unavailable"),
+        ],
+    )
+    async def test_asyncpg_errors_map_like_sqlalchemys(
+        self, client: AsyncClient, case: str, status: int, code: str
+    ) -> None:
+        problem(await client.post(f"/api/v1/driver-write/{case}"), status, code)
 
 
 class TestUnexpected:
