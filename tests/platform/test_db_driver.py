@@ -135,3 +135,4 @@ def test_driver_sql_numbers_the_bound_parameters_in_order() -> None:
     sql, names = driver_sql(statement)
     assert names == ("region", "status")
     assert "$1" in sql and "$2" in sql and ":region" not in sql
+
