@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+import random
 from contextvars import ContextVar
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -11,8 +11,9 @@ REQUEST_ID_HEADER = "X-Request-ID"
 
 
 def new_request_id() -> str:
-    """Returns a fresh request ID."""
-    return uuid.uuid4().hex
+    """Returns a fresh request ID: 32 hex digits, like a UUID's. It correlates logs and is no secret, so
+    it comes from the fast generator, not from the operating system's entropy on every request."""
+    return f"{random.getrandbits(128):032x}"
 
 
 def current_request_id() -> str | None:

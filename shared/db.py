@@ -114,16 +114,19 @@ _Mapped = TypeVar("_Mapped", bound=DeclarativeBase)
 def detached(cls: type[_Mapped], values: Mapping[str, object]) -> _Mapped:
     """Returns an instance holding the given column values (a row read on the driver), built the way the
     ORM loads rows: without attribute events, and outside any session."""
-    # The ORM configures mappers on first use; this path skips the constructor that would do it.
-    configure_mappers()
-    instance: _Mapped = cls.__mapper__.class_manager.new_instance()
+    mapper = cls.__mapper__
+    if not mapper.configured:
+        # The ORM configures mappers on first use; this path skips the constructor that would do it.
+        configure_mappers()
+    instance: _Mapped = mapper.class_manager.new_instance()
     instance.__dict__.update(values)
     return instance
 
 
 def _jsonb_decode(data: bytes) -> object:
-    # Binary JSONB is a version byte (1) followed by the JSON text.
-    return json.loads(data[1:])
+    # Binary JSONB is a version byte (1) followed by the JSON text (UTF-8: decoding it here spares
+    # json.loads guessing the encoding of bytes).
+    return json.loads(data[1:].decode())
 
 
 async def _set_json_codecs(connection: asyncpg.Connection) -> None:
