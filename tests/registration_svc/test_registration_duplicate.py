@@ -174,32 +174,62 @@ class TestConcurrentDuplicate:
                     )
                 assert sorted(statuses) == ["deregistered", "registered"]
         finally:
-            async with committed.transaction() as session:
-                ids = (
-                    (
-                        await session.execute(
-                            select(Registration.id)
-                            .join(Person, Person.id == Registration.person_id)
-                            .where(Person.id_number == number)
-                        )
-                    )
-                    .scalars()
-                    .all()
-                )
-                texts = [str(i) for i in ids]
-                await session.execute(
-                    delete(platform.outbox).where(
-                        platform.outbox.c.payload["registration_id"].astext.in_(texts)
-                    )
-                )
-                # audit_log is append-only by design; its rows about these ids stay in the throwaway database.
-                await session.execute(
-                    text(
-                        "DELETE FROM registration.notification WHERE person_id IN "
-                        "(SELECT id FROM registration.person WHERE id_number = :n)"
-                    ),
-                    {"n": number},
-                )
-                await session.execute(delete(Registration).where(Registration.id.in_(ids)))
-                await session.execute(delete(Person).where(Person.id_number == number))
+            await _forget(committed, number)
             await committed.dispose()
+
+    async def test_concurrent_retries_with_one_key_register_once(
+        self, database_url: str, redis_url: str, queue_prefix: str
+    ) -> None:
+        number = id_number(date(1991, 6, 2), sequence=978)
+        key = f"retry-{uuid.uuid4()}"
+        committed = Database.from_url(database_url)
+        settings = service_settings(Settings, database_url, redis_url, queue_prefix)
+        try:
+            async with running_app(create_app, settings, committed) as http:
+                headers = {**caseworker(), "Idempotency-Key": key}
+                body = application(number)
+                responses = await asyncio.gather(*(http.post(URL, json=body, headers=headers) for _ in range(3)))
+                assert [r.status_code for r in responses] == [201, 201, 201]
+                assert len({r.json()["id"] for r in responses}) == 1
+                assert sum(r.headers.get("idempotent-replayed") == "true" for r in responses) == 2
+                async with committed.reader() as reader:
+                    count = await reader.fetchrow(
+                        "SELECT count(*) FROM registration.registration r JOIN registration.person p "
+                        "ON p.id = r.person_id WHERE p.id_number = $1", number,
+                    )
+                assert count is not None and count[0] == 1
+        finally:
+            async with committed.transaction() as session:
+                await session.execute(delete(platform.idempotency_key).where(platform.idempotency_key.c.key == key))
+            await _forget(committed, number)
+            await committed.dispose()
+
+
+async def _forget(committed: Database, number: str) -> None:
+    """Deletes what the committed tests wrote about one identity number."""
+    async with committed.transaction() as session:
+        ids = (
+            (
+                await session.execute(
+                    select(Registration.id)
+                    .join(Person, Person.id == Registration.person_id)
+                    .where(Person.id_number == number)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        texts = [str(i) for i in ids]
+        await session.execute(
+            delete(platform.outbox).where(platform.outbox.c.payload["registration_id"].astext.in_(texts))
+        )
+        # audit_log is append-only by design; its rows about these ids stay in the throwaway database.
+        await session.execute(
+            text(
+                "DELETE FROM registration.notification WHERE person_id IN "
+                "(SELECT id FROM registration.person WHERE id_number = :n)"
+            ),
+            {"n": number},
+        )
+        await session.execute(delete(Registration).where(Registration.id.in_(ids)))
+        await session.execute(delete(Person).where(Person.id_number == number))
