@@ -191,6 +191,34 @@ def summary_rows(
     return rows
 
 
+def headroom_lines(
+    post: h.LoadResult | None,
+    insert: h.LoadResult | None,
+    get: h.LoadResult | None,
+    select: h.LoadResult | None,
+    cores: int,
+) -> list[str]:
+    """Returns, per throughput target, the server CPU per request the target leaves once PostgreSQL and
+    the load generator have taken their measured share of the machine's cores (one server process can
+    use at most one core). A measured server above that budget cannot meet the target by tuning alone."""
+    lines = []
+    for name, service, ceiling, ratio in (("POST", post, insert, POST_RATIO_TARGET),
+                                          ("GET", get, select, GET_RATIO_TARGET)):
+        if service is None or ceiling is None or service.requests == 0:
+            continue
+        database, server = service.database_cpu_ms_per_request, service.server_cpu_ms_per_request
+        if database is None or server is None:
+            continue
+        needed = ratio * ceiling.rps
+        client = service.client_cpu_s * 1000.0 / service.requests
+        budget = min(1000.0 / needed, cores * 1000.0 / needed - database - client)
+        lines.append(
+            f"{name} at {ratio:.0%} of its ceiling = {needed:.0f} req/s: postgres {database:.3f} + load generator "
+            f"{client:.3f} ms/req leave the server {budget:.3f} CPU-ms/req on {cores} cores; measured {server:.3f}"
+        )
+    return lines
+
+
 def _cpu_row(
     metric: str, service: h.LoadResult | None, ceiling: h.LoadResult | None, *, database: bool = False
 ) -> list[str]:
@@ -284,6 +312,11 @@ def run(args: argparse.Namespace) -> None:
     print()
     h.print_table(summary_rows(results["post"], results["insert"], results["get"], results["select"],
                                open_loop=bool(args.rate)))
+    if not args.rate:
+        print()
+        for line in headroom_lines(results["post"], results["insert"], results["get"], results["select"],
+                                   os.cpu_count() or 1):
+            print(line)
     if args.profile and not args.url:
         print()
         h.print_profile(args.profile.resolve())
