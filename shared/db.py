@@ -54,13 +54,18 @@ class DriverConnection(Protocol):
 _DRIVER_DIALECT = PGDialect_asyncpg()  # type: ignore[no-untyped-call]
 
 
+def _compile(statement: ClauseElement, column_keys: Sequence[str] | None) -> SQLCompiler:
+    compiled = statement.compile(dialect=_DRIVER_DIALECT, column_keys=list(column_keys or ()) or None)
+    assert isinstance(compiled, SQLCompiler)
+    return compiled
+
+
 def driver_sql(
     statement: ClauseElement, column_keys: Sequence[str] | None = None
 ) -> tuple[str, tuple[str, ...]]:
     """Compiles a Core statement once for asyncpg: its SQL text ($1, $2, ...) and the names of its bound
     parameters in that order (`column_keys`: the columns an INSERT or UPDATE sets)."""
-    compiled = statement.compile(dialect=_DRIVER_DIALECT, column_keys=list(column_keys or ()) or None)
-    assert isinstance(compiled, SQLCompiler)
+    compiled = _compile(statement, column_keys)
     return compiled.string, tuple(compiled.positiontup or ())
 
 
@@ -80,9 +85,9 @@ class DriverStatement:
     __slots__ = ("_fixed", "_json", "names", "sql")
 
     def __init__(self, statement: ClauseElement, column_keys: Sequence[str] | None = None) -> None:
-        self.sql, self.names = driver_sql(statement, column_keys)
-        compiled = statement.compile(dialect=_DRIVER_DIALECT, column_keys=list(column_keys or ()) or None)
-        binds = compiled.binds  # type: ignore[attr-defined]
+        compiled = _compile(statement, column_keys)
+        self.sql, self.names = compiled.string, tuple(compiled.positiontup or ())
+        binds = compiled.binds
         self._json = frozenset(name for name, bind in binds.items() if isinstance(bind.type, JSON))
         # Values written into the statement itself (a LIMIT, a literal status): bound, but never passed.
         self._fixed = {name: bind.value for name, bind in binds.items() if not bind.required}
@@ -256,8 +261,9 @@ class Database:
         """Yields a pooled driver connection in one transaction that commits at the end or rolls back
         on any error, like `transaction()` but without the ORM.
 
-        The commit happens before the caller builds its response, so a client never sees a success
-        whose commit failed. Bound to a test's connection, the transaction is a savepoint in the test's.
+        The commit happens when the block ends, before the caller returns its response, so a client never
+        sees a success whose commit failed. Bound to a test's connection, the transaction is a savepoint in
+        the test's.
         """
         if isinstance(self.bind, AsyncConnection):
             async with self.bind.begin_nested():

@@ -87,7 +87,7 @@ def build_worker_settings(
 
     async def startup(ctx: JobCtx) -> None:
         configure_logging(f"{service}-worker", level=settings.log_level, json_lines=settings.log_json)
-        database = Database.from_url(settings.database_url, pool_size=2, max_overflow=2)
+        database = Database.from_url(settings.database_url, pool_size=2, max_overflow=2, driver_pool_size=2)
         holder = CalendarHolder()
         await holder.refresh(database, platform.calendar_year)
         relay = OutboxRelay(database, platform.outbox, ctx["redis"], source=service,
