@@ -212,7 +212,7 @@ async def create_registration(
 ) -> Response:
     """Registers a person as unemployed: window at once, online pending until verified or decided."""
     database: Database = request.app.state.database
-    # One driver transaction, committed before the response is built (Database.writer).
+    # One driver transaction (Database.writer), committed when the block ends, before the response goes out.
     async with database.writer() as connection:
         replay = await idem.replay_on(connection)
         if replay is not None:
