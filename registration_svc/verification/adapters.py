@@ -78,10 +78,28 @@ def _ended_on(records: Sequence[ReferenceRecord]) -> str:
 
 
 class _TableSource:
-    """Common reading of one source's reference records."""
+    """Common reading of one source's reference records: each source judges the records of the number;
+    with none, the rules it covers stay UNKNOWN."""
 
     name: str
     source: SourceName
+    # The rules this source speaks to, reported UNKNOWN when it holds no record of the number.
+    rules: tuple[str, ...]
+
+    async def check(
+        self, connection: DriverConnection, id_number: str, declaration: Declaration, *, on: date | None = None
+    ) -> list[VerificationFinding]:
+        """Returns this source's findings about the identity number on the given day."""
+        records = await repository.records_of(connection, self.source.value, id_number)
+        if not records:
+            return await self._unknown(connection, self.rules)
+        return self.judge(records, declaration, on or today_in_china())
+
+    def judge(
+        self, records: Sequence[ReferenceRecord], declaration: Declaration, on: date
+    ) -> list[VerificationFinding]:
+        """Returns the findings of the number's records (at least one) on the day."""
+        raise NotImplementedError
 
     def _finding(
         self, rule: str, outcome: VerificationOutcome, detail: str, detail_zh: str
@@ -105,15 +123,12 @@ class IdentitySource(_TableSource):
 
     name = SourceName.IDENTITY.value
     source = SourceName.IDENTITY
+    rules = ("REG-ID",)
 
-    async def check(
-        self, connection: DriverConnection, id_number: str, declaration: Declaration, *, on: date | None = None
+    def judge(
+        self, records: Sequence[ReferenceRecord], declaration: Declaration, on: date
     ) -> list[VerificationFinding]:
         """Confirms REG-ID when a record of the number is in force; a lapsed card alone proves nothing."""
-        on = on or today_in_china()
-        records = await repository.records_of(connection, self.source.value, id_number)
-        if not records:
-            return await self._unknown(connection, ["REG-ID"])
         current = [r for r in records if in_force(r, on)]
         if current:
             kinds = sorted({r.kind for r in current})
@@ -135,15 +150,12 @@ class SocialInsuranceSource(_TableSource):
 
     name = SourceName.SOCIAL_INSURANCE.value
     source = SourceName.SOCIAL_INSURANCE
+    rules = ("REG-UNEMPLOYED", "REG-PENSION")
 
-    async def check(
-        self, connection: DriverConnection, id_number: str, declaration: Declaration, *, on: date | None = None
+    def judge(
+        self, records: Sequence[ReferenceRecord], declaration: Declaration, on: date
     ) -> list[VerificationFinding]:
         """Contradicts REG-UNEMPLOYED on an active contribution and REG-PENSION on a pension paid."""
-        on = on or today_in_china()
-        records = await repository.records_of(connection, self.source.value, id_number)
-        if not records:
-            return await self._unknown(connection, ["REG-UNEMPLOYED", "REG-PENSION"])
         findings: list[VerificationFinding] = []
         work = [r for r in records if r.kind in ("employment_contribution", "employment_filing")]
         active_work = [r for r in work if in_force(r, on)]
@@ -192,15 +204,12 @@ class BusinessRegistrationSource(_TableSource):
 
     name = SourceName.BUSINESS_REGISTRATION.value
     source = SourceName.BUSINESS_REGISTRATION
+    rules = ("REG-UNEMPLOYED",)
 
-    async def check(
-        self, connection: DriverConnection, id_number: str, declaration: Declaration, *, on: date | None = None
+    def judge(
+        self, records: Sequence[ReferenceRecord], declaration: Declaration, on: date
     ) -> list[VerificationFinding]:
         """Contradicts REG-UNEMPLOYED when the person owns a business in operation (个体经营/创办企业)."""
-        on = on or today_in_china()
-        records = await repository.records_of(connection, self.source.value, id_number)
-        if not records:
-            return await self._unknown(connection, ["REG-UNEMPLOYED"])
         active = [r for r in records if in_force(r, on)]
         if active:
             record = active[0]
@@ -225,15 +234,12 @@ class CivilAffairsSource(_TableSource):
 
     name = SourceName.CIVIL_AFFAIRS.value
     source = SourceName.CIVIL_AFFAIRS
+    rules = ("REG-ID",)
 
-    async def check(
-        self, connection: DriverConnection, id_number: str, declaration: Declaration, *, on: date | None = None
+    def judge(
+        self, records: Sequence[ReferenceRecord], declaration: Declaration, on: date
     ) -> list[VerificationFinding]:
         """Contradicts REG-ID on a death record; notes an allowance in force (difficulty screening)."""
-        on = on or today_in_china()
-        records = await repository.records_of(connection, self.source.value, id_number)
-        if not records:
-            return await self._unknown(connection, ["REG-ID"])
         findings: list[VerificationFinding] = []
         deaths = [r for r in records if r.kind == "death" and r.status == RecordStatus.ACTIVE.value
                   and (r.valid_from is None or r.valid_from <= on)]
