@@ -19,6 +19,7 @@ from eligibility_svc.difficulty.materials import (
     required_materials,
 )
 from shared.explain import RuleResult
+from shared.identity import Gender
 from shared.policy import PolicyPack, PolicyParameters
 from shared.timerules import RetirementCategory, add_months, age_on, retirement_age, retirement_date
 
@@ -27,13 +28,6 @@ SOURCE_AGE: Final = "001 §六(一); T-AGE; T-RETIRE"
 
 # GB/T 2260 administrative-division code: province (2), city (4), county (6), town (9), village (12).
 RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{2}(?:\d{2}(?:\d{2}(?:\d{3}(?:\d{3})?)?)?)?$")]
-
-
-class Gender(StrEnum):
-    """Gender as recorded on the identity document."""
-
-    MALE = "male"
-    FEMALE = "female"
 
 
 class HukouType(StrEnum):

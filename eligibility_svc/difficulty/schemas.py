@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Final, TypeVar
@@ -10,10 +9,18 @@ from typing import Final, TypeVar
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from eligibility_svc.difficulty.rules import DifficultyCategory, DifficultyEvaluation, DifficultyRequest, Gender
+from eligibility_svc.difficulty.rules import DifficultyCategory, DifficultyEvaluation, DifficultyRequest
 from shared.calendar import MAX_DATE
 from shared.errors import ProblemError, Violation
 from shared.explain import RuleResultRead as BaseRuleRead
+from shared.identity import (
+    EIGHTEEN_CHARACTERS,
+    MAINLAND_PROVINCES,
+    Gender,
+    check_character,
+    encoded_birth_date,
+    encoded_gender,
+)
 from shared.policy import ParameterNotInForceError, PolicyPack
 from shared.timerules import RetirementCategory
 
@@ -29,15 +36,8 @@ POLICY_RULE: Final = "POLICY-IN-FORCE"
 # No one alive was born earlier; an earlier date is a typing error, not a person beyond working age.
 EARLIEST_BIRTH_DATE: Final = date(1900, 1, 1)
 # GB/T 2260 province-level codes: the 31 mainland provinces, Taiwan, Hong Kong and Macao.
-PROVINCE_CODES: Final = frozenset(
-    {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-     "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
-     "71", "81", "82"}
-)
+PROVINCE_CODES: Final = MAINLAND_PROVINCES | {"71", "81", "82"}
 
-_EIGHTEEN: Final = re.compile(r"[0-9]{17}[0-9X]")
-_WEIGHTS: Final = tuple(pow(2, 17 - i, 11) for i in range(17))
-_CHECK_CHARS: Final = "10X98765432"
 
 
 # ---- responses -------------------------------------------------------------------------------------
@@ -236,15 +236,14 @@ def identity_violations(id_number: str | None, birth_date: date, gender: Gender)
         return []
     number = id_number.strip().upper()
     field = "person.id_number"
-    if not _EIGHTEEN.fullmatch(number):
+    if not EIGHTEEN_CHARACTERS.fullmatch(number):
         return [_id_violation(
             field,
             f"the number has {len(number)} characters; an 18-character resident identity number "
             "(17 digits and a digit or X) is required",
             f"证件号码为{len(number)}位，应为18位居民身份号码（17位数字加1位数字或X）",
         )]
-    total = sum(int(digit) * weight for digit, weight in zip(number[:17], _WEIGHTS, strict=True))
-    expected = _CHECK_CHARS[total % 11]
+    expected = check_character(number[:17])
     if number[17] != expected:
         return [_id_violation(
             field,
@@ -256,10 +255,9 @@ def identity_violations(id_number: str | None, birth_date: date, gender: Gender)
             field, f"province code {number[:2]} is not a GB/T 2260 province code",
             f"省级代码{number[:2]}不是GB/T 2260省级行政区划代码",
         )]
-    digits = number[6:14]
-    try:
-        encoded = date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
-    except ValueError:
+    encoded = encoded_birth_date(number)
+    if encoded is None:
+        digits = number[6:14]
         return [_id_violation(
             field, f"positions 7-14 ({digits}) are not a real date", f"第7至14位（{digits}）不是有效日期",
         )]
@@ -270,12 +268,12 @@ def identity_violations(id_number: str | None, birth_date: date, gender: Gender)
             f"birth_date {birth_date.isoformat()} differs from {encoded.isoformat()} in the identity number",
             f"出生日期{birth_date.isoformat()}与证件号码中的{encoded.isoformat()}不一致",
         ))
-    encoded_gender = Gender.MALE if int(number[16]) % 2 == 1 else Gender.FEMALE
-    if encoded_gender is not gender:
+    number_gender = encoded_gender(number)
+    if number_gender is not gender:
         found.append(_id_violation(
             "person.gender",
-            f"gender {gender.value} differs from {encoded_gender.value} encoded by digit 17 of the identity number",
-            f"性别（{_GENDER_ZH[gender]}）与证件号码第17位表示的性别（{_GENDER_ZH[encoded_gender]}）不一致",
+            f"gender {gender.value} differs from {number_gender.value} encoded by digit 17 of the identity number",
+            f"性别（{_GENDER_ZH[gender]}）与证件号码第17位表示的性别（{_GENDER_ZH[number_gender]}）不一致",
         ))
     return found
 

@@ -11,9 +11,10 @@ from typing import Annotated, Final, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import InitErrorDetails
 
-from eligibility_svc.difficulty.rules import Gender, field_error, raise_field_errors
+from eligibility_svc.difficulty.rules import field_error, raise_field_errors
 from shared.calendar import WorkdayCalendar, default_calendar
 from shared.explain import RuleResult, all_met, failures
+from shared.identity import Gender
 from shared.policy import PolicyPack, PolicyParameters
 from shared.timerules import add_months, age_on, nth_birthday, period_end
 

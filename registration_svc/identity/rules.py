@@ -29,6 +29,14 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from shared.errors import Violation
+from shared.identity import (
+    EIGHTEEN_CHARACTERS,
+    MAINLAND_PROVINCES,
+    Gender,
+    check_character,
+    encoded_birth_date,
+    encoded_gender,
+)
 
 RULE = "REG-ID"
 SOURCE = "002 §三; GB 11643-1999"
@@ -36,17 +44,9 @@ PERMIT_SOURCE = "002 §三"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
-# GB/T 2260 province-level codes of the mainland (31 provinces, regions and municipalities).
-MAINLAND_PROVINCES = frozenset(
-    {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-     "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65"}
-)
 # Region codes of residence permits (国办发〔2018〕81号): the whole 6 digits are fixed.
 PERMIT_PREFIXES = {"810000": "hong_kong", "820000": "macao", "830000": "taiwan"}
 
-_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
-_CHECK_CHARS = "10X98765432"
-_EIGHTEEN = re.compile(r"[0-9]{17}[0-9X]")
 _HK_MACAO_PERMIT = re.compile(r"([HM])([0-9]{8})([0-9]{2})?")
 _TAIWAN_PERMIT = re.compile(r"[0-9]{8}|[0-9]{10}[A-Z]?")
 
@@ -59,13 +59,6 @@ class IdType(StrEnum):
     RESIDENCE_PERMIT = "residence_permit"
     HK_MACAO_TRAVEL_PERMIT = "hk_macao_travel_permit"
     TAIWAN_TRAVEL_PERMIT = "taiwan_travel_permit"
-
-
-class Gender(StrEnum):
-    """Gender as recorded on the identity document."""
-
-    MALE = "male"
-    FEMALE = "female"
 
 
 @dataclass(frozen=True)
@@ -84,12 +77,6 @@ def normalize_id_number(id_number: str) -> str:
     folded = unicodedata.normalize("NFKC", id_number).strip().upper()
     # Taiwan permits are often written "1234567890(B)"; the brackets are not part of the number.
     return folded.replace("(", "").replace(")", "")
-
-
-def check_character(first17: str) -> str:
-    """Returns the ISO 7064 MOD 11-2 check character of the first 17 digits (GB 11643-1999 §5)."""
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True))
-    return _CHECK_CHARS[total % 11]
 
 
 def today_in_china() -> date:
@@ -122,7 +109,7 @@ def _check_birth_date(birth_date: date, today: date, field: str, what: str, what
 def _eighteen_digit(
     id_type: IdType, number: str, today: date
 ) -> tuple[IdentityFacts | None, list[Violation]]:
-    if not _EIGHTEEN.fullmatch(number):
+    if not EIGHTEEN_CHARACTERS.fullmatch(number):
         return None, [_number_violation(
             f"the number has {len(number)} characters; an 18-character number (17 digits and a digit "
             "or X) is required",
@@ -151,10 +138,9 @@ def _eighteen_digit(
             f"province code {region_code[:2]} is not a mainland province code (GB/T 2260)",
             f"省级代码{region_code[:2]}不是内地省级行政区划代码（GB/T 2260）",
         )]
-    digits = number[6:14]
-    try:
-        encoded_birth = date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
-    except ValueError:
+    encoded_birth = encoded_birth_date(number)
+    if encoded_birth is None:
+        digits = number[6:14]
         return None, [_number_violation(
             f"positions 7-14 ({digits}) are not a real date", f"第7至14位（{digits}）不是有效日期",
         )]
@@ -162,8 +148,7 @@ def _eighteen_digit(
                                  "the birth date in the number", "号码中的出生日期")
     if problems:
         return None, problems
-    gender = Gender.MALE if int(number[16]) % 2 == 1 else Gender.FEMALE
-    return IdentityFacts(number, encoded_birth, gender, region_code, holder or "mainland"), []
+    return IdentityFacts(number, encoded_birth, encoded_gender(number), region_code, holder or "mainland"), []
 
 
 def _travel_permit(id_type: IdType, number: str) -> tuple[IdentityFacts | None, list[Violation]]:

@@ -8,8 +8,9 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
-from registration_svc.identity.rules import Gender, IdType
+from registration_svc.identity.rules import IdType
 from registration_svc.registration.rules import AreaType, Channel, RegistrationStatus
+from shared.identity import Gender
 
 RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3})?$")]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]

@@ -9,13 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from registration_svc.identity.rules import (
-    MAINLAND_PROVINCES,
-    Gender,
     IdType,
     is_known_number,
     normalize_id_number,
     validate_identity,
 )
+from shared.identity import MAINLAND_PROVINCES, Gender
 
 TODAY = date(2026, 11, 22)
 # Written out from GB 11643-1999 §5.2 (Wi = 2^(i-1) mod 11, i from 18 down to 2) so the tests do
