@@ -32,8 +32,11 @@ from registration_svc.registration.rules import (
     decision_deadline,
 )
 from registration_svc.registration.schemas import RegistrationCreate
+from registration_svc.verification.models import HomeVisitOutcome
 from registration_svc.verification.service import (
     Declaration,
+    VerificationFinding,
+    VerificationOutcome,
     VerificationReport,
     create_home_visit_task,
     verify_declaration,
@@ -473,6 +476,76 @@ async def _apply_verification(
             "the declaration could not be confirmed by data comparison (002 §三) / "
             "无法通过数据比对核实，需上门调查",
         )
+
+
+# What a caseworker's visit establishes about a declaration (002 §三): no work, able to work, wants work.
+VISIT_CONFIRMS = ("REG-UNEMPLOYED", "REG-ABLE", "REG-WILLING")
+
+
+def _visit_findings(
+    outcome: HomeVisitOutcome, visited_on: date, rules: Sequence[str], note: str
+) -> list[VerificationFinding]:
+    day = visited_on.isoformat()
+    if outcome is HomeVisitOutcome.CONFIRMED:
+        return [
+            VerificationFinding("home_visit", rule, VerificationOutcome.CONFIRMED,
+                                f"confirmed by home visit on {day}: {note} ({rule}, 002 §三)",
+                                f"{day}上门调查核实：{note}（{rule}，002 §三）")
+            for rule in VISIT_CONFIRMS
+        ]
+    if outcome is HomeVisitOutcome.CONTRADICTED:
+        return [
+            VerificationFinding("home_visit", rule, VerificationOutcome.CONTRADICTED,
+                                f"contradicted by home visit on {day}: {note} ({rule}, 002 §三)",
+                                f"{day}上门调查与申报不符：{note}（{rule}，002 §三）")
+            for rule in rules
+        ]
+    return [VerificationFinding("home_visit", "REG-UNEMPLOYED", VerificationOutcome.UNKNOWN,
+                                f"home visit on {day} found no one: {note} (002 §三)",
+                                f"{day}上门调查未能见到本人：{note}（002 §三）")]
+
+
+async def record_home_visit(
+    session: AsyncSession,
+    registration_id: uuid.UUID,
+    outcome: HomeVisitOutcome,
+    visited_on: date,
+    rules: Sequence[str],
+    note: str,
+    visitor: Principal,
+    now: datetime,
+    timezone: ZoneInfo,
+) -> Registration | None:
+    """Adds a completed home visit to its pending registration; returns the registration if it changed.
+
+    A confirmed declaration makes the registration take effect on the day the visit is recorded, as a
+    caseworker's approval does; a contradicted or unreachable visit leaves it pending for a decision.
+    A registration decided in the meantime is left as it is (the visit stays on its task).
+    """
+    found = await repository.get_registration(session, registration_id, for_update=True)
+    if found is None or found[0].status != RegistrationStatus.PENDING_VERIFICATION:
+        return None
+    registration = found[0]
+    findings = _visit_findings(outcome, visited_on, rules, note)
+    registration.verification_findings = [
+        *registration.verification_findings, *(_finding_json(f) for f in findings)
+    ]
+    registration.updated_at = now
+    if outcome is HomeVisitOutcome.CONFIRMED:
+        registration.verification_state = VerificationState.CONFIRMED.value
+        registration.status = RegistrationStatus.REGISTERED.value
+        registration.decided_at = now
+        registration.decided_by = visitor.sub
+        registration.decision_reason = "declaration confirmed by home visit / 经上门调查核实"
+        registration.registered_on = now.astimezone(timezone).date()
+    elif outcome is HomeVisitOutcome.CONTRADICTED:
+        registration.verification_state = VerificationState.CONTRADICTED.value
+    else:
+        registration.verification_state = VerificationState.UNCONFIRMED.value
+    await session.flush()
+    if registration.status == RegistrationStatus.REGISTERED:
+        await outbox.emit(session, platform.outbox, EventType.REGISTRATION_CREATED, created_event(registration))
+    return registration
 
 
 def may_read(principal: Principal, registration: Registration, person: Person) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from registration_svc.identity.rules import today_in_china
 from registration_svc.models import platform
+from registration_svc.registration import service as registration_service
 from registration_svc.verification import repository, service
 from registration_svc.verification.models import (
     HomeVisitOutcome,
@@ -173,7 +174,8 @@ async def complete_home_visit_task(
     principal: CaseworkerDep,
     idem: IdempotencyDep,
 ) -> HomeVisitTaskRead | JSONResponse:
-    """Records the outcome of a home visit and closes the task (409 when it is already done)."""
+    """Records the outcome of a home visit and closes the task (409 when it is already done); a confirmed
+    visit makes the pending registration take effect, any other leaves it for a caseworker's decision."""
     replay = await idem.replay(session)
     if replay is not None:
         return replay
@@ -186,6 +188,15 @@ async def complete_home_visit_task(
                        str(task.id), request=request,
                        details={"outcome": body.outcome.value, "rules": list(body.rules),
                                 "registration_id": str(task.registration_id)})
+    registration = await registration_service.record_home_visit(
+        session, task.registration_id, body.outcome, body.visited_on, body.rules, body.note, principal,
+        datetime.now(UTC), ZoneInfo(request.app.state.settings.timezone),
+    )
+    if registration is not None:
+        await audit.record(session, platform.audit_log, principal, "registration.home_visit", "registration",
+                           str(registration.id), request=request,
+                           details={"task_id": str(task.id), "status": registration.status,
+                                    "verification_state": registration.verification_state})
     result = _task_read(task, request)
     await idem.remember(session, 200, result.model_dump(mode="json"))
     return result
