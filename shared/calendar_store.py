@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 
 from sqlalchemy import Table, func, select
@@ -91,12 +92,21 @@ class CalendarHolder:
                 logger.warning("calendar refresh failed", extra={"error": repr(exc)[:300]})
 
 
-def calendar_year_handler(table: Table) -> EventHandler:
-    """Returns the handler that stores a year replaced in the subsidy service into this service's table."""
+Redater = Callable[[AsyncSession, WorkdayCalendar], Awaitable[int]]
+
+
+def calendar_year_handler(table: Table, redate: Redater | None = None) -> EventHandler:
+    """Returns the handler that stores a year replaced in the subsidy service into this service's table and
+    then lets `redate` re-count, in the same transaction and on the new calendar, the due dates this
+    service estimated while the year was unknown."""
 
     async def handle(session: AsyncSession, envelope: EventEnvelope) -> None:
         event = CalendarYearReplaced.model_validate(envelope.payload)
         arrangement = arrangement_from_maps(event.year, event.holidays, event.makeup_workdays, event.source)
         await save_year(session, table, arrangement, updated_by=event.updated_by)
+        if redate is not None:
+            calendar, _ = await load_calendar(session, table)
+            redated = await redate(session, calendar)
+            logger.info("due dates re-counted on the new calendar", extra={"year": event.year, "redated": redated})
 
     return handle

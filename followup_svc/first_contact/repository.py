@@ -122,6 +122,17 @@ async def open_overdue(session: AsyncSession, today: date) -> Sequence[FirstCont
     return (await session.execute(stmt)).scalars().all()
 
 
+async def open_with_estimated_due(session: AsyncSession) -> Sequence[FirstContactTask]:
+    """Lists, locked, the open tasks whose due date was estimated (a year the calendar did not know yet)."""
+    stmt = (
+        select(FirstContactTask)
+        .where(FirstContactTask.status == FirstContactStatus.OPEN.value, FirstContactTask.due_estimated.is_(True))
+        .order_by(FirstContactTask.due_on, FirstContactTask.id)
+        .with_for_update()
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
 async def mark_flagged(session: AsyncSession, task_ids: Sequence[uuid.UUID], today: date) -> None:
     """Records the first day each task was reported overdue."""
     if not task_ids:

@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from followup_svc.first_contact import service
+from followup_svc.first_contact import repository, service
 from followup_svc.first_contact.rules import RULE_ID
 from shared.calendar import WorkdayCalendar
+from shared.calendar_store import Redater
 from shared.db import Database
 from shared.events import EventEnvelope, EventType, RegistrationCreated, RegistrationDeregistered
 from shared.outbox import EventHandler
@@ -63,3 +64,33 @@ async def flag_overdue_first_contacts(
         extra={"rule": RULE_ID, "on": today.isoformat(), "total": len(overdue), "by_region": dict(by_region)},
     )
     return dict(sorted(by_region.items()))
+
+
+async def redate_estimated_first_contacts(session: AsyncSession, calendar: WorkdayCalendar, today: date) -> int:
+    """Re-counts FU-CONTACT due dates that were estimated (T-WORKDAY over a year the calendar did not know
+    yet); returns how many moved. A task reported overdue whose new due date has not passed is no longer."""
+    changed = 0
+    for task in await repository.open_with_estimated_due(session):
+        due = calendar.add_workdays(task.registered_on, task.due_workdays)
+        if (due.due, due.estimated) == (task.due_on, task.due_estimated):
+            continue
+        logger.info(
+            "first contact due date re-counted",
+            extra={"rule": RULE_ID, "task_id": str(task.id), "was": task.due_on.isoformat(),
+                   "now": due.due.isoformat(), "estimated": due.estimated},
+        )
+        task.due_on, task.due_estimated = due.due, due.estimated
+        if task.overdue_flagged_on is not None and due.due >= today:
+            task.overdue_flagged_on = None
+        changed += 1
+    await session.flush()
+    return changed
+
+
+def first_contact_redater(timezone: str) -> Redater:
+    """Returns what the calendar.year_replaced handler runs on the new calendar (shared.calendar_store)."""
+
+    async def redate(session: AsyncSession, calendar: WorkdayCalendar) -> int:
+        return await redate_estimated_first_contacts(session, calendar, datetime.now(ZoneInfo(timezone)).date())
+
+    return redate

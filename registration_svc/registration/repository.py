@@ -168,6 +168,20 @@ async def list_registrations(
     return (await session.execute(stmt)).all()
 
 
+async def pending_with_estimated_deadline(session: AsyncSession) -> Sequence[Registration]:
+    """Gets, locked, the pending registrations whose decision_due was estimated."""
+    stmt = (
+        select(Registration)
+        .where(
+            Registration.status == RegistrationStatus.PENDING_VERIFICATION.value,
+            Registration.deadline_estimated.is_(True),
+        )
+        .order_by(Registration.applied_at)
+        .with_for_update()
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
 async def flag_overdue(
     session: AsyncSession, today: date, now: datetime
 ) -> Sequence[tuple[uuid.UUID, str, date]]:

@@ -1,14 +1,19 @@
-"""Periodic job of registration: flag online applications not decided by their REG-DEADLINE."""
+"""Worker side of registration: flag online applications not decided by their REG-DEADLINE, and re-count
+estimated deadlines when a year's holiday arrangement arrives."""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registration_svc.models.registration import Registration
 from registration_svc.registration import repository
+from registration_svc.registration.service import application_date
+from shared.calendar import WorkdayCalendar
+from shared.calendar_store import Redater
 from shared.worker import JobCtx, worker_context
 
 logger = logging.getLogger(__name__)
@@ -37,3 +42,47 @@ async def flag_overdue_decisions(ctx: JobCtx) -> int:
     wc = worker_context(ctx)
     async with wc.database.transaction() as session:
         return await flag_overdue(session, datetime.now(UTC), ZoneInfo(wc.settings.timezone))
+
+
+async def redate_estimated_decisions(
+    session: AsyncSession, calendar: WorkdayCalendar, timezone: ZoneInfo, now: datetime
+) -> int:
+    """Re-counts REG-DEADLINE for pending registrations whose decision_due was estimated (a year the
+    calendar did not know yet, T-WORKDAY); returns how many moved. A registration flagged overdue whose
+    new due date has not passed is no longer overdue."""
+    today = now.astimezone(timezone).date()
+    changed = 0
+    for registration in await repository.pending_with_estimated_deadline(session):
+        due = calendar.add_workdays(
+            application_date(registration.applied_at, timezone), registration.deadline_workdays
+        )
+        if (due.due, due.estimated) == (registration.decision_due, registration.deadline_estimated):
+            continue
+        logger.info(
+            "registration decision_due re-counted (REG-DEADLINE)",
+            extra={"registration_id": str(registration.id), "was": registration.decision_due.isoformat(),
+                   "now": due.due.isoformat(), "estimated": due.estimated},
+        )
+        _redate(registration, due.due, due.estimated, today, now)
+        changed += 1
+    await session.flush()
+    return changed
+
+
+def _redate(registration: Registration, due: date, estimated: bool, today: date, now: datetime) -> None:
+    registration.decision_due = due
+    registration.deadline_estimated = estimated
+    registration.updated_at = now
+    if registration.overdue and due >= today:
+        registration.overdue = False
+        registration.overdue_flagged_at = None
+
+
+def decision_redater(timezone: str) -> Redater:
+    """Returns what the calendar.year_replaced handler runs on the new calendar (shared.calendar_store)."""
+    zone = ZoneInfo(timezone)
+
+    async def redate(session: AsyncSession, calendar: WorkdayCalendar) -> int:
+        return await redate_estimated_decisions(session, calendar, zone, datetime.now(UTC))
+
+    return redate

@@ -16,7 +16,9 @@ from shared.worker import JobCtx, WorkerContext, build_worker_settings, worker_c
 def event_handlers(wc: WorkerContext) -> Mapping[str, EventHandler]:
     """Returns the handlers of the events this service consumes."""
     return {
-        EventType.CALENDAR_YEAR_REPLACED: calendar_year_handler(platform.calendar_year),
+        EventType.CALENDAR_YEAR_REPLACED: calendar_year_handler(
+            platform.calendar_year, first_contact_tasks.first_contact_redater(wc.settings.timezone)
+        ),
         **first_contact_tasks.registration_handlers(
             wc.policy, lambda: wc.calendar_holder.calendar, wc.settings.timezone
         ),

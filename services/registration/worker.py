@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 from registration_svc.config import Settings
 from registration_svc.models import platform
-from registration_svc.registration.tasks import flag_overdue_decisions
+from registration_svc.registration.tasks import decision_redater, flag_overdue_decisions
 from shared.calendar_store import calendar_year_handler
 from shared.events import EventType
 from shared.outbox import EventHandler
@@ -13,7 +13,11 @@ from shared.worker import WorkerContext, build_worker_settings
 
 def event_handlers(wc: WorkerContext) -> Mapping[str, EventHandler]:
     """Returns the handlers of the events this service consumes."""
-    return {EventType.CALENDAR_YEAR_REPLACED: calendar_year_handler(platform.calendar_year)}
+    return {
+        EventType.CALENDAR_YEAR_REPLACED: calendar_year_handler(
+            platform.calendar_year, decision_redater(wc.settings.timezone)
+        )
+    }
 
 
 # flag_overdue_decisions is enqueued daily by the scheduler (002 §七(一): overdue responses are reported).
