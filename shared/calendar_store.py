@@ -69,14 +69,28 @@ class CalendarHolder:
     def __init__(self, calendar: WorkdayCalendar | None = None) -> None:
         self.calendar = calendar or default_calendar()
         self.version: datetime | None = None
+        self._swaps = 0
+
+    def swap_in(self, arrangement: YearArrangement) -> None:
+        """Answers from a year this process has just committed, without waiting for the next refresh."""
+        self.calendar = self.calendar.replace_year(arrangement)
+        self._swaps += 1
 
     async def refresh(self, database: Database, table: Table) -> bool:
-        """Reloads if the stored years changed since the last load; returns whether it did."""
+        """Reloads if the stored years changed since the last load; returns whether it did.
+
+        A year swapped in while the load ran may be missing from what was read, so that load is dropped
+        and the stored version left as it was: the next refresh reads again, the new year included.
+        """
+        swaps = self._swaps
         async with database.transaction() as session:
             latest = (await session.execute(select(func.max(table.c.updated_at)))).scalar()
             if latest == self.version:
                 return False
-            self.calendar, self.version = await load_calendar(session, table)
+            calendar, version = await load_calendar(session, table)
+        if swaps != self._swaps:
+            return False
+        self.calendar, self.version = calendar, version
         return True
 
     async def keep_fresh(self, database: Database, table: Table, interval: float = 30.0) -> None:

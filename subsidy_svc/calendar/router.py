@@ -52,7 +52,7 @@ async def calendar_swap(request: Request) -> AsyncGenerator[service.PendingCalen
     yield pending
     holder: CalendarHolder = request.app.state.calendar_holder
     for arrangement in pending.arrangements:
-        holder.calendar = holder.calendar.replace_year(arrangement)
+        holder.swap_in(arrangement)
 
 
 CalendarSwapDep = Annotated[service.PendingCalendarSwap, Depends(calendar_swap, scope="function")]
