@@ -4,12 +4,11 @@ estimated deadlines when a year's holiday arrangement arrives."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registration_svc.models.registration import Registration
 from registration_svc.registration import repository
 from registration_svc.registration.service import application_date
 from shared.calendar import WorkdayCalendar
@@ -63,19 +62,13 @@ async def redate_estimated_decisions(
             extra={"registration_id": str(registration.id), "was": registration.decision_due.isoformat(),
                    "now": due.due.isoformat(), "estimated": due.estimated},
         )
-        _redate(registration, due.due, due.estimated, today, now)
+        registration.decision_due, registration.deadline_estimated = due.due, due.estimated
+        registration.updated_at = now
+        if registration.overdue and due.due >= today:
+            registration.overdue, registration.overdue_flagged_at = False, None
         changed += 1
     await session.flush()
     return changed
-
-
-def _redate(registration: Registration, due: date, estimated: bool, today: date, now: datetime) -> None:
-    registration.decision_due = due
-    registration.deadline_estimated = estimated
-    registration.updated_at = now
-    if registration.overdue and due >= today:
-        registration.overdue = False
-        registration.overdue_flagged_at = None
 
 
 def decision_redater(timezone: str) -> Redater:
