@@ -21,9 +21,11 @@ from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.calendar_store import CalendarHolder
+from shared.clock import Clock, use_zone
 from shared.context import new_request_id, request_id_var
 from shared.db import Database
 from shared.errors import ProblemError, install_error_handlers, internal_error_response, problem_response
+from shared.idempotency import IdempotentReplay, IdempotentRoute
 from shared.logging import configure_logging
 from shared.outbox import outbox_backlog
 from shared.platform_tables import PlatformTables
@@ -105,6 +107,7 @@ class ServiceState:
     redis: Redis
     policy: PolicyRegistry
     calendar_holder: CalendarHolder
+    clock: Clock
     background: list[asyncio.Task[None]] = field(default_factory=list)
 
 
@@ -120,12 +123,14 @@ def create_service_app(
     title: str,
     description: str,
     database: Database | None = None,
+    clock: Clock | None = None,
     configure_logs: bool = True,
     on_startup: Sequence[StartupHook] = (),
 ) -> FastAPI:
-    """Returns the app of one service; a given `database` (tests) is used instead of a new engine."""
+    """Returns the app of one service; a given `database` or `clock` (tests) is used instead of a new one."""
     if configure_logs:
         configure_logging(service, level=settings.log_level, json_lines=settings.log_json)
+    use_zone(settings.timezone)
     registry = CollectorRegistry()
     histogram = Histogram(
         "http_request_duration_seconds", "HTTP request latency by route", ["method", "route", "status"],
@@ -135,19 +140,21 @@ def create_service_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = database or Database.from_url(
-            settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow,
-            driver_pool_size=settings.db_driver_pool_size,
+            settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
         )
         redis = Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=2)
         # Loading the packs validates them: a bad parameter stops the service here, with its name.
-        state = ServiceState(service, settings, platform, db, redis, default_registry(), CalendarHolder())
+        state = ServiceState(
+            service, settings, platform, db, redis, default_registry(), CalendarHolder(),
+            clock or Clock(settings.timezone),
+        )
         await state.calendar_holder.refresh(db, platform.calendar_year)
         state.background.append(
             asyncio.create_task(state.calendar_holder.keep_fresh(db, platform.calendar_year))
         )
         for hook in on_startup:
             await hook(state)
-        for name in ("service", "settings", "platform", "database", "redis", "policy", "calendar_holder"):
+        for name in ("service", "settings", "platform", "database", "redis", "policy", "calendar_holder", "clock"):
             setattr(app.state, name, getattr(state, name))
         app.state.service_state = state
         # Everything built so far (modules, routes, packs, calendars) lives as long as the process: move it
@@ -171,6 +178,12 @@ def create_service_app(
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     install_error_handlers(app)
+
+    async def on_replay(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, IdempotentReplay)
+        return exc.response()
+
+    app.add_exception_handler(IdempotentReplay, on_replay)
     app.add_middleware(RequestContextMiddleware, histogram=histogram)
 
     @app.get("/healthz", tags=["health"])
@@ -258,4 +271,7 @@ def include_flat(app: FastAPI, router: APIRouter, prefix: str) -> None:
     for route in router.routes:
         if not isinstance(route, APIRoute):
             raise TypeError(f"{route!r}: only path operations can be included flat, not nested routers")
-        app.router.add_api_route(prefix + route.path, **{name: getattr(route, name) for name in _ROUTE_OPTIONS})
+        app.router.add_api_route(
+            prefix + route.path, route_class_override=IdempotentRoute,
+            **{name: getattr(route, name) for name in _ROUTE_OPTIONS},
+        )

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import Principal
 from shared.context import current_request_id
-from shared.db import DriverConnection, DriverStatement
 
 
 @cache
@@ -20,17 +19,6 @@ def _insert(audit_log: Table) -> Insert:
     # One statement per table, values bound at execution: its cache key is computed once, not per entry.
     # inline(): nobody reads the generated id, so the insert needs no RETURNING.
     return insert(audit_log).inline()
-
-
-_ENTRY_COLUMNS = (
-    "occurred_at", "actor", "role", "region", "action", "record_type", "record_id", "client_address",
-    "request_id", "details",
-)
-
-
-@cache
-def _driver_insert(audit_log: Table) -> DriverStatement:
-    return DriverStatement(_insert(audit_log), _ENTRY_COLUMNS)
 
 
 def _entry(
@@ -54,22 +42,6 @@ def _entry(
         "request_id": current_request_id(),
         "details": details,
     }
-
-
-async def record_on(
-    connection: DriverConnection,
-    audit_log: Table,
-    principal: Principal,
-    action: str,
-    record_type: str,
-    record_id: str | None,
-    *,
-    request: Request | None = None,
-    details: dict[str, JsonValue] | None = None,
-) -> None:
-    """Writes one audit entry in the caller's driver transaction (`Database.writer()`)."""
-    entry = _entry(principal, action, record_type, record_id, request, details)
-    await _driver_insert(audit_log).execute(connection, entry)
 
 
 async def record(

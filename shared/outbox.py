@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.context import current_request_id, request_id_var
-from shared.db import Database, DriverConnection, DriverStatement
+from shared.db import Database
 from shared.events import HANDLE_EVENT_JOB, SUBSCRIPTIONS, EventEnvelope
 
 logger = logging.getLogger(__name__)
@@ -28,14 +28,6 @@ EventHandler = Callable[[AsyncSession, EventEnvelope], Awaitable[None]]
 def _insert(outbox: Table) -> Insert:
     # One statement per table, values bound at execution: its cache key is computed once, not per event.
     return insert(outbox)
-
-
-_EVENT_COLUMNS = ("id", "event_type", "payload", "request_id", "created_at")
-
-
-@cache
-def _driver_insert(outbox: Table) -> DriverStatement:
-    return DriverStatement(_insert(outbox), _EVENT_COLUMNS)
 
 
 def _event(event_type: str, payload: BaseModel) -> tuple[uuid.UUID, dict[str, object]]:
@@ -53,15 +45,6 @@ async def emit(session: AsyncSession, outbox: Table, event_type: str, payload: B
     """Adds an event to the outbox in the caller's transaction; it is sent only if that commits."""
     event_id, values = _event(event_type, payload)
     await session.execute(_insert(outbox), values)
-    return event_id
-
-
-async def emit_on(
-    connection: DriverConnection, outbox: Table, event_type: str, payload: BaseModel
-) -> uuid.UUID:
-    """Adds an event to the outbox in the caller's driver transaction (`Database.writer()`)."""
-    event_id, values = _event(event_type, payload)
-    await _driver_insert(outbox).execute(connection, values)
     return event_id
 
 

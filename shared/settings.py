@@ -44,12 +44,9 @@ class PlatformSettings(BaseSettings):
     jwt_public_key: str | None = Field(default=None, validation_alias="JWT_PUBLIC_KEY")
     jwt_issuer: str = Field(default="jiuye", validation_alias="JWT_ISSUER")
 
-    # Four APIs at 12 + 8 plus four workers at 2 + 2 stay under PostgreSQL's default 100 connections. The
-    # driver pool serves the hottest endpoints (Database.reader/writer) and opens on first use; no job
-    # uses it, so the workers' (2) stays closed.
-    db_pool_size: int = Field(default=12, ge=1, validation_alias="DB_POOL_SIZE")
+    # Four APIs at 16 plus four workers at 2 + 2 stay under PostgreSQL's default 100 connections.
+    db_pool_size: int = Field(default=16, ge=1, validation_alias="DB_POOL_SIZE")
     db_max_overflow: int = Field(default=0, ge=0, validation_alias="DB_MAX_OVERFLOW")
-    db_driver_pool_size: int = Field(default=8, ge=1, validation_alias="DB_DRIVER_POOL_SIZE")
 
     registration_url: str = Field(default="http://127.0.0.1:8001", validation_alias="REGISTRATION_URL")
     followup_url: str = Field(default="http://127.0.0.1:8002", validation_alias="FOLLOWUP_URL")

@@ -14,6 +14,7 @@ from arq.cron import CronJob
 from arq.worker import Retry
 
 from shared.calendar_store import CalendarHolder
+from shared.clock import Clock
 from shared.db import Database
 from shared.events import HANDLE_EVENT_JOB
 from shared.logging import configure_logging
@@ -40,6 +41,7 @@ class WorkerContext:
     policy: PolicyRegistry
     calendar_holder: CalendarHolder
     relay: OutboxRelay
+    clock: Clock
 
 
 JobFunction = Callable[..., Awaitable[object]]
@@ -87,12 +89,15 @@ def build_worker_settings(
 
     async def startup(ctx: JobCtx) -> None:
         configure_logging(f"{service}-worker", level=settings.log_level, json_lines=settings.log_json)
-        database = Database.from_url(settings.database_url, pool_size=2, max_overflow=2, driver_pool_size=2)
+        database = Database.from_url(settings.database_url, pool_size=2, max_overflow=2)
         holder = CalendarHolder()
         await holder.refresh(database, platform.calendar_year)
         relay = OutboxRelay(database, platform.outbox, ctx["redis"], source=service,
                             queue_name=settings.queue_name)
-        wc = WorkerContext(service, settings, platform, database, ctx["redis"], default_registry(), holder, relay)
+        wc = WorkerContext(
+            service, settings, platform, database, ctx["redis"], default_registry(), holder, relay,
+            Clock(settings.timezone),
+        )
         ctx["worker_context"] = wc
         ctx["event_handlers"] = handlers(wc)
         ctx["background"] = [asyncio.create_task(holder.keep_fresh(database, platform.calendar_year))]

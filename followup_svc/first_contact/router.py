@@ -8,7 +8,6 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
 
 from followup_svc.first_contact import service
 from followup_svc.first_contact.schemas import FirstContactCompletion, FirstContactRead
@@ -16,7 +15,7 @@ from followup_svc.models import FirstContactStatus
 from shared import audit
 from shared.auth import Principal, Role, StaffDep, require_roles
 from shared.db import SessionDep
-from shared.idempotency import IdempotencyDep
+from shared.idempotency import Idempotent
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from shared.platform_tables import PlatformTables
 from shared.settings import PlatformSettings
@@ -63,25 +62,19 @@ async def get_first_contact(
     return service.to_read(task, _today(request))
 
 
-@router.post("/{task_id}/completion", response_model=FirstContactRead)
+@router.post("/{task_id}/completion", response_model=FirstContactRead, dependencies=[Idempotent])
 async def complete_first_contact(
     request: Request,
     session: SessionDep,
     principal: CaseworkerDep,
-    idem: IdempotencyDep,
     task_id: uuid.UUID,
     body: FirstContactCompletion,
-) -> FirstContactRead | JSONResponse:
+) -> FirstContactRead:
     """Records the first contact of an open task (caseworker of its region); 409 if it is not open."""
-    replayed = await idem.replay(session)
-    if replayed is not None:
-        return replayed
     task = await service.complete(session, principal, task_id, body, _today(request))
     await audit.record(
         session, _platform(request).audit_log, principal, "first_contact.complete", "first_contact_task",
         str(task.id), request=request,
         details={"method": body.method.value, "contacted_on": body.contacted_on.isoformat()},
     )
-    result = service.to_read(task, _today(request))
-    await idem.remember(session, 200, result.model_dump(mode="json"))
-    return result
+    return service.to_read(task, _today(request))

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
 
 from registration_svc.deregistration import service
 from registration_svc.deregistration.rules import DeregistrationReason, reason_group
@@ -20,8 +17,9 @@ from registration_svc.deregistration.schemas import (
 from registration_svc.models import platform
 from shared import audit
 from shared.auth import Principal, Role, require_roles
+from shared.clock import ClockDep
 from shared.db import SessionDep
-from shared.idempotency import IdempotencyDep
+from shared.idempotency import Idempotent
 
 router = APIRouter(prefix="/registrations", tags=["deregistration"])
 
@@ -31,6 +29,7 @@ DeregistrarDep = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Rol
 @router.post(
     "/{registration_id}/deregistration",
     response_model=DeregistrationResult,
+    dependencies=[Idempotent],
     summary="Deregister a registration (002 §五)",
 )
 async def deregister(
@@ -39,14 +38,10 @@ async def deregister(
     request: Request,
     session: SessionDep,
     principal: DeregistrarDep,
-    idem: IdempotencyDep,
-) -> JSONResponse:
+    clock: ClockDep,
+) -> DeregistrationResult:
     """Deregisters a registered person with a reason code; notifies them unless DEREG-NOTIFY exempts it."""
-    replay = await idem.replay(session)
-    if replay is not None:
-        return replay
-    now = datetime.now(UTC)
-    today = now.astimezone(ZoneInfo(request.app.state.settings.timezone)).date()
+    now, today = clock.now(), clock.today()
     outcome = await service.deregister(
         session, principal, request.app.state.policy, registration_id, body, now, today
     )
@@ -66,7 +61,7 @@ async def deregister(
             "false_information": body.false_information,
         },
     )
-    result = DeregistrationResult(
+    return DeregistrationResult(
         id=registration.id,
         status=registration.status,
         reason=body.reason,
@@ -83,6 +78,4 @@ async def deregister(
         ),
         false_information=body.false_information,
     )
-    body_out = result.model_dump(mode="json")
-    await idem.remember(session, 200, body_out)
-    return JSONResponse(body_out)
+

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.responses import JSONResponse
-from pydantic import JsonValue
+from fastapi import APIRouter, Depends, Query, Request
 
 from registration_svc.deregistration.rules import DeregistrationReason, reason_group
 from registration_svc.models import platform
@@ -33,15 +31,16 @@ from registration_svc.registration.schemas import (
 )
 from shared import audit
 from shared.auth import Principal, PrincipalDep, Role, require_roles
-from shared.db import Database, SessionDep
-from shared.idempotency import IdempotencyDep
+from shared.clock import ClockDep
+from shared.db import SessionDep
+from shared.idempotency import Idempotent
 from shared.masking import mask_id_number
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/registrations", tags=["registrations"])
 
-ApplicantDep = Annotated[Principal, Depends(require_roles(Role.CITIZEN, Role.CASEWORKER, Role.SYSTEM))]
-DeciderDep = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER))]
+RegistrationApplicant = Annotated[Principal, Depends(require_roles(Role.CITIZEN, Role.CASEWORKER, Role.SYSTEM))]
+RegistrationDecider = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER))]
 
 
 def registration_env(request: Request) -> service.RegistrationEnv:
@@ -188,59 +187,39 @@ def to_read(
     )
 
 
-def _json(model: RegistrationRead | RegistrationList) -> dict[str, JsonValue]:
-    return model.model_dump(mode="json")
-
-
-def _response(model: RegistrationRead, status_code: int = 200) -> Response:
-    # The model was validated when built: serializing it directly skips FastAPI's response_model
-    # re-validation and its jsonable_encoder pass.
-    return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
-
-
 @router.post(
     "",
     status_code=201,
     response_model=RegistrationRead,
+    dependencies=[Idempotent],
     summary="Apply for unemployment registration (REG-*)",
 )
 async def create_registration(
     body: RegistrationCreate,
     request: Request,
-    principal: ApplicantDep,
-    idem: IdempotencyDep,
-) -> Response:
+    session: SessionDep,
+    principal: RegistrationApplicant,
+    clock: ClockDep,
+) -> RegistrationRead:
     """Registers a person as unemployed: window at once, online pending until verified or decided."""
-    database: Database = request.app.state.database
-    # One driver transaction (Database.writer), committed when the block ends, before the response goes out.
-    async with database.writer() as connection:
-        replay = await idem.replay_on(connection)
-        if replay is not None:
-            return replay
-        now = datetime.now(UTC)
-        result = await service.create_registration(connection, registration_env(request), principal, body, now)
-        registration = result.registration
-        await audit.record_on(
-            connection,
-            platform.audit_log,
-            principal,
-            "registration.create",
-            "registration",
-            str(registration.id),
-            request=request,
-            details={
-                "status": registration.status,
-                "channel": registration.channel,
-                "person_id": str(registration.person_id),
-                "person_changes": [f"{c.field}:{c.action}" for c in result.person_changes],
-            },
-        )
-        read = to_read(
-            registration, result.person, principal, timezone_of(request), changes=result.person_changes
-        )
-        if idem.key is not None:
-            await idem.remember_on(connection, 201, _json(read))
-    return _response(read, 201)
+    result = await service.create_registration(session, registration_env(request), principal, body, clock.now())
+    registration = result.registration
+    await audit.record(
+        session,
+        platform.audit_log,
+        principal,
+        "registration.create",
+        "registration",
+        str(registration.id),
+        request=request,
+        details={
+            "status": registration.status,
+            "channel": registration.channel,
+            "person_id": str(registration.person_id),
+            "person_changes": [f"{c.field}:{c.action}" for c in result.person_changes],
+        },
+    )
+    return to_read(registration, result.person, principal, timezone_of(request), changes=result.person_changes)
 
 
 @router.get("", response_model=RegistrationList, summary="List registrations in the caller's scope")
@@ -291,19 +270,15 @@ async def list_registrations(
 async def get_registration(
     registration_id: uuid.UUID,
     request: Request,
+    session: SessionDep,
     principal: PrincipalDep,
     unmask: bool = False,
-) -> Response:
-    """Gets a registration; staff of its region may ask for the full identity number (audited)."""
-    database: Database = request.app.state.database
-    # One statement, no transaction: a masked read writes nothing.
-    async with database.reader() as reader:
-        registration, person = await service.load_for_read(reader, principal, registration_id)
+) -> RegistrationRead:
+    """Gets a registration; staff of its region may ask for the full identity number (audited: the number
+    is shown only with its audit entry, which commits before the response is sent)."""
+    registration, person = await service.load_for_read(session, principal, registration_id)
     full = unmask and principal.is_staff
-    if not full:
-        return _response(to_read(registration, person, principal, timezone_of(request)))
-    # The full number is shown only once its audit entry has committed.
-    async with database.transaction() as session:
+    if full:
         await audit.record(
             session,
             platform.audit_log,
@@ -314,12 +289,13 @@ async def get_registration(
             request=request,
             details={"person_id": str(person.id)},
         )
-    return _response(to_read(registration, person, principal, timezone_of(request), full_number=full))
+    return to_read(registration, person, principal, timezone_of(request), full_number=full)
 
 
 @router.post(
     "/{registration_id}/decision",
     response_model=RegistrationRead,
+    dependencies=[Idempotent],
     summary="Approve or reject a pending registration",
 )
 async def decide_registration(
@@ -327,16 +303,13 @@ async def decide_registration(
     body: DecisionIn,
     request: Request,
     session: SessionDep,
-    principal: DeciderDep,
-    idem: IdempotencyDep,
-) -> JSONResponse:
+    principal: RegistrationDecider,
+    clock: ClockDep,
+) -> RegistrationRead:
     """Decides a pending online registration; approval makes it take effect."""
-    replay = await idem.replay(session)
-    if replay is not None:
-        return replay
     tz = timezone_of(request)
     registration, person = await service.decide(
-        session, principal, registration_id, body.approve, body.reason, datetime.now(UTC), tz
+        session, principal, registration_id, body.approve, body.reason, clock.now(), tz
     )
     await audit.record(
         session,
@@ -348,6 +321,4 @@ async def decide_registration(
         request=request,
         details={"reason": body.reason},
     )
-    body_out = _json(to_read(registration, person, principal, tz))
-    await idem.remember(session, 200, body_out)
-    return JSONResponse(body_out)
+    return to_read(registration, person, principal, tz)

@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, JsonValue
-from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.identity.rules import IdentityFacts, normalize_id_number, validate_identity
@@ -44,7 +43,6 @@ from registration_svc.verification.service import (
 from shared import outbox
 from shared.auth import Principal, Role, forbidden
 from shared.calendar import WorkdayCalendar
-from shared.db import DriverConnection, detached
 from shared.errors import ProblemError, Violation, conflict
 from shared.events import EventType, RegistrationCreated
 from shared.explain import failures
@@ -56,18 +54,6 @@ logger = logging.getLogger(__name__)
 CLOCK_SKEW = timedelta(minutes=5)
 VERIFICATION_ACTOR = "verification"
 IDENTITY_FIELDS = ("id_type", "name", "gender", "birth_date")
-REGISTRATION_COLUMNS = tuple(repository.REGISTRATION.c.keys())
-# What the data comparison of an online application may change after the row is inserted.
-VERIFICATION_COLUMNS = (
-    "verification_findings",
-    "verification_state",
-    "status",
-    "decided_at",
-    "decided_by",
-    "decision_reason",
-    "registered_on",
-    "home_visit_task_id",
-)
 CONTACT_FIELDS = ("phone", "hukou_region_code", "hukou_type", "residence_region_code", "residence_type")
 
 
@@ -192,13 +178,10 @@ def _person_values(body: RegistrationCreate, facts: IdentityFacts) -> dict[str, 
     }
 
 
-def _merge_person(
-    person: Person, values: Mapping[str, object], now: datetime
-) -> tuple[list[PersonChange], dict[str, object]]:
+def _merge_person(person: Person, values: Mapping[str, object], now: datetime) -> list[PersonChange]:
     """Keeps an existing person's identity fields and takes the new contact and household details;
-    returns what changed and the column values to write."""
+    returns what changed."""
     changes: list[PersonChange] = []
-    updates: dict[str, object] = {}
     for name in IDENTITY_FIELDS:
         stored, given = _string(getattr(person, name)), _string(values[name])
         if given is not None and stored != given:
@@ -207,12 +190,10 @@ def _merge_person(
         stored, given = _string(getattr(person, name)), _string(values[name])
         if given is not None and stored != given:
             setattr(person, name, values[name])
-            updates[name] = values[name]
             changes.append(PersonChange(name, "updated", stored, given))
-    if updates:
+    if any(change.action == "updated" for change in changes):
         person.updated_at = now
-        updates["updated_at"] = now
-    return changes, updates
+    return changes
 
 
 def _finding_json(finding: object) -> dict[str, JsonValue]:
@@ -239,17 +220,15 @@ def _json_value(value: object) -> JsonValue:
     return str(value)
 
 
-def _column_values(registration: Registration) -> dict[str, object]:
-    # The attributes set on a new instance are its column values; unset ones take the server defaults.
-    state = inspect(registration).dict
-    return {name: state[name] for name in REGISTRATION_COLUMNS if name in state}
-
-
-async def _insert_registration(connection: DriverConnection, registration: Registration) -> None:
+async def _insert_registration(session: AsyncSession, values: Mapping[str, object]) -> Registration:
     """Inserts a new registration; a valid one of the same person, even one committed a moment ago by a
     concurrent request, makes it the REG-DUPLICATE 409 and leaves the transaction usable."""
-    if not await repository.insert_registration(connection, _column_values(registration)):
-        raise _duplicate(await repository.valid_registration_status(connection, registration.person_id))
+    registration = await repository.insert_registration(session, values)
+    if registration is None:
+        person_id = values["person_id"]
+        assert isinstance(person_id, uuid.UUID)
+        raise _duplicate(await repository.valid_registration_status(session, person_id))
+    return registration
 
 
 def created_event(registration: Registration) -> RegistrationCreated:
@@ -271,14 +250,14 @@ def application_date(applied_at: datetime, timezone: ZoneInfo) -> date:
 
 
 async def create_registration(
-    connection: DriverConnection,
+    session: AsyncSession,
     env: RegistrationEnv,
     principal: Principal,
     body: RegistrationCreate,
     now: datetime,
 ) -> CreateResult:
-    """Checks every REG-* rule, finds or creates the person and records the registration, in the
-    caller's driver transaction (`Database.writer()`: the busiest write of the platform skips the ORM)."""
+    """Checks every REG-* rule, finds or creates the person and records the registration; a window
+    application takes effect at once, an online one once its declaration is confirmed."""
     facts, violations = validate_identity(
         body.person.id_type,
         body.person.id_number,
@@ -322,7 +301,7 @@ async def create_registration(
     values = _person_values(body, facts) if facts else None
     # The person is written before the checks, which need the stored birth date: a failed application
     # raises, and the request's rollback takes the row away again.
-    stored = await repository.insert_or_get_person(connection, values) if values else None
+    stored = await repository.insert_or_get_person(session, values) if values else None
     birth_date = (
         stored.birth_date
         if stored and stored.birth_date
@@ -352,19 +331,18 @@ async def create_registration(
     assert stored is not None and values is not None
 
     person = stored
-    changes, updates = _merge_person(person, values, now)
-    if updates:
-        await repository.update_person(connection, person.id, updates)
+    changes = _merge_person(person, values, now)
 
     deadline = decision_deadline(
         body.channel, applied_on, params.registration_online_workdays, online.source, env.calendar
     )
-    registration = _new_registration(body, person, principal, deadline, applied_on, now)
-    await _insert_registration(connection, registration)
+    registration = await _insert_registration(session, _registration_values(body, person, principal, deadline, now))
 
-    if body.channel is not Channel.WINDOW:
+    if body.channel is Channel.WINDOW:
+        await _take_effect(session, registration, decided_by=principal.sub, reason=None, on=applied_on, now=now)
+    else:
         report = await verify_declaration(
-            connection,
+            session,
             person.id_number,
             Declaration(
                 unemployed=body.declaration.unemployed,
@@ -374,78 +352,85 @@ async def create_registration(
             ),
             on=applied_on,
         )
-        await _apply_verification(connection, registration, report, applied_on, now)
-        await repository.update_registration(
-            connection, registration.id, {name: getattr(registration, name) for name in VERIFICATION_COLUMNS}
-        )
-    if registration.status == RegistrationStatus.REGISTERED:
-        await outbox.emit_on(
-            connection, platform.outbox, EventType.REGISTRATION_CREATED, created_event(registration)
-        )
+        await _apply_verification(session, registration, report, applied_on, now)
+    await session.flush()
     return CreateResult(registration, person, changes)
 
 
-def _new_registration(
-    body: RegistrationCreate,
-    person: Person,
-    principal: Principal,
-    deadline: Deadline,
-    applied_on: date,
+async def _take_effect(
+    session: AsyncSession,
+    registration: Registration,
+    *,
+    decided_by: str,
+    reason: str | None,
+    on: date,
     now: datetime,
-) -> Registration:
-    window = body.channel is Channel.WINDOW
-    return detached(
-        Registration,
-        dict(
-            id=uuid.uuid4(),
-            person_id=person.id,
-            status=(RegistrationStatus.REGISTERED if window else RegistrationStatus.PENDING_VERIFICATION).value,
-            channel=body.channel.value,
-            agency_region_code=body.agency_region_code,
-            applied_at=body.applied_at,
-            decision_due=deadline.decision_due,
-            deadline_workdays=deadline.workdays,
-            deadline_source=deadline.source,
-            deadline_estimated=deadline.estimated,
-            decided_at=now if window else None,
-            decided_by=principal.sub if window else None,
-            registered_on=applied_on if window else None,
-            hukou_region_code=body.person.hukou_region_code,
-            hukou_type=body.person.hukou_type.value,
-            residence_region_code=body.person.residence_region_code,
-            residence_type=body.person.residence_type.value,
-            unemployed_since=body.unemployed_since,
-            unemployment_reason=body.unemployment_reason,
-            education=body.education,
-            health_status=body.health_status,
-            disability_category=body.disability_category,
-            disability_certificate_number=body.disability_certificate_number,
-            skills=list(body.skills),
-            certificates=[c.model_dump(mode="json") for c in body.certificates],
-            job_intentions=[j.model_dump(mode="json") for j in body.job_intentions],
-            training_intentions=list(body.training_intentions),
-            wants_startup_support=body.wants_startup_support,
-            claims_unemployment_insurance=body.claims_unemployment_insurance,
-            contact_address=body.contact_address,
-            emergency_contact=body.emergency_contact.model_dump(mode="json") if body.emergency_contact else None,
-            declared_unemployed=body.declaration.unemployed,
-            declared_able_to_work=body.declaration.able_to_work,
-            declared_wants_work=body.declaration.wants_work,
-            declared_receiving_pension=body.declaration.receiving_pension,
-            commitment_signed=body.commitment_signed,
-            verification_state=VerificationState.NOT_REQUIRED.value,
-            verification_findings=[],
-            overdue=False,
-            false_information=False,
-            created_by=principal.sub,
-            created_at=now,
-            updated_at=now,
-        ),
+) -> None:
+    """Makes a registration take effect from `on`: decided, registered, and registration.created emitted.
+
+    The one transition into REGISTERED, whoever decides it: the window at once, the data comparison, a
+    home visit or a caseworker's approval.
+    """
+    registration.status = RegistrationStatus.REGISTERED.value
+    registration.decided_at = now
+    registration.decided_by = decided_by
+    registration.decision_reason = reason
+    registration.registered_on = on
+    registration.updated_at = now
+    await session.flush()
+    await outbox.emit(session, platform.outbox, EventType.REGISTRATION_CREATED, created_event(registration))
+
+
+def _registration_values(
+    body: RegistrationCreate, person: Person, principal: Principal, deadline: Deadline, now: datetime
+) -> dict[str, object]:
+    """Returns the columns of a new registration, pending until it takes effect."""
+    return dict(
+        id=uuid.uuid4(),
+        person_id=person.id,
+        status=RegistrationStatus.PENDING_VERIFICATION.value,
+        channel=body.channel.value,
+        agency_region_code=body.agency_region_code,
+        applied_at=body.applied_at,
+        decision_due=deadline.decision_due,
+        deadline_workdays=deadline.workdays,
+        deadline_source=deadline.source,
+        deadline_estimated=deadline.estimated,
+        hukou_region_code=body.person.hukou_region_code,
+        hukou_type=body.person.hukou_type.value,
+        residence_region_code=body.person.residence_region_code,
+        residence_type=body.person.residence_type.value,
+        unemployed_since=body.unemployed_since,
+        unemployment_reason=body.unemployment_reason,
+        education=body.education,
+        health_status=body.health_status,
+        disability_category=body.disability_category,
+        disability_certificate_number=body.disability_certificate_number,
+        skills=list(body.skills),
+        certificates=[c.model_dump(mode="json") for c in body.certificates],
+        job_intentions=[j.model_dump(mode="json") for j in body.job_intentions],
+        training_intentions=list(body.training_intentions),
+        wants_startup_support=body.wants_startup_support,
+        claims_unemployment_insurance=body.claims_unemployment_insurance,
+        contact_address=body.contact_address,
+        emergency_contact=body.emergency_contact.model_dump(mode="json") if body.emergency_contact else None,
+        declared_unemployed=body.declaration.unemployed,
+        declared_able_to_work=body.declaration.able_to_work,
+        declared_wants_work=body.declaration.wants_work,
+        declared_receiving_pension=body.declaration.receiving_pension,
+        commitment_signed=body.commitment_signed,
+        verification_state=VerificationState.NOT_REQUIRED.value,
+        verification_findings=[],
+        overdue=False,
+        false_information=False,
+        created_by=principal.sub,
+        created_at=now,
+        updated_at=now,
     )
 
 
 async def _apply_verification(
-    connection: DriverConnection,
+    session: AsyncSession,
     registration: Registration,
     report: VerificationReport,
     applied_on: date,
@@ -457,18 +442,17 @@ async def _apply_verification(
         registration.verification_state = VerificationState.CONTRADICTED.value
     elif report.confirmed:
         registration.verification_state = VerificationState.CONFIRMED.value
-        registration.status = RegistrationStatus.REGISTERED.value
-        registration.decided_at = now
-        registration.decided_by = VERIFICATION_ACTOR
-        registration.decision_reason = "declaration confirmed by data comparison / 经数据比对核实"
-        registration.registered_on = applied_on
+        await _take_effect(
+            session, registration, decided_by=VERIFICATION_ACTOR,
+            reason="declaration confirmed by data comparison / 经数据比对核实", on=applied_on, now=now,
+        )
     elif report.needs_home_visit:
         registration.verification_state = VerificationState.HOME_VISIT.value
     else:
         registration.verification_state = VerificationState.UNCONFIRMED.value
     if report.needs_home_visit and registration.status == RegistrationStatus.PENDING_VERIFICATION:
         registration.home_visit_task_id = await create_home_visit_task(
-            connection,
+            session,
             registration.id,
             registration.person_id,
             registration.agency_region_code,
@@ -533,18 +517,16 @@ async def record_home_visit(
     registration.updated_at = now
     if outcome is HomeVisitOutcome.CONFIRMED:
         registration.verification_state = VerificationState.CONFIRMED.value
-        registration.status = RegistrationStatus.REGISTERED.value
-        registration.decided_at = now
-        registration.decided_by = visitor.sub
-        registration.decision_reason = "declaration confirmed by home visit / 经上门调查核实"
-        registration.registered_on = now.astimezone(timezone).date()
+        await _take_effect(
+            session, registration, decided_by=visitor.sub,
+            reason="declaration confirmed by home visit / 经上门调查核实", on=now.astimezone(timezone).date(),
+            now=now,
+        )
     elif outcome is HomeVisitOutcome.CONTRADICTED:
         registration.verification_state = VerificationState.CONTRADICTED.value
     else:
         registration.verification_state = VerificationState.UNCONFIRMED.value
     await session.flush()
-    if registration.status == RegistrationStatus.REGISTERED:
-        await outbox.emit(session, platform.outbox, EventType.REGISTRATION_CREATED, created_event(registration))
     return registration
 
 
@@ -556,10 +538,10 @@ def may_read(principal: Principal, registration: Registration, person: Person) -
 
 
 async def load_for_read(
-    reader: DriverConnection, principal: Principal, registration_id: uuid.UUID
+    session: AsyncSession, principal: Principal, registration_id: uuid.UUID
 ) -> tuple[Registration, Person]:
     """Gets a registration the caller may see, else the 403 that reveals nothing."""
-    found = await repository.read_registration(reader, registration_id)
+    found = await repository.get_registration(session, registration_id)
     if found is None or not may_read(principal, *found):
         raise forbidden()
     return found
@@ -585,18 +567,18 @@ async def decide(
             f"Only a pending registration can be decided; this one is {registration.status}.",
             f"只有待核实的登记可以作出决定，该登记状态为 {registration.status}。",
         )
-    registration.decided_at = now
-    registration.decided_by = principal.sub
-    registration.decision_reason = reason
-    registration.updated_at = now
     if approve:
-        registration.status = RegistrationStatus.REGISTERED.value
-        registration.registered_on = now.astimezone(timezone).date()
+        await _take_effect(
+            session, registration, decided_by=principal.sub, reason=reason, on=now.astimezone(timezone).date(),
+            now=now,
+        )
     else:
         registration.status = RegistrationStatus.REJECTED.value
-    await session.flush()
-    if approve:
-        await outbox.emit(session, platform.outbox, EventType.REGISTRATION_CREATED, created_event(registration))
+        registration.decided_at = now
+        registration.decided_by = principal.sub
+        registration.decision_reason = reason
+        registration.updated_at = now
+        await session.flush()
     return registration, person
 
 

@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from registration_svc.identity.rules import today_in_china
 from registration_svc.verification import repository
 from registration_svc.verification.findings import Declaration, VerificationFinding, VerificationOutcome
 from registration_svc.verification.models import RecordStatus, ReferenceRecord, SourceName
-from shared.db import DriverConnection
 
 CLAUSE = "002 §三"
 
@@ -49,7 +50,7 @@ class VerificationSource(Protocol):
     name: str
 
     async def check(
-        self, connection: DriverConnection, id_number: str, declaration: Declaration, *, on: date | None = None
+        self, session: AsyncSession, id_number: str, declaration: Declaration, *, on: date | None = None
     ) -> list[VerificationFinding]:
         """Returns this source's findings about the identity number on the given day."""
         ...
@@ -87,12 +88,12 @@ class _TableSource:
     rules: tuple[str, ...]
 
     async def check(
-        self, connection: DriverConnection, id_number: str, declaration: Declaration, *, on: date | None = None
+        self, session: AsyncSession, id_number: str, declaration: Declaration, *, on: date | None = None
     ) -> list[VerificationFinding]:
         """Returns this source's findings about the identity number on the given day."""
-        records = await repository.records_of(connection, self.source.value, id_number)
+        records = await repository.records_of(session, self.source.value, id_number)
         if not records:
-            return await self._unknown(connection, self.rules)
+            return await self._unknown(session, self.rules)
         return self.judge(records, declaration, on or today_in_china())
 
     def judge(
@@ -110,8 +111,8 @@ class _TableSource:
             f"{detail_zh}（{SOURCE_ZH[self.source]}数据，{rule}，{CLAUSE}）",
         )
 
-    async def _unknown(self, connection: DriverConnection, rules: Sequence[str]) -> list[VerificationFinding]:
-        if await repository.source_loaded(connection, self.source.value):
+    async def _unknown(self, session: AsyncSession, rules: Sequence[str]) -> list[VerificationFinding]:
+        if await repository.source_loaded(session, self.source.value):
             detail, detail_zh = "no record of this identity number", "未查到该证件号码的记录"
         else:
             detail, detail_zh = "no data of this source is loaded", "该数据源尚未导入数据"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, text, tuple_
+from sqlalchemy import delete, func, insert, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +18,6 @@ from registration_svc.verification.models import (
     ReferenceRecord,
 )
 from registration_svc.verification.reference_csv import ReferenceRow
-from shared.db import DriverConnection, DriverStatement, detached
 
 INSERT_CHUNK = 5000
 
@@ -32,33 +31,15 @@ class KindCount:
     count: int
 
 
-_RECORD: Table = ReferenceRecord.__table__  # type: ignore[assignment]
-_TASK: Table = HomeVisitTask.__table__  # type: ignore[assignment]
-_RECORD_KEYS = tuple(_RECORD.c.keys())
-_RECORDS_OF = DriverStatement(
-    select(*_RECORD.c)
-    .where(_RECORD.c.id_number == bindparam("id_number"), _RECORD.c.source == bindparam("source"))
-    .order_by(_RECORD.c.valid_from.desc().nulls_last(), _RECORD.c.id)
-)
-_SOURCE_LOADED = DriverStatement(select(_RECORD.c.id).where(_RECORD.c.source == bindparam("source")).limit(1))
-_TASK_KEYS = ("id", "registration_id", "person_id", "agency_region_code", "due_on", "reason", "status", "created_at")
-_INSERT_OPEN_TASK = DriverStatement(
-    pg_insert(_TASK)
-    .on_conflict_do_nothing(index_elements=[_TASK.c.registration_id], index_where=text("status = 'open'"))
-    .returning(_TASK.c.id),
-    _TASK_KEYS,
-)
-_OPEN_TASK_OF = DriverStatement(
-    select(_TASK.c.id).where(
-        _TASK.c.registration_id == bindparam("registration_id"), _TASK.c.status == HomeVisitStatus.OPEN.value
-    )
-)
-
-
-async def records_of(connection: DriverConnection, source: str, id_number: str) -> Sequence[ReferenceRecord]:
-    """Gets a source's records about one identity number."""
-    rows = await _RECORDS_OF.fetch(connection, {"id_number": id_number, "source": source})
-    return [detached(ReferenceRecord, dict(zip(_RECORD_KEYS, row, strict=True))) for row in rows]
+async def records_of(session: AsyncSession, source: str, id_number: str) -> Sequence[ReferenceRecord]:
+    """Gets a source's records about one identity number, the latest first."""
+    return (
+        await session.scalars(
+            select(ReferenceRecord)
+            .where(ReferenceRecord.id_number == id_number, ReferenceRecord.source == source)
+            .order_by(ReferenceRecord.valid_from.desc().nulls_last(), ReferenceRecord.id)
+        )
+    ).all()
 
 
 async def latest_batch(session: AsyncSession, source: str) -> ReferenceBatch | None:
@@ -69,9 +50,9 @@ async def latest_batch(session: AsyncSession, source: str) -> ReferenceBatch | N
     )
 
 
-async def source_loaded(connection: DriverConnection, source: str) -> bool:
+async def source_loaded(session: AsyncSession, source: str) -> bool:
     """Tells whether a source has any data loaded."""
-    return await _SOURCE_LOADED.fetchrow(connection, {"source": source}) is not None
+    return await session.scalar(select(ReferenceRecord.id).where(ReferenceRecord.source == source).limit(1)) is not None
 
 
 async def lock_source(session: AsyncSession, source: str) -> None:
@@ -111,15 +92,24 @@ async def kind_counts(session: AsyncSession, source: str) -> list[KindCount]:
     return [KindCount(kind, status, count) for kind, status, count in result]
 
 
-async def insert_open_task(connection: DriverConnection, task: HomeVisitTask) -> uuid.UUID:
+async def insert_open_task(session: AsyncSession, values: Mapping[str, object]) -> uuid.UUID:
     """Inserts an open task, or returns the id of the registration's task that is already open."""
-    values = {key: task.__dict__[key] for key in _TASK_KEYS}
-    created = await _INSERT_OPEN_TASK.fetchrow(connection, {**values, "status": HomeVisitStatus.OPEN.value})
+    created = await session.scalar(
+        pg_insert(HomeVisitTask)
+        .values(**values, status=HomeVisitStatus.OPEN.value)
+        .on_conflict_do_nothing(index_elements=[HomeVisitTask.registration_id], index_where=text("status = 'open'"))
+        .returning(HomeVisitTask.id)
+    )
     if created is not None:
-        return uuid.UUID(str(created[0]))
-    existing = await _OPEN_TASK_OF.fetchrow(connection, {"registration_id": task.registration_id})
+        return created
+    existing = await session.scalar(
+        select(HomeVisitTask.id).where(
+            HomeVisitTask.registration_id == values["registration_id"],
+            HomeVisitTask.status == HomeVisitStatus.OPEN.value,
+        )
+    )
     assert existing is not None, "the conflicting open task exists in this transaction's snapshot"
-    return uuid.UUID(str(existing[0]))
+    return existing
 
 
 async def get_task(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
 
 from registration_svc.identity.rules import today_in_china
 from registration_svc.models import platform
@@ -29,9 +28,10 @@ from registration_svc.verification.schemas import (
 )
 from shared import audit
 from shared.auth import Principal, Role, forbidden, require_roles
+from shared.clock import ClockDep
 from shared.db import SessionDep
 from shared.errors import ProblemError, not_found
-from shared.idempotency import IdempotencyDep
+from shared.idempotency import Idempotent
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
 
 router = APIRouter()
@@ -165,20 +165,20 @@ async def get_home_visit_task(
     return _task_read(await _task_in_scope(session, task_id, principal), request)
 
 
-@router.post("/home-visit-tasks/{task_id}/completion", response_model=HomeVisitTaskRead, tags=["home visits"])
+@router.post(
+    "/home-visit-tasks/{task_id}/completion", response_model=HomeVisitTaskRead, tags=["home visits"],
+    dependencies=[Idempotent],
+)
 async def complete_home_visit_task(
     task_id: UUID,
     body: HomeVisitCompletionIn,
     request: Request,
     session: SessionDep,
     principal: CaseworkerDep,
-    idem: IdempotencyDep,
-) -> HomeVisitTaskRead | JSONResponse:
+    clock: ClockDep,
+) -> HomeVisitTaskRead:
     """Records the outcome of a home visit and closes the task (409 when it is already done); a confirmed
     visit makes the pending registration take effect, any other leaves it for a caseworker's decision."""
-    replay = await idem.replay(session)
-    if replay is not None:
-        return replay
     task = await _task_in_scope(session, task_id, principal, for_update=True)
     task = await service.complete_home_visit_task(
         session, task, outcome=body.outcome, visited_on=body.visited_on, rules=body.rules, note=body.note,
@@ -190,13 +190,11 @@ async def complete_home_visit_task(
                                 "registration_id": str(task.registration_id)})
     registration = await registration_service.record_home_visit(
         session, task.registration_id, body.outcome, body.visited_on, body.rules, body.note, principal,
-        datetime.now(UTC), ZoneInfo(request.app.state.settings.timezone),
+        clock.now(), clock.zone,
     )
     if registration is not None:
         await audit.record(session, platform.audit_log, principal, "registration.home_visit", "registration",
                            str(registration.id), request=request,
                            details={"task_id": str(task.id), "status": registration.status,
                                     "verification_state": registration.verification_state})
-    result = _task_read(task, request)
-    await idem.remember(session, 200, result.model_dump(mode="json"))
-    return result
+    return _task_read(task, request)

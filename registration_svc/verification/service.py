@@ -28,7 +28,6 @@ from registration_svc.verification.models import (
     SourceName,
 )
 from registration_svc.verification.reference_csv import CsvFileError, parse_reference_csv
-from shared.db import DriverConnection
 from shared.errors import ProblemError, Violation, conflict
 
 __all__ = [
@@ -85,7 +84,7 @@ def summarize(findings: list[VerificationFinding]) -> VerificationReport:
 
 
 async def verify_declaration(
-    connection: DriverConnection,
+    session: AsyncSession,
     id_number: str,
     declaration: Declaration,
     *,
@@ -96,9 +95,9 @@ async def verify_declaration(
     number = normalize_id_number(id_number)
     day = on or today_in_china()
     findings: list[VerificationFinding] = []
-    # One connection cannot run queries concurrently, so the sources are asked one after another.
+    # One session cannot run queries concurrently, so the sources are asked one after another.
     for source in default_sources() if sources is None else sources:
-        findings.extend(await source.check(connection, number, declaration, on=day))
+        findings.extend(await source.check(session, number, declaration, on=day))
     report = summarize(findings)
     logger.info(
         "declaration verified",
@@ -109,7 +108,7 @@ async def verify_declaration(
 
 
 async def create_home_visit_task(
-    connection: DriverConnection,
+    session: AsyncSession,
     registration_id: uuid.UUID,
     person_id: uuid.UUID,
     agency_region_code: str,
@@ -118,12 +117,10 @@ async def create_home_visit_task(
 ) -> uuid.UUID:
     """Creates an open home-visit task (上门调查, 002 §三); returns the open task of the registration if
     there is one already."""
-    task = HomeVisitTask(
+    return await repository.insert_open_task(session, dict(
         id=uuid.uuid4(), registration_id=registration_id, person_id=person_id,
-        agency_region_code=agency_region_code, due_on=due_on, reason=reason,
-        status=HomeVisitStatus.OPEN.value, created_at=datetime.now(UTC),
-    )
-    return await repository.insert_open_task(connection, task)
+        agency_region_code=agency_region_code, due_on=due_on, reason=reason, created_at=datetime.now(UTC),
+    ))
 
 
 async def complete_home_visit_task(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
-from shared.auth import AdminDep, PrincipalDep
+from shared.auth import Principal, PrincipalDep, Role, require_roles
 from shared.calendar import WorkdayCalendar
 from shared.calendar_store import CalendarHolder
 from shared.db import SessionDep
@@ -35,27 +34,12 @@ def current_calendar(request: Request) -> WorkdayCalendar:
 
 
 CalendarDep = Annotated[WorkdayCalendar, Depends(current_calendar)]
+CalendarAdmin = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.SYSTEM))]
 
 
 def _timezone(request: Request) -> ZoneInfo:
     settings: PlatformSettings = request.app.state.settings
     return ZoneInfo(settings.timezone)
-
-
-async def calendar_swap(request: Request) -> AsyncGenerator[service.PendingCalendarSwap, None]:
-    """Yields the years to swap into this process's calendar, and swaps them once the commit succeeded."""
-    # Declared before the session in the endpoint, so this exits after the session's commit: the
-    # code after the yield runs only when the endpoint and the commit both succeeded, and still
-    # before the response is sent. A failed commit therefore never leaves this process answering
-    # from a calendar the database does not hold.
-    pending = service.PendingCalendarSwap()
-    yield pending
-    holder: CalendarHolder = request.app.state.calendar_holder
-    for arrangement in pending.arrangements:
-        holder.swap_in(arrangement)
-
-
-CalendarSwapDep = Annotated[service.PendingCalendarSwap, Depends(calendar_swap, scope="function")]
 
 
 @router.get("/days/{date}", response_model=DayRead)
@@ -107,15 +91,14 @@ async def put_year(
     year: Annotated[int, Path()],
     body: YearArrangementWrite,
     request: Request,
-    swap: CalendarSwapDep,
     session: SessionDep,
-    principal: AdminDep,
+    principal: CalendarAdmin,
 ) -> YearArrangementRead:
     """Replaces a year's holidays and make-up workdays (admin or system), for every service."""
     arrangement = service.validated_arrangement(year, body)
     platform: PlatformTables = request.app.state.platform
     await service.replace_year(
-        session, platform, principal, arrangement, published_on=body.published_on, request=request
+        session, platform, principal, arrangement, published_on=body.published_on,
+        holder=request.app.state.calendar_holder, request=request,
     )
-    swap.arrangements.append(arrangement)
     return await service.read_year(session, platform, current_calendar(request), year, tz=_timezone(request))

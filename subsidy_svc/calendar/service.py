@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from typing import Final, TypeVar
 
@@ -22,7 +21,8 @@ from shared.calendar import (
     WorkdayCalendar,
     YearArrangement,
 )
-from shared.calendar_store import save_year
+from shared.calendar_store import CalendarHolder, save_year
+from shared.db import after_commit
 from shared.errors import ProblemError, Violation
 from shared.events import CalendarYearReplaced, EventType
 from shared.platform_tables import PlatformTables
@@ -241,13 +241,6 @@ def validated_arrangement(year: int, body: YearArrangementWrite) -> YearArrangem
     )
 
 
-@dataclass
-class PendingCalendarSwap:
-    """A year to put into this process's calendar once the request's transaction has committed."""
-
-    arrangements: list[YearArrangement] = field(default_factory=list)
-
-
 async def replace_year(
     session: AsyncSession,
     platform: PlatformTables,
@@ -255,9 +248,13 @@ async def replace_year(
     arrangement: YearArrangement,
     *,
     published_on: date | None,
+    holder: CalendarHolder,
     request: Request | None = None,
 ) -> None:
-    """Stores a year's arrangement, emits calendar.year_replaced and audits it in the caller's transaction."""
+    """Stores a year's arrangement, emits calendar.year_replaced and audits it in the caller's transaction;
+    this process's calendar takes the year only once that transaction has committed, so a failed commit
+    never leaves it answering from a year the database does not hold."""
+    after_commit(session, lambda: holder.swap_in(arrangement))
     await save_year(
         session, platform.calendar_year, arrangement, updated_by=principal.sub, published_on=published_on
     )

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import date
 
-import asyncpg  # type: ignore[import-untyped]
 import pytest
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from httpx import AsyncClient, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import insert, text
@@ -63,31 +62,6 @@ async def rule_failure() -> None:
         "REG-AGE 不满足。",
         [Violation("REG-AGE", "person.birth_date", "under 16 on 2026-11-22", "2026-11-22 未满16周岁")],
     )
-
-
-@router.get("/driver-connection-lost")
-async def driver_connection_lost(request: Request) -> None:
-    # What Database.reader() raises when its connection dies: asyncpg's own error, not SQLAlchemy's.
-    url = request.app.state.settings.database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    connection = await asyncpg.connect(url)
-    await connection.close()
-    await connection.fetchrow("SELECT 1")
-
-
-@router.post("/driver-write/{case}")
-async def driver_write(case: str, request: Request) -> None:
-    # What Database.writer() raises for a value or a row the table refuses: asyncpg's own errors.
-    database: Database = request.app.state.database
-    async with database.writer() as connection:
-        await connection.execute("CREATE TEMP TABLE IF NOT EXISTS driver_write (k text PRIMARY KEY, v varchar(3))")
-        if case == "too-long":
-            await connection.execute("INSERT INTO driver_write VALUES ($1, $2)", "a", "four")
-        elif case == "bad-argument":
-            await connection.execute("INSERT INTO driver_write VALUES ($1, $2)", "a", 4)
-        elif case == "duplicate":
-            await connection.execute("INSERT INTO driver_write VALUES ('b', 'x'), ('b', 'y')")
-        elif case == "deadlock":
-            await connection.execute("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '40P01'; END $$")
 
 
 @router.get("/boom")
@@ -183,29 +157,6 @@ class TestDatabaseErrors:
         response = await client.get("/api/v1/smallint", params={"value": 40000})
         problem(response, 422, "request.invalid_value")
         assert (await client.get("/api/v1/smallint", params={"value": 32767})).json() == {"value": 32767}
-
-
-class TestDatabaseUnavailable:
-    async def test_a_lost_driver_connection_is_503_nothing_saved(self, client: AsyncClient) -> None:
-        response = await client.get("/api/v1/driver-connection-lost")
-        problem(response, 503, "service.unavailable")
-        assert response.headers["retry-after"] == "5"
-
-
-class TestDriverErrors:
-    @pytest.mark.parametrize(
-        ("case", "status", "code"),
-        [
-            ("too-long", 422, "request.invalid_value"),
-            ("bad-argument", 422, "request.invalid_value"),
-            ("duplicate", 409, "resource.conflict"),
-            ("deadlock", 503, "service.unavailable"),
-        ],
-    )
-    async def test_asyncpg_errors_map_like_sqlalchemys(
-        self, client: AsyncClient, case: str, status: int, code: str
-    ) -> None:
-        problem(await client.post(f"/api/v1/driver-write/{case}"), status, code)
 
 
 class TestUnexpected:

@@ -8,16 +8,16 @@ from collections.abc import AsyncIterator
 
 import pytest
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
 from httpx import AsyncClient
-from pydantic import BaseModel, JsonValue
+from pydantic import BaseModel
 from sqlalchemy import delete, func, select
 
 from followup_svc.models import platform
 from shared import outbox
 from shared.auth import PrincipalDep
 from shared.db import Database, SessionDep
-from shared.idempotency import IdempotencyDep
+from shared.errors import ProblemError
+from shared.idempotency import Idempotent
 from tests.platform.throwaway import platform_settings, throwaway_app
 from tests.support import bearer
 
@@ -33,19 +33,14 @@ class Order(BaseModel):
 router = APIRouter()
 
 
-@router.post("/orders", status_code=201)
-async def create_order(
-    body: Order, request: Request, session: SessionDep, principal: PrincipalDep, idem: IdempotencyDep
-) -> JSONResponse:
-    replayed = await idem.replay(session)
-    if replayed is not None:
-        return replayed
+@router.post("/orders", status_code=201, dependencies=[Idempotent])
+async def create_order(body: Order, request: Request, session: SessionDep, principal: PrincipalDep) -> dict[str, str]:
     # The side effect whose count the tests check: one outbox row per executed request.
     event_id = await outbox.emit(session, OUTBOX, EVENT, body)
     await asyncio.sleep(float(request.headers.get("x-delay", "0")))
-    result: dict[str, JsonValue] = {"event_id": str(event_id), "marker": body.marker, "by": principal.sub}
-    await idem.remember(session, 201, result)
-    return JSONResponse(result, status_code=201)
+    if body.amount_fen < 0:
+        raise ProblemError(422, "test.negative", "Negative", "negative amount", "金额为负")
+    return {"event_id": str(event_id), "marker": body.marker, "by": principal.sub}
 
 
 async def executed(database: Database, marker: str) -> int:
@@ -125,6 +120,19 @@ class TestScope:
         assert too_long.status_code == 422 and too_long.json()["code"] == "request.invalid_idempotency_key"
         empty = await client.post("/api/v1/orders", json=body, headers=key_headers(""))
         assert empty.status_code == 422
+
+
+class TestFailedRequests:
+    async def test_a_failed_request_keeps_nothing_and_its_retry_runs_again(
+        self, client: AsyncClient, database: Database
+    ) -> None:
+        body = {"marker": "m7", "amount_fen": -1}
+        for _ in range(2):
+            failed = await client.post("/api/v1/orders", json=body, headers=key_headers("k-7"))
+            assert failed.status_code == 422 and "idempotent-replayed" not in failed.headers
+        assert await executed(database, "m7") == 0
+        fixed = await client.post("/api/v1/orders", json={**body, "amount_fen": 1}, headers=key_headers("k-7"))
+        assert fixed.status_code == 201 and await executed(database, "m7") == 1
 
 
 class TestConcurrentRetries:

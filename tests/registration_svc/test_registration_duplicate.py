@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, func, select, text
 
 from registration_svc.config import Settings
 from registration_svc.models import platform
@@ -17,7 +17,7 @@ from registration_svc.models.registration import Registration
 from registration_svc.registration.repository import insert_or_get_person
 from registration_svc.registration.service import _insert_registration
 from services.registration.app import create_app
-from shared.db import Database, detached
+from shared.db import Database
 from shared.errors import ProblemError
 from tests.registration_svc.registration_support import (
     SHAOGUAN_ZHENJIANG,
@@ -74,8 +74,8 @@ class TestConstraintMapping:
     async def test_losing_the_race_maps_the_index_violation_to_409(self, database: Database) -> None:
         # Both rows pass the service's pre-check; only the partial unique index stops the second.
         now = datetime.now(UTC)
-        async with database.writer() as connection:
-            person = await insert_or_get_person(connection, {
+        async with database.transaction() as session:
+            person = await insert_or_get_person(session, {
                 "id_type": "resident_id",
                 "id_number": id_number(date(1990, 5, 1)),
                 "name": "张三",
@@ -88,8 +88,8 @@ class TestConstraintMapping:
                 "residence_type": "urban",
             })
 
-            def row() -> Registration:
-                return detached(Registration, dict(
+            def row() -> dict[str, object]:
+                return dict(
                     id=uuid.uuid4(),
                     person_id=person.id,
                     status="registered",
@@ -113,18 +113,18 @@ class TestConstraintMapping:
                     created_by="t",
                     created_at=now,
                     updated_at=now,
-                ))
+                )
 
-            await _insert_registration(connection, row())
+            await _insert_registration(session, row())
             with pytest.raises(ProblemError) as raised:
-                await _insert_registration(connection, row())
+                await _insert_registration(session, row())
             assert raised.value.status == 409 and raised.value.code == "registration.duplicate"
             assert raised.value.detail is not None and "status registered" in raised.value.detail
             # Nothing was aborted: the transaction still works and holds the first row only.
-            count = await connection.fetchrow(
-                "SELECT count(*) FROM registration.registration WHERE person_id = $1", person.id
+            count = await session.scalar(
+                select(func.count()).select_from(Registration).where(Registration.person_id == person.id)
             )
-            assert count is not None and count[0] == 1
+            assert count == 1
 
 
 class TestConcurrentDuplicate:
@@ -192,12 +192,12 @@ class TestConcurrentDuplicate:
                 assert [r.status_code for r in responses] == [201, 201, 201]
                 assert len({r.json()["id"] for r in responses}) == 1
                 assert sum(r.headers.get("idempotent-replayed") == "true" for r in responses) == 2
-                async with committed.reader() as reader:
-                    count = await reader.fetchrow(
-                        "SELECT count(*) FROM registration.registration r JOIN registration.person p "
-                        "ON p.id = r.person_id WHERE p.id_number = $1", number,
+                async with committed.transaction() as session:
+                    count = await session.scalar(
+                        select(func.count()).select_from(Registration).join(Person)
+                        .where(Person.id_number == number)
                     )
-                assert count is not None and count[0] == 1
+                assert count == 1
         finally:
             async with committed.transaction() as session:
                 await session.execute(delete(platform.idempotency_key).where(platform.idempotency_key.c.key == key))

@@ -24,7 +24,7 @@ from registration_svc.verification.service import (
     summarize,
     verify_declaration,
 )
-from shared.db import Database, DriverConnection
+from shared.db import Database
 from shared.errors import ProblemError
 from tests.support import bearer
 
@@ -59,15 +59,6 @@ def outcomes(findings: list[VerificationFinding], source: str) -> dict[str, Veri
 async def session(database: Database) -> AsyncIterator[AsyncSession]:
     async with database.transaction() as session:
         yield session
-
-
-async def driver_of(session: AsyncSession) -> DriverConnection:
-    """Returns the driver connection under the session's transaction, with its changes flushed: what
-    the registration endpoint's Database.writer() gives the verification code."""
-    await session.flush()
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    return raw.driver_connection  # type: ignore[no-any-return]
 
 
 async def load(session: AsyncSession, source: SourceName, *rows: str, header: str | None = None) -> None:
@@ -227,7 +218,7 @@ class TestSummarize:
 
 class TestNothingLoaded:
     async def test_everything_unknown_and_a_visit_is_needed(self, session: AsyncSession) -> None:
-        report = await verify_declaration(await driver_of(session), PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
         assert not report.confirmed and report.needs_home_visit and report.contradicted == []
         sources = {f.source for f in report.findings}
         assert sources == {
@@ -245,7 +236,7 @@ class TestNothingLoaded:
 class TestIdentitySource:
     async def test_record_in_force_confirms(self, session: AsyncSession) -> None:
         await load(session, SourceName.IDENTITY, f"{PERSON},resident_identity,active,2010-01-01,")
-        report = await verify_declaration(await driver_of(session), PERSON.lower(), DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON.lower(), DECLARED, on=ON)
         assert outcomes(report.findings, "identity") == {"REG-ID": VerificationOutcome.CONFIRMED}
         confirmed = by_rule(report.findings, "REG-ID")[0]
         assert (
@@ -256,7 +247,7 @@ class TestIdentitySource:
 
     async def test_other_person_is_not_found(self, session: AsyncSession) -> None:
         await load(session, SourceName.IDENTITY, f"{OTHER},resident_identity,active,,")
-        report = await verify_declaration(await driver_of(session), PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
         unknown = [f for f in report.findings if f.source == "identity"]
         assert unknown[0].outcome is VerificationOutcome.UNKNOWN
         assert "no record of this identity number" in unknown[0].detail
@@ -275,12 +266,12 @@ class TestIdentitySource:
         await load(
             session, SourceName.IDENTITY, f"{PERSON},social_security_card,active,2015-01-01,{valid_to}"
         )
-        report = await verify_declaration(await driver_of(session), PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
         assert outcomes(report.findings, "identity")["REG-ID"] is outcome
 
     async def test_ended_status_does_not_confirm(self, session: AsyncSession) -> None:
         await load(session, SourceName.IDENTITY, f"{PERSON},social_security_card,ended,2015-01-01,")
-        report = await verify_declaration(await driver_of(session), PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
         assert outcomes(report.findings, "identity")["REG-ID"] is VerificationOutcome.UNKNOWN
 
 
@@ -302,7 +293,7 @@ class TestSocialInsuranceSource:
             SourceName.SOCIAL_INSURANCE,
             f"{PERSON},employment_contribution,active,2023-05-01,{valid_to or ''}",
         )
-        report = await verify_declaration(await driver_of(session), PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
         unemployed = [
             f for f in report.findings if f.source == "social_insurance" and f.rule == "REG-UNEMPLOYED"
         ]
@@ -313,7 +304,7 @@ class TestSocialInsuranceSource:
 
     async def test_an_ended_status_row_is_not_in_force(self, session: AsyncSession) -> None:
         await load(session, SourceName.SOCIAL_INSURANCE, f"{PERSON},employment_filing,ended,2023-05-01,")
-        report = await verify_declaration(await driver_of(session), PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
         assert (
             outcomes(report.findings, "social_insurance")["REG-UNEMPLOYED"] is VerificationOutcome.CONFIRMED
         )
@@ -327,7 +318,7 @@ class TestSocialInsuranceSource:
             f"{PERSON},employment_contribution,ended,2020-01-01,2022-01-01",
             f"{PERSON},employment_filing,active,2026-10-01,",
         )
-        report = await verify_declaration(await driver_of(session), PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
         assert (
             outcomes(report.findings, "social_insurance")["REG-UNEMPLOYED"]
             is VerificationOutcome.CONTRADICTED
@@ -345,7 +336,7 @@ class TestSocialInsuranceSource:
         self, session: AsyncSession, valid_from: date, outcome: VerificationOutcome
     ) -> None:
         await load(session, SourceName.SOCIAL_INSURANCE, f"{PERSON},pension,active,{valid_from},")
-        report = await verify_declaration(await driver_of(session), PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
         [pension] = [f for f in report.findings if f.source == "social_insurance" and f.rule == "REG-PENSION"]
         assert pension.outcome is outcome
         if outcome is VerificationOutcome.CONTRADICTED:
@@ -355,14 +346,14 @@ class TestSocialInsuranceSource:
     async def test_pension_declared_is_still_contradicted(self, session: AsyncSession) -> None:
         await load(session, SourceName.SOCIAL_INSURANCE, f"{PERSON},pension,active,2020-01-01,")
         declared = Declaration(unemployed=True, able_to_work=True, wants_work=True, receiving_pension=True)
-        report = await verify_declaration(await driver_of(session), PERSON, declared, on=ON)
+        report = await verify_declaration(session, PERSON, declared, on=ON)
         assert [f.rule for f in report.contradicted] == ["REG-PENSION"]
 
     async def test_insured_without_work_records_leaves_unemployment_unknown(
         self, session: AsyncSession
     ) -> None:
         await load(session, SourceName.SOCIAL_INSURANCE, f"{PERSON},pension,ended,2020-01-01,2021-01-01")
-        report = await verify_declaration(await driver_of(session), PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
         assert outcomes(report.findings, "social_insurance") == {
             "REG-UNEMPLOYED": VerificationOutcome.UNKNOWN,
             "REG-PENSION": VerificationOutcome.CONFIRMED,
@@ -377,7 +368,7 @@ class TestBusinessRegistrationSource:
             f"{PERSON},business_owner,active,2025-06-01,,韶关小吃店",
             header="id_number,kind,status,valid_from,valid_to,business_name",
         )
-        report = await verify_declaration(await driver_of(session), PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
         [contradiction] = report.contradicted
         assert (contradiction.source, contradiction.rule) == ("business_registration", "REG-UNEMPLOYED")
         assert "韶关小吃店" in contradiction.detail and "2025-06-01" in contradiction.detail_zh
@@ -395,7 +386,7 @@ class TestBusinessRegistrationSource:
         await load(
             session, SourceName.BUSINESS_REGISTRATION, f"{PERSON},business_owner,active,2025-06-01,{valid_to}"
         )
-        report = await verify_declaration(await driver_of(session), PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
         assert outcomes(report.findings, "business_registration")["REG-UNEMPLOYED"] is outcome
 
 
@@ -408,19 +399,19 @@ class TestCivilAffairsSource:
             f"{PERSON},employment_contribution,ended,2019-01-01,2020-01-01",
         )
         await load(session, SourceName.CIVIL_AFFAIRS, f"{PERSON},death,active,2026-03-01,")
-        report = await verify_declaration(await driver_of(session), PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
         assert [(f.source, f.rule) for f in report.contradicted] == [("civil_affairs", "REG-ID")]
         assert not report.confirmed and not report.needs_home_visit
         assert "2026-03-01" in report.contradicted[0].detail and "死亡" in report.contradicted[0].detail_zh
 
     async def test_a_death_dated_after_the_day_does_not_count_yet(self, session: AsyncSession) -> None:
         await load(session, SourceName.CIVIL_AFFAIRS, f"{PERSON},death,active,{ON + timedelta(days=1)},")
-        report = await verify_declaration(await driver_of(session), PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
         assert report.contradicted == []
 
     async def test_subsistence_allowance_is_noted_for_screening(self, session: AsyncSession) -> None:
         await load(session, SourceName.CIVIL_AFFAIRS, f"{PERSON},subsistence_allowance,active,2025-01-01,")
-        report = await verify_declaration(await driver_of(session), PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
         [note] = by_rule(report.findings, "ELIG-CATEGORY")
         assert note.outcome is VerificationOutcome.CONFIRMED and "subsistence_allowance" in note.detail
         assert "003 §三(一)" in note.detail_zh
@@ -437,7 +428,7 @@ class TestReport:
         )
         await load(session, SourceName.BUSINESS_REGISTRATION, f"{OTHER},business_owner,active,,")
         await load(session, SourceName.CIVIL_AFFAIRS, f"{OTHER},death,active,,")
-        report = await verify_declaration(await driver_of(session), PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
         assert report.confirmed and not report.needs_home_visit and report.contradicted == []
         assert outcomes(report.findings, "declaration") == {
             "REG-ABLE": VerificationOutcome.UNKNOWN,
@@ -446,7 +437,7 @@ class TestReport:
 
     async def test_identity_alone_needs_a_visit(self, session: AsyncSession) -> None:
         await load(session, SourceName.IDENTITY, f"{PERSON},resident_identity,active,,")
-        report = await verify_declaration(await driver_of(session), PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
         assert not report.confirmed and report.needs_home_visit
 
     async def test_sources_are_configurable(self, session: AsyncSession) -> None:
@@ -523,10 +514,9 @@ class TestReplaceReferenceData:
 class TestHomeVisitTask:
     async def test_creates_one_open_task_per_registration(self, session: AsyncSession) -> None:
         registration_id, person_id = uuid.uuid4(), uuid.uuid4()
-        driver = await driver_of(session)
-        first = await create_home_visit_task(driver, registration_id, person_id, "440203", ON, "reason")
-        again = await create_home_visit_task(driver, registration_id, person_id, "440203", ON, "other")
-        other = await create_home_visit_task(driver, uuid.uuid4(), person_id, "440203", ON, "reason")
+        first = await create_home_visit_task(session, registration_id, person_id, "440203", ON, "reason")
+        again = await create_home_visit_task(session, registration_id, person_id, "440203", ON, "other")
+        other = await create_home_visit_task(session, uuid.uuid4(), person_id, "440203", ON, "reason")
         assert first == again != other
         task = await session.get(HomeVisitTask, first)
         assert task is not None and (task.status, task.reason, task.due_on) == ("open", "reason", ON)
@@ -648,9 +638,9 @@ class TestReferenceDataApi:
 
 
 async def make_task(database: Database, region: str, due_on: date = ON) -> uuid.UUID:
-    async with database.writer() as connection:
+    async with database.transaction() as session:
         return await create_home_visit_task(
-            connection, uuid.uuid4(), uuid.uuid4(), region, due_on, "unconfirmed declaration / 无法核实"
+            session, uuid.uuid4(), uuid.uuid4(), region, due_on, "unconfirmed declaration / 无法核实"
         )
 
 

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import inspect
 from datetime import date
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from fastapi import FastAPI, Request
 from httpx import AsyncClient, Response
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from services.subsidy.app import create_app
+from shared.auth import Principal, Role
 from shared.calendar import YearArrangement, default_calendar
 from shared.calendar_store import CalendarHolder
 from shared.db import Database
 from shared.events import CalendarYearReplaced
-from subsidy_svc.calendar.router import calendar_swap, put_year
+from subsidy_svc.calendar import service
 from subsidy_svc.config import Settings
 from subsidy_svc.models import platform
 from tests.support import bearer, running_app, service_settings
@@ -381,38 +380,29 @@ class TestReplaceYear:
 
 
 class TestCalendarSwapWaitsForTheCommit:
-    """The in-process swap runs after the session's commit, and not at all when the request fails."""
-
-    @staticmethod
-    def request_with_holder() -> tuple[Request, CalendarHolder]:
-        app = FastAPI()
-        holder = CalendarHolder()
-        app.state.calendar_holder = holder
-        return Request({"type": "http", "app": app}), holder
+    """The in-process swap runs after the transaction's commit, and not at all when it fails."""
 
     @staticmethod
     def arrangement() -> YearArrangement:
         return YearArrangement(PUT_YEAR, {date(2040, 1, 2): "test"}, {}, "test")
 
-    async def test_swapped_when_the_request_and_commit_succeed(self) -> None:
-        request, holder = self.request_with_holder()
-        steps = calendar_swap(request)
-        pending = await anext(steps)
-        pending.arrangements.append(self.arrangement())
-        assert holder.calendar.arrangement(PUT_YEAR) is None
-        with pytest.raises(StopAsyncIteration):
-            await anext(steps)
+    async def test_swapped_when_the_transaction_commits(self, database: Database) -> None:
+        holder = CalendarHolder()
+        async with database.transaction() as session:
+            await service.replace_year(
+                session, platform, Principal("admin", Role.ADMIN, "44"), self.arrangement(),
+                published_on=None, holder=holder,
+            )
+            assert holder.calendar.arrangement(PUT_YEAR) is None
         assert holder.calendar.day(date(2040, 1, 2)).kind == "holiday"
 
-    async def test_not_swapped_when_the_commit_fails(self) -> None:
-        request, holder = self.request_with_holder()
-        steps = calendar_swap(request)
-        pending = await anext(steps)
-        pending.arrangements.append(self.arrangement())
+    async def test_not_swapped_when_the_transaction_fails(self, database: Database) -> None:
+        holder = CalendarHolder()
         with pytest.raises(RuntimeError):
-            await steps.athrow(RuntimeError("commit failed"))
+            async with database.transaction() as session:
+                await service.replace_year(
+                    session, platform, Principal("admin", Role.ADMIN, "44"), self.arrangement(),
+                    published_on=None, holder=holder,
+                )
+                raise RuntimeError("commit failed")
         assert holder.calendar.arrangement(PUT_YEAR) is None
-
-    def test_the_swap_is_declared_before_the_session_so_it_exits_after_the_commit(self) -> None:
-        names = list(inspect.signature(put_year).parameters)
-        assert names.index("swap") < names.index("session")
