@@ -8,8 +8,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from shared.regions import REGION_PATTERN
+
 ROLES = ("citizen", "caseworker", "reviewer", "admin", "system")
-_REGION = re.compile(r"^(\d{2}|\d{6}|\d{9})$")
+_REGION = re.compile(REGION_PATTERN)
 
 
 def _region(value: str) -> str:
@@ -66,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         "token", help="print a bearer token signed with the configured key (development and tests)"
     )
     token.add_argument("--role", required=True, choices=ROLES)
-    token.add_argument("--region", required=True, type=_region, help="2, 6 or 9 digit region code")
+    token.add_argument("--region", required=True, type=_region, help="2, 4, 6 or 9 digit region code")
     token.add_argument("--sub", help="subject (default: dev-<role>)")
     token.add_argument("--ttl", type=_ttl, default=3600, metavar="SECONDS", help="lifetime (default 3600)")
     return parser

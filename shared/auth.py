@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -10,9 +9,10 @@ from enum import StrEnum
 from typing import Annotated
 
 import jwt
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
-from shared.errors import ProblemError
+from shared.errors import ProblemError, Violation
+from shared.regions import REGION_PATTERN, is_region_code, region_contains, region_prefix
 from shared.settings import PlatformSettings
 
 
@@ -27,7 +27,6 @@ class Role(StrEnum):
 
 
 STAFF_ROLES = frozenset({Role.CASEWORKER, Role.REVIEWER, Role.ADMIN})
-REGION_CODE = re.compile(r"^(\d{2}|\d{6}|\d{9})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +43,8 @@ class Principal:
         return self.role in STAFF_ROLES
 
     def covers_region(self, region_code: str) -> bool:
-        """Tells whether a record of this region is inside the caller's scope (system sees all)."""
-        return self.role is Role.SYSTEM or region_code.startswith(self.region)
+        """Tells whether a record of this region is inside the caller's scope (T-REGION; system sees all)."""
+        return self.role is Role.SYSTEM or (is_region_code(region_code) and region_contains(self.region, region_code))
 
 
 def unauthorized(detail: str, detail_zh: str) -> ProblemError:
@@ -65,14 +64,41 @@ def forbidden() -> ProblemError:
     )
 
 
+def region_out_of_scope(principal: Principal, region: str) -> ProblemError:
+    """Returns the 403 problem for a list or report asked for a region outside the caller's."""
+    return ProblemError(
+        403, "auth.region_out_of_scope", "Region out of scope",
+        f"Region {region} is not inside your region {principal.region}; ask for {principal.region} or a "
+        "region inside it.",
+        f"区划 {region} 不在您的权限区划 {principal.region} 之内，请查询 {principal.region} 或其下级区划。",
+        [Violation("T-REGION", "region", f"{region} is outside {principal.region}",
+                   f"{region} 不在 {principal.region} 之内")],
+    )
+
+
+# The `?region=` filter of lists and reports (T-REGION); `scope_region` checks it against the caller.
+RegionQuery = Annotated[str | None, Query(pattern=REGION_PATTERN, description="region code: 2, 4, 6 or 9 digits")]
+
+
+def scope_region(principal: Principal, region: str | None) -> str:
+    """Returns the region prefix a list or report covers (T-REGION): the asked region if it lies inside
+    the caller's, else the caller's own; a system without a region sees everything (""). A region wider
+    than the caller's, or beside it, is the same 403 everywhere."""
+    if region is None:
+        return "" if principal.role is Role.SYSTEM else region_prefix(principal.region)
+    if not principal.covers_region(region):
+        raise region_out_of_scope(principal, region)
+    return region_prefix(region)
+
+
 def issue_token(
     role: str, region: str, sub: str, ttl_seconds: int = 3600, settings: PlatformSettings | None = None
 ) -> str:
     """Signs a token with the configured key (HS256); for development, tests and trusted systems."""
     settings = settings or PlatformSettings()
     Role(role)
-    if not REGION_CODE.match(region):
-        raise ValueError("region must be a 2, 6 or 9 digit administrative-division code")
+    if not is_region_code(region):
+        raise ValueError("region must be a 2, 4, 6 or 9 digit administrative-division code")
     now = int(time.time())
     claims = {"sub": sub, "role": role, "region": region, "iat": now, "exp": now + ttl_seconds,
               "iss": settings.jwt_issuer}
@@ -102,7 +128,7 @@ def decode_token(token: str, settings: PlatformSettings) -> Principal:
     except ValueError as exc:
         raise unauthorized("The token has an unknown role.", "令牌中的角色无效。") from exc
     region = claims.get("region")
-    if not isinstance(region, str) or not REGION_CODE.match(region):
+    if not isinstance(region, str) or not is_region_code(region):
         raise unauthorized("The token has no valid region.", "令牌中的区划代码无效。")
     sub = claims.get("sub")
     if not isinstance(sub, str) or not sub:
@@ -162,7 +188,3 @@ def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
         return principal
 
     return dependency
-
-
-StaffDep = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))]
-AdminDep = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.SYSTEM))]

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
+from fastapi import Depends, Query
 from pydantic import BaseModel
+from sqlalchemy import Select, tuple_
+from sqlalchemy.orm import InstrumentedAttribute
 
 from shared.errors import ProblemError, Violation
 
 T = TypeVar("T")
+R = TypeVar("R")
+S = TypeVar("S", bound=Select[Any])
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -43,3 +50,47 @@ def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
             "分页游标无效。",
             [Violation("SCHEMA-CURSOR", "cursor", "cursor is malformed", "分页游标格式错误")],
         ) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """What page a list asks for: how many items, and the keyset position after which they start."""
+
+    limit: int = DEFAULT_LIMIT
+    after: tuple[datetime, UUID] | None = None
+
+
+def page_request(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> PageRequest:
+    """Reads `?limit=&cursor=` of a list endpoint."""
+    return PageRequest(limit, decode_cursor(cursor) if cursor else None)
+
+
+PageRequestDep = Annotated[PageRequest, Depends(page_request)]
+
+
+def keyset(
+    statement: S,
+    created_at: InstrumentedAttribute[datetime],
+    record_id: InstrumentedAttribute[UUID],
+    page: PageRequest,
+) -> S:
+    """Restricts a statement to one page in (created_at, id) order: rows after the cursor, one more than
+    the limit so that `to_page` can tell whether another page follows."""
+    if page.after is not None:
+        statement = statement.where(tuple_(created_at, record_id) > tuple_(*page.after))
+    return statement.order_by(created_at, record_id).limit(page.limit + 1)
+
+
+def to_page(
+    rows: Sequence[R],
+    page: PageRequest,
+    item: Callable[[R], T],
+    position: Callable[[R], tuple[datetime, UUID]],
+) -> Page[T]:
+    """Returns the page of rows fetched by `keyset`, with the cursor of the next page if there is one."""
+    shown = rows[: page.limit]
+    next_cursor = encode_cursor(*position(shown[-1])) if len(rows) > page.limit and shown else None
+    return Page[T](items=[item(row) for row in shown], next_cursor=next_cursor)

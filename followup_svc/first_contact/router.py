@@ -13,7 +13,7 @@ from followup_svc.first_contact import service
 from followup_svc.first_contact.schemas import FirstContactCompletion, FirstContactRead
 from followup_svc.models import FirstContactStatus
 from shared import audit
-from shared.auth import Principal, Role, StaffDep, require_roles
+from shared.auth import Principal, RegionQuery, Role, require_roles
 from shared.db import SessionDep
 from shared.idempotency import Idempotent
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
@@ -22,7 +22,10 @@ from shared.settings import PlatformSettings
 
 router = APIRouter(prefix="/followups/first-contacts", tags=["first contacts"])
 
-CaseworkerDep = Annotated[Principal, Depends(require_roles(Role.CASEWORKER))]
+FirstContactReader = Annotated[
+    Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))
+]
+FirstContactRecorder = Annotated[Principal, Depends(require_roles(Role.CASEWORKER))]
 
 
 def _today(request: Request) -> date:
@@ -39,8 +42,8 @@ def _platform(request: Request) -> PlatformTables:
 async def list_first_contacts(
     request: Request,
     session: SessionDep,
-    principal: StaffDep,
-    region: Annotated[str | None, Query(pattern=r"^(\d{2}|\d{6}|\d{9})$")] = None,
+    principal: FirstContactReader,
+    region: RegionQuery = None,
     status: FirstContactStatus | None = None,
     overdue: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
@@ -55,7 +58,7 @@ async def list_first_contacts(
 
 @router.get("/{task_id}", response_model=FirstContactRead)
 async def get_first_contact(
-    request: Request, session: SessionDep, principal: StaffDep, task_id: uuid.UUID
+    request: Request, session: SessionDep, principal: FirstContactReader, task_id: uuid.UUID
 ) -> FirstContactRead:
     """Gets one first-contact task with the explanation of its due date."""
     task = await service.get_task(session, principal, task_id)
@@ -66,7 +69,7 @@ async def get_first_contact(
 async def complete_first_contact(
     request: Request,
     session: SessionDep,
-    principal: CaseworkerDep,
+    principal: FirstContactRecorder,
     task_id: uuid.UUID,
     body: FirstContactCompletion,
 ) -> FirstContactRead:

@@ -20,7 +20,7 @@ from followup_svc.first_contact.rules import (
 )
 from followup_svc.first_contact.schemas import DueExplanation, FirstContactCompletion, FirstContactRead
 from followup_svc.models import FirstContactStatus, FirstContactTask, FollowupMethod
-from shared.auth import Principal, Role, forbidden
+from shared.auth import Principal, forbidden, scope_region
 from shared.calendar import WorkdayCalendar
 from shared.errors import ProblemError, Violation, conflict
 from shared.events import RegistrationCreated, RegistrationDeregistered
@@ -102,20 +102,12 @@ async def cancel_for_deregistration(session: AsyncSession, event: RegistrationDe
     return cancelled
 
 
-def _scope_prefix(principal: Principal, region: str | None) -> str:
-    if region is None:
-        return "" if principal.role is Role.SYSTEM else principal.region
-    if not principal.covers_region(region):
-        raise forbidden()
-    return region
-
-
 async def list_tasks(
     session: AsyncSession, principal: Principal, *, region: str | None, status: FirstContactStatus | None,
     overdue: bool | None, limit: int = DEFAULT_LIMIT, cursor: str | None, today: date,
 ) -> Page[FirstContactRead]:
     """Lists the tasks in the caller's region (or a region inside it), oldest first, one page at a time."""
-    prefix = _scope_prefix(principal, region)
+    prefix = scope_region(principal, region)
     after = decode_cursor(cursor) if cursor else None
     rows = await repository.list_page(
         session, region_prefix=prefix, status=status, overdue_on=today, overdue=overdue, after=after,

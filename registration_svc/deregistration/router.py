@@ -23,7 +23,7 @@ from shared.idempotency import Idempotent
 
 router = APIRouter(prefix="/registrations", tags=["deregistration"])
 
-DeregistrarDep = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.SYSTEM))]
+Deregistrar = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.SYSTEM))]
 
 
 @router.post(
@@ -37,7 +37,7 @@ async def deregister(
     body: DeregistrationCreate,
     request: Request,
     session: SessionDep,
-    principal: DeregistrarDep,
+    principal: Deregistrar,
     clock: ClockDep,
 ) -> DeregistrationResult:
     """Deregisters a registered person with a reason code; notifies them unless DEREG-NOTIFY exempts it."""

@@ -20,7 +20,9 @@ from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, enc
 
 router = APIRouter(tags=["notifications"])
 
-StaffDep = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))]
+NotificationReader = Annotated[
+    Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))
+]
 
 
 def _read(notification: Notification, timezone: ZoneInfo) -> NotificationRead:
@@ -41,7 +43,7 @@ async def list_person_notifications(
     person_id: UUID,
     request: Request,
     session: SessionDep,
-    principal: StaffDep,
+    principal: NotificationReader,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> Page[NotificationRead]:

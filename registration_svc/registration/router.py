@@ -30,7 +30,7 @@ from registration_svc.registration.schemas import (
     VerificationOut,
 )
 from shared import audit
-from shared.auth import Principal, PrincipalDep, Role, require_roles
+from shared.auth import Principal, PrincipalDep, RegionQuery, Role, require_roles
 from shared.clock import ClockDep
 from shared.db import SessionDep
 from shared.idempotency import Idempotent
@@ -229,7 +229,7 @@ async def list_registrations(
     principal: PrincipalDep,
     id_number: Annotated[str | None, Query(max_length=32)] = None,
     status: RegistrationStatus | None = None,
-    region: Annotated[str | None, Query(pattern=r"^\d{2}(\d{2}|\d{4}|\d{7})?$")] = None,
+    region: RegionQuery = None,
     channel: Channel | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=200)] = None,

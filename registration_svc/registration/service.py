@@ -41,7 +41,7 @@ from registration_svc.verification.service import (
     verify_declaration,
 )
 from shared import outbox
-from shared.auth import Principal, Role, forbidden
+from shared.auth import Principal, Role, forbidden, scope_region
 from shared.calendar import WorkdayCalendar
 from shared.errors import ProblemError, Violation, conflict
 from shared.events import EventType, RegistrationCreated
@@ -595,14 +595,8 @@ async def list_registrations(
         if flt.id_number is not None and normalize_id_number(flt.id_number) != own:
             return []
         flt = dataclasses.replace(flt, id_number=own)
-    elif principal.role is not Role.SYSTEM:
-        wanted = flt.region_prefix or principal.region
-        if not wanted.startswith(principal.region):
-            if principal.region.startswith(wanted):
-                wanted = principal.region
-            else:
-                raise forbidden()
-        flt = dataclasses.replace(flt, region_prefix=wanted)
+    else:
+        flt = dataclasses.replace(flt, region_prefix=scope_region(principal, flt.region_prefix))
     if principal.role is not Role.CITIZEN and flt.id_number is not None:
         flt = dataclasses.replace(flt, id_number=normalize_id_number(flt.id_number))
     rows = await repository.list_registrations(session, flt, limit, after)

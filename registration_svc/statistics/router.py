@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Request
 
 from registration_svc.statistics import service
 from registration_svc.statistics.schemas import RegistrationStatistics
-from shared.auth import StaffDep
+from shared.auth import Principal, RegionQuery, Role, require_roles
 from shared.db import SessionDep
 
 router = APIRouter(prefix="/registrations", tags=["statistics"])
 
-StatisticsReaderDep = StaffDep
+StatisticsReader = Annotated[
+    Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))
+]
 
 
 @router.get(
@@ -23,9 +25,9 @@ StatisticsReaderDep = StaffDep
 async def registration_statistics(
     request: Request,
     session: SessionDep,
-    principal: StatisticsReaderDep,
+    principal: StatisticsReader,
     as_of: date,
-    region: Annotated[str | None, Query(pattern=r"^\d{2}(\d{2}|\d{4}|\d{7})?$")] = None,
+    region: RegionQuery = None,
 ) -> RegistrationStatistics:
     """Counts registrations valid on as_of by county, residence type (城镇登记失业) and status."""
     return await service.statistics(session, principal, as_of, region, request.app.state.settings.timezone)

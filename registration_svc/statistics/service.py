@@ -14,28 +14,16 @@ from registration_svc.statistics.schemas import (
     StatisticsGroup,
     StatisticsTotals,
 )
-from shared.auth import Principal, Role, forbidden
+from shared.auth import Principal, scope_region
 
 SOURCE = "002 §六"
-
-
-def scoped_region(principal: Principal, region: str | None) -> str:
-    """Returns the region prefix to count: the asked one if inside the caller's scope, else 403."""
-    if principal.role is Role.SYSTEM:
-        return region or ""
-    wanted = region or principal.region
-    if wanted.startswith(principal.region):
-        return wanted
-    if principal.region.startswith(wanted):
-        return principal.region
-    raise forbidden()
 
 
 async def statistics(
     session: AsyncSession, principal: Principal, as_of: date, region: str | None, timezone: str
 ) -> RegistrationStatistics:
     """Counts registrations as of a date: registered (registered_on ≤ as_of, not deregistered) and pending."""
-    prefix = scoped_region(principal, region)
+    prefix = scope_region(principal, region)
     rows = await repository.statistics_rows(session, as_of, prefix, timezone)
     groups = [StatisticsGroup(region_code=c, residence_type=t, status=s, count=n) for c, t, s, n in rows]
     registered = sum(g.count for g in groups if g.status == RegistrationStatus.REGISTERED)

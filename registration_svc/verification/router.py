@@ -27,7 +27,7 @@ from registration_svc.verification.schemas import (
     ReferenceDataSummary,
 )
 from shared import audit
-from shared.auth import Principal, Role, forbidden, require_roles
+from shared.auth import Principal, RegionQuery, Role, forbidden, require_roles, scope_region
 from shared.clock import ClockDep
 from shared.db import SessionDep
 from shared.errors import ProblemError, not_found
@@ -37,9 +37,11 @@ from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, enc
 router = APIRouter()
 
 MAX_CSV_BYTES = 64 * 1024 * 1024
-AdminDep = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.SYSTEM))]
-StaffDep = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))]
-CaseworkerDep = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN))]
+ReferenceDataAdmin = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.SYSTEM))]
+HomeVisitReader = Annotated[
+    Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))
+]
+HomeVisitRecorder = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN))]
 
 
 def _source(name: str) -> SourceName:
@@ -72,7 +74,7 @@ async def _summary(request: Request, session: SessionDep, source: SourceName) ->
                                    "content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 async def replace_reference_data(
-    source: str, request: Request, session: SessionDep, principal: AdminDep
+    source: str, request: Request, session: SessionDep, principal: ReferenceDataAdmin
 ) -> ReferenceDataSummary:
     """Replaces a source's reference data with a CSV file (id_number, kind, status, valid_from,
     valid_to, extra columns); one bad line rejects the whole file."""
@@ -105,7 +107,7 @@ def _too_large() -> ProblemError:
 
 @router.get("/reference-data/{source}", response_model=ReferenceDataSummary, tags=["reference data"])
 async def get_reference_data(
-    source: str, request: Request, session: SessionDep, principal: AdminDep
+    source: str, request: Request, session: SessionDep, principal: ReferenceDataAdmin
 ) -> ReferenceDataSummary:
     """Gets what a reference source holds now: the current load and counts by kind and status."""
     return await _summary(request, session, _source(source))
@@ -138,18 +140,14 @@ async def _task_in_scope(
 async def list_home_visit_tasks(
     request: Request,
     session: SessionDep,
-    principal: StaffDep,
+    principal: HomeVisitReader,
     status: HomeVisitStatus = HomeVisitStatus.OPEN,
-    region: Annotated[str | None, Query(pattern=r"^(\d{2}|\d{6}|\d{9})$")] = None,
+    region: RegionQuery = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> Page[HomeVisitTaskRead]:
     """Lists home-visit tasks in the caller's region (open ones by default), oldest first."""
-    prefix = "" if principal.role is Role.SYSTEM else principal.region
-    if region is not None:
-        if not principal.covers_region(region):
-            raise forbidden()
-        prefix = region
+    prefix = scope_region(principal, region)
     after = decode_cursor(cursor) if cursor else None
     tasks = await repository.list_tasks(session, prefix, status, limit + 1, after)
     page = list(tasks[:limit])
@@ -159,7 +157,7 @@ async def list_home_visit_tasks(
 
 @router.get("/home-visit-tasks/{task_id}", response_model=HomeVisitTaskRead, tags=["home visits"])
 async def get_home_visit_task(
-    task_id: UUID, request: Request, session: SessionDep, principal: StaffDep
+    task_id: UUID, request: Request, session: SessionDep, principal: HomeVisitReader
 ) -> HomeVisitTaskRead:
     """Gets one home-visit task of the caller's region."""
     return _task_read(await _task_in_scope(session, task_id, principal), request)
@@ -174,7 +172,7 @@ async def complete_home_visit_task(
     body: HomeVisitCompletionIn,
     request: Request,
     session: SessionDep,
-    principal: CaseworkerDep,
+    principal: HomeVisitRecorder,
     clock: ClockDep,
 ) -> HomeVisitTaskRead:
     """Records the outcome of a home visit and closes the task (409 when it is already done); a confirmed

@@ -95,8 +95,14 @@ class TestUnauthenticated:
         assert_401(await client.get("/api/v1/whoami", headers=hs256(claims(), key="x" * 40)))
 
     async def test_unknown_role_bad_region_no_subject(self, client: AsyncClient) -> None:
-        for bad in (claims(role="mayor"), claims(region="4402"), claims(region=None), claims(sub="")):
+        for bad in (claims(role="mayor"), claims(region="44020"), claims(region=None), claims(sub="")):
             assert_401(await client.get("/api/v1/whoami", headers=hs256(bad)))
+
+    async def test_a_city_bureau_region_is_a_valid_claim(self, client: AsyncClient) -> None:
+        # T-REGION: 韶关市人社局 is 4402 (or 440200); 2, 4, 6 and 9 digits all name a level.
+        for region in ("4402", "440200"):
+            response = await client.get("/api/v1/whoami", headers=hs256(claims(region=region)))
+            assert response.status_code == 200 and response.json()["region"] == region
 
     async def test_unsigned_token(self, client: AsyncClient) -> None:
         token = jwt.encode(claims(), None, algorithm="none")  # type: ignore[arg-type]

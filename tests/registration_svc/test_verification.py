@@ -685,8 +685,11 @@ class TestHomeVisitApi:
         assert (
             await client.get("/api/v1/home-visit-tasks?region=440303", headers=caseworker)
         ).status_code == 403
+        # 4403 is a city (T-REGION) outside the caller's county; five digits name no level at all.
+        wider = await client.get("/api/v1/home-visit-tasks?region=4403", headers=caseworker)
+        assert wider.status_code == 403 and wider.json()["code"] == "auth.region_out_of_scope"
         assert (
-            await client.get("/api/v1/home-visit-tasks?region=4403", headers=caseworker)
+            await client.get("/api/v1/home-visit-tasks?region=44030", headers=caseworker)
         ).status_code == 422
 
     async def test_missing_and_out_of_scope_tasks_look_the_same(

@@ -114,7 +114,7 @@ class TestTokenCommandRejectsBadInput:
         ("args", "message"),
         [
             (("--role", "boss", "--region", "44"), "invalid choice: 'boss'"),
-            (("--role", "admin", "--region", "4402"), "'4402' is not an administrative-division code"),
+            (("--role", "admin", "--region", "44020"), "'44020' is not an administrative-division code"),
             (("--role", "admin", "--region", "44020312"), "is not an administrative-division code"),
             (("--role", "admin", "--region", "4a"), "is not an administrative-division code"),
             (("--role", "admin", "--region", "44", "--ttl", "0"), "'0' is not a positive number of seconds"),

@@ -1,0 +1,73 @@
+"""Administrative-division codes as a hierarchy (T-REGION) and the one way to scope by them.
+
+GB/T 2260 codes name a province (`44`, written `440000`), a prefecture city (`4402`, `440200`), a county
+or district (`440203`) and, below it, a town or street (`440203001`). A region's *prefix* is its shortest
+form; a record lies in a region when its code starts with the region's prefix, so the city bureau `440200`
+sees every county and town of `4402`, and the county `440203` sees neither its neighbour `440204` nor the
+city-level agency `440200`.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import StringConstraints
+
+# 2 (province), 4 (city), 6 (province, city or county) or 9 (town) digits.
+REGION_PATTERN = r"^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$"
+_REGION = re.compile(REGION_PATTERN)
+
+# A region code as the API takes it (token claim, query filter, record field).
+RegionCode = Annotated[str, StringConstraints(pattern=REGION_PATTERN)]
+
+
+class RegionLevel(StrEnum):
+    """The levels of the hierarchy, from the top."""
+
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+    TOWN = "town"
+
+
+_LEVEL_OF_LENGTH = {2: RegionLevel.PROVINCE, 4: RegionLevel.CITY, 6: RegionLevel.COUNTY, 9: RegionLevel.TOWN}
+_CHILD_LENGTH = {2: 4, 4: 6, 6: 9}
+
+
+def is_region_code(code: str) -> bool:
+    """Tells whether a string has the shape of a region code (2, 4, 6 or 9 digits)."""
+    return bool(_REGION.match(code))
+
+
+def region_prefix(code: str) -> str:
+    """Returns the shortest form of a region code: `440000` → `44`, `440200` → `4402`, `440203` stays."""
+    if not is_region_code(code):
+        raise ValueError(f"{code!r} is not a region code (2, 4, 6 or 9 digits)")
+    if len(code) == 6 and code.endswith("0000"):
+        return code[:2]
+    if len(code) == 6 and code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def region_level(code: str) -> RegionLevel:
+    """Returns the level a region code names."""
+    return _LEVEL_OF_LENGTH[len(region_prefix(code))]
+
+
+def region_contains(region: str, code: str) -> bool:
+    """Tells whether the record code `code` lies inside `region` (a region contains itself)."""
+    return region_prefix(code).startswith(region_prefix(region))
+
+
+def child_prefix(region: str, code: str) -> str | None:
+    """Returns the prefix of the region one level below `region` that holds `code`, for breakdowns
+    (province → city → county → town); None when `code` lies at `region`'s own level or outside it."""
+    parent = region_prefix(region)
+    child_length = _CHILD_LENGTH.get(len(parent))
+    inner = region_prefix(code)
+    if child_length is None or not inner.startswith(parent) or len(inner) < child_length:
+        return None
+    return inner[:child_length]
