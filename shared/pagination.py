@@ -19,7 +19,7 @@ from shared.errors import ProblemError, Violation
 
 T = TypeVar("T")
 R = TypeVar("R")
-S = TypeVar("S", bound=Select[Any])
+S = TypeVar("S", bound=Select[*tuple[Any, ...]])
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200

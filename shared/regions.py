@@ -14,6 +14,8 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import StringConstraints
+from sqlalchemy import ColumnElement, true
+from sqlalchemy.orm import InstrumentedAttribute
 
 # 2 (province), 4 (city), 6 (province, city or county) or 9 (town) digits.
 REGION_PATTERN = r"^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$"
@@ -71,3 +73,11 @@ def child_prefix(region: str, code: str) -> str | None:
     if child_length is None or not inner.startswith(parent) or len(inner) < child_length:
         return None
     return inner[:child_length]
+
+
+def in_region(column: ColumnElement[str] | InstrumentedAttribute[str], prefix: str) -> ColumnElement[bool]:
+    """Returns the SQL condition that a region-code column lies in the region of `prefix` ("" is
+    everywhere). Indexes on region columns use varchar_pattern_ops so this prefix match can use them."""
+    if not prefix:
+        return true()
+    return column.startswith(prefix, autoescape=True)

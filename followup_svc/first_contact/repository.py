@@ -6,11 +6,13 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import select, text, tuple_, update
+from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from followup_svc.models import FirstContactStatus, FirstContactTask, RegistrationClosure
+from shared.pagination import PageRequest, keyset
+from shared.regions import in_region
 
 
 async def lock_registration(session: AsyncSession, registration_id: uuid.UUID) -> None:
@@ -92,22 +94,17 @@ async def list_page(
     status: FirstContactStatus | None,
     overdue_on: date | None,
     overdue: bool | None,
-    after: tuple[datetime, uuid.UUID] | None,
-    limit: int,
+    page: PageRequest,
 ) -> Sequence[FirstContactTask]:
-    """Lists tasks in (created_at, id) order after a keyset position; fetches limit + 1 to detect more."""
-    stmt = select(FirstContactTask)
-    if region_prefix:
-        stmt = stmt.where(FirstContactTask.agency_region_code.startswith(region_prefix, autoescape=True))
+    """Lists one page of tasks in a region, oldest first."""
+    stmt = select(FirstContactTask).where(in_region(FirstContactTask.agency_region_code, region_prefix))
     if status is not None:
         stmt = stmt.where(FirstContactTask.status == status.value)
     if overdue is not None and overdue_on is not None:
         is_open = FirstContactTask.status == FirstContactStatus.OPEN.value
         late = is_open & (FirstContactTask.due_on < overdue_on)
         stmt = stmt.where(late if overdue else ~late)
-    if after is not None:
-        stmt = stmt.where(tuple_(FirstContactTask.created_at, FirstContactTask.id) > tuple_(*after))
-    stmt = stmt.order_by(FirstContactTask.created_at, FirstContactTask.id).limit(limit + 1)
+    stmt = keyset(stmt, FirstContactTask.created_at, FirstContactTask.id, page)
     return (await session.execute(stmt)).scalars().all()
 
 

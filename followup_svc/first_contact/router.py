@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 
 from followup_svc.first_contact import service
 from followup_svc.first_contact.schemas import FirstContactCompletion, FirstContactRead
 from followup_svc.models import FirstContactStatus
 from shared import audit
 from shared.auth import Principal, RegionQuery, Role, require_roles
+from shared.clock import ClockDep
 from shared.db import SessionDep
 from shared.idempotency import Idempotent
-from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from shared.pagination import Page, PageRequestDep
 from shared.platform_tables import PlatformTables
-from shared.settings import PlatformSettings
 
 router = APIRouter(prefix="/followups/first-contacts", tags=["first contacts"])
 
@@ -26,11 +24,6 @@ FirstContactReader = Annotated[
     Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))
 ]
 FirstContactRecorder = Annotated[Principal, Depends(require_roles(Role.CASEWORKER))]
-
-
-def _today(request: Request) -> date:
-    settings: PlatformSettings = request.app.state.settings
-    return datetime.now(ZoneInfo(settings.timezone)).date()
 
 
 def _platform(request: Request) -> PlatformTables:
@@ -43,26 +36,25 @@ async def list_first_contacts(
     request: Request,
     session: SessionDep,
     principal: FirstContactReader,
+    page: PageRequestDep,
+    clock: ClockDep,
     region: RegionQuery = None,
     status: FirstContactStatus | None = None,
     overdue: bool | None = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Page[FirstContactRead]:
     """Lists first-contact tasks in the caller's region, oldest first (keyset pages)."""
     return await service.list_tasks(
-        session, principal, region=region, status=status, overdue=overdue, limit=limit, cursor=cursor,
-        today=_today(request),
+        session, principal, region=region, status=status, overdue=overdue, page=page, today=clock.today()
     )
 
 
 @router.get("/{task_id}", response_model=FirstContactRead)
 async def get_first_contact(
-    request: Request, session: SessionDep, principal: FirstContactReader, task_id: uuid.UUID
+    session: SessionDep, principal: FirstContactReader, clock: ClockDep, task_id: uuid.UUID
 ) -> FirstContactRead:
     """Gets one first-contact task with the explanation of its due date."""
     task = await service.get_task(session, principal, task_id)
-    return service.to_read(task, _today(request))
+    return service.to_read(task, clock.today())
 
 
 @router.post("/{task_id}/completion", response_model=FirstContactRead, dependencies=[Idempotent])
@@ -70,14 +62,15 @@ async def complete_first_contact(
     request: Request,
     session: SessionDep,
     principal: FirstContactRecorder,
+    clock: ClockDep,
     task_id: uuid.UUID,
     body: FirstContactCompletion,
 ) -> FirstContactRead:
     """Records the first contact of an open task (caseworker of its region); 409 if it is not open."""
-    task = await service.complete(session, principal, task_id, body, _today(request))
+    task = await service.complete(session, principal, task_id, body, clock.today())
     await audit.record(
         session, _platform(request).audit_log, principal, "first_contact.complete", "first_contact_task",
         str(task.id), request=request,
         details={"method": body.method.value, "contacted_on": body.contacted_on.isoformat()},
     )
-    return service.to_read(task, _today(request))
+    return service.to_read(task, clock.today())

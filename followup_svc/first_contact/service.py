@@ -24,7 +24,7 @@ from shared.auth import Principal, forbidden, scope_region
 from shared.calendar import WorkdayCalendar
 from shared.errors import ProblemError, Violation, conflict
 from shared.events import RegistrationCreated, RegistrationDeregistered
-from shared.pagination import DEFAULT_LIMIT, Page, decode_cursor, encode_cursor
+from shared.pagination import Page, PageRequest, to_page
 from shared.policy import PolicyRegistry
 
 logger = logging.getLogger(__name__)
@@ -104,18 +104,14 @@ async def cancel_for_deregistration(session: AsyncSession, event: RegistrationDe
 
 async def list_tasks(
     session: AsyncSession, principal: Principal, *, region: str | None, status: FirstContactStatus | None,
-    overdue: bool | None, limit: int = DEFAULT_LIMIT, cursor: str | None, today: date,
+    overdue: bool | None, page: PageRequest, today: date,
 ) -> Page[FirstContactRead]:
     """Lists the tasks in the caller's region (or a region inside it), oldest first, one page at a time."""
-    prefix = scope_region(principal, region)
-    after = decode_cursor(cursor) if cursor else None
     rows = await repository.list_page(
-        session, region_prefix=prefix, status=status, overdue_on=today, overdue=overdue, after=after,
-        limit=limit,
+        session, region_prefix=scope_region(principal, region), status=status, overdue_on=today, overdue=overdue,
+        page=page,
     )
-    page = rows[:limit]
-    next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(rows) > limit else None
-    return Page[FirstContactRead](items=[to_read(t, today) for t in page], next_cursor=next_cursor)
+    return to_page(rows, page, lambda task: to_read(task, today), lambda task: (task.created_at, task.id))
 
 
 async def get_task(

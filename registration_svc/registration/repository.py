@@ -7,13 +7,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, text, tuple_, update
+from sqlalchemy import Row, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.models.person import Person
 from registration_svc.models.registration import VALID_REGISTRATION_WHERE, Registration
 from registration_svc.registration.rules import RegistrationStatus
+from shared.pagination import PageRequest, keyset
+from shared.regions import in_region
 
 
 async def insert_or_get_person(session: AsyncSession, values: Mapping[str, object]) -> Person:
@@ -79,22 +81,19 @@ class ListFilter:
 
 
 async def list_registrations(
-    session: AsyncSession, flt: ListFilter, limit: int, after: tuple[datetime, uuid.UUID] | None
-) -> Sequence[tuple[Registration, Person]]:
-    """Lists registrations in (created_at, id) order after a keyset position; returns up to limit + 1 rows."""
+    session: AsyncSession, flt: ListFilter, page: PageRequest
+) -> Sequence[Row[Registration, Person]]:
+    """Lists one page of registrations with their persons, oldest first."""
     stmt = select(Registration, Person).join(Person, Person.id == Registration.person_id)
     if flt.region_prefix:
-        stmt = stmt.where(Registration.agency_region_code.startswith(flt.region_prefix, autoescape=True))
+        stmt = stmt.where(in_region(Registration.agency_region_code, flt.region_prefix))
     if flt.id_number is not None:
         stmt = stmt.where(Person.id_number == flt.id_number)
     if flt.status is not None:
         stmt = stmt.where(Registration.status == flt.status.value)
     if flt.channel is not None:
         stmt = stmt.where(Registration.channel == flt.channel)
-    if after is not None:
-        stmt = stmt.where(tuple_(Registration.created_at, Registration.id) > tuple_(*after))
-    stmt = stmt.order_by(Registration.created_at, Registration.id).limit(limit + 1)
-    return (await session.execute(stmt)).all()
+    return (await session.execute(keyset(stmt, Registration.created_at, Registration.id, page))).all()
 
 
 async def pending_with_estimated_deadline(session: AsyncSession) -> Sequence[Registration]:

@@ -8,6 +8,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy import Row
 
 from registration_svc.deregistration.rules import DeregistrationReason, reason_group
 from registration_svc.models import platform
@@ -24,7 +25,6 @@ from registration_svc.registration.schemas import (
     PersonNote,
     PersonOut,
     RegistrationCreate,
-    RegistrationList,
     RegistrationRead,
     RegistrationSummary,
     VerificationOut,
@@ -35,7 +35,7 @@ from shared.clock import ClockDep
 from shared.db import SessionDep
 from shared.idempotency import Idempotent
 from shared.masking import mask_id_number
-from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor
+from shared.pagination import Page, PageRequestDep, to_page
 
 router = APIRouter(prefix="/registrations", tags=["registrations"])
 
@@ -222,29 +222,28 @@ async def create_registration(
     return to_read(registration, result.person, principal, timezone_of(request), changes=result.person_changes)
 
 
-@router.get("", response_model=RegistrationList, summary="List registrations in the caller's scope")
+@router.get("", response_model=Page[RegistrationSummary], summary="List registrations in the caller's scope")
 async def list_registrations(
     request: Request,
     session: SessionDep,
     principal: PrincipalDep,
+    page: PageRequestDep,
     id_number: Annotated[str | None, Query(max_length=32)] = None,
     status: RegistrationStatus | None = None,
     region: RegionQuery = None,
     channel: Channel | None = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> RegistrationList:
+) -> Page[RegistrationSummary]:
     """Lists registrations by region, status, channel and identity number, oldest first (keyset pages)."""
-    after = decode_cursor(cursor) if cursor else None
     flt = ListFilter(
         region_prefix=region, id_number=id_number, status=status, channel=channel.value if channel else None
     )
-    rows = await service.list_registrations(session, principal, flt, limit, after)
-    page, more = rows[:limit], len(rows) > limit
+    rows = await service.list_registrations(session, principal, flt, page)
     full = principal.role is Role.SYSTEM
     tz = timezone_of(request)
-    items = [
-        RegistrationSummary(
+
+    def summary(row: Row[Registration, Person]) -> RegistrationSummary:
+        r, p = row
+        return RegistrationSummary(
             id=r.id,
             person_id=r.person_id,
             id_number=p.id_number if full else mask_id_number(p.id_number),
@@ -258,12 +257,8 @@ async def list_registrations(
             registered_on=r.registered_on,
             created_at=_local(r.created_at, tz),
         )
-        for r, p in page
-    ]
-    last = page[-1][0] if more and page else None
-    return RegistrationList(
-        items=items, next_cursor=encode_cursor(last.created_at, last.id) if last else None
-    )
+
+    return to_page(rows, page, summary, lambda row: (row[0].created_at, row[0].id))
 
 
 @router.get("/{registration_id}", response_model=RegistrationRead, summary="Get one registration")

@@ -232,10 +232,3 @@ class RegistrationSummary(BaseModel):
     overdue: bool
     registered_on: date | None
     created_at: datetime
-
-
-class RegistrationList(BaseModel):
-    """A page of registrations."""
-
-    items: list[RegistrationSummary]
-    next_cursor: str | None

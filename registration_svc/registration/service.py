@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, JsonValue
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.identity.rules import IdentityFacts, normalize_id_number, validate_identity
@@ -46,6 +47,7 @@ from shared.calendar import WorkdayCalendar
 from shared.errors import ProblemError, Violation, conflict
 from shared.events import EventType, RegistrationCreated
 from shared.explain import failures
+from shared.pagination import PageRequest
 from shared.policy import ParameterNotInForceError, PolicyRegistry
 
 logger = logging.getLogger(__name__)
@@ -586,18 +588,16 @@ async def list_registrations(
     session: AsyncSession,
     principal: Principal,
     flt: repository.ListFilter,
-    limit: int,
-    after: tuple[datetime, uuid.UUID] | None,
-) -> list[tuple[Registration, Person]]:
+    page: PageRequest,
+) -> Sequence[Row[Registration, Person]]:
     """Lists what the caller may see: staff their region, citizens their own, systems everything."""
     if principal.role is Role.CITIZEN:
         own = normalize_id_number(principal.sub)
         if flt.id_number is not None and normalize_id_number(flt.id_number) != own:
-            return []
+            return ()
         flt = dataclasses.replace(flt, id_number=own)
     else:
         flt = dataclasses.replace(flt, region_prefix=scope_region(principal, flt.region_prefix))
     if principal.role is not Role.CITIZEN and flt.id_number is not None:
         flt = dataclasses.replace(flt, id_number=normalize_id_number(flt.id_number))
-    rows = await repository.list_registrations(session, flt, limit, after)
-    return [(r, p) for r, p in rows]
+    return await repository.list_registrations(session, flt, page)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, text, tuple_
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +17,8 @@ from registration_svc.verification.models import (
     ReferenceRecord,
 )
 from registration_svc.verification.reference_csv import ReferenceRow
+from shared.pagination import PageRequest, keyset
+from shared.regions import in_region
 
 INSERT_CHUNK = 5000
 
@@ -123,20 +124,13 @@ async def get_task(
 
 
 async def list_tasks(
-    session: AsyncSession, region_prefix: str, status: HomeVisitStatus, limit: int,
-    after: tuple[datetime, uuid.UUID] | None,
+    session: AsyncSession, region_prefix: str, status: HomeVisitStatus, page: PageRequest
 ) -> Sequence[HomeVisitTask]:
-    """Lists tasks of a status whose agency region starts with the prefix, oldest first."""
-    query = select(HomeVisitTask).where(HomeVisitTask.status == status.value)
-    if region_prefix:
-        # Region codes are digits only, so the prefix needs no LIKE escaping.
-        query = query.where(HomeVisitTask.agency_region_code.like(f"{region_prefix}%"))
-    if after is not None:
-        query = query.where(tuple_(HomeVisitTask.created_at, HomeVisitTask.id) > tuple_(*after))
-    result = await session.scalars(
-        query.order_by(HomeVisitTask.created_at, HomeVisitTask.id).limit(limit)
+    """Lists one page of the tasks of a status in a region, oldest first."""
+    query = select(HomeVisitTask).where(
+        HomeVisitTask.status == status.value, in_region(HomeVisitTask.agency_region_code, region_prefix)
     )
-    return result.all()
+    return (await session.scalars(keyset(query, HomeVisitTask.created_at, HomeVisitTask.id, page))).all()
 
 
 async def tasks_of_registration(session: AsyncSession, registration_id: uuid.UUID) -> Sequence[HomeVisitTask]:

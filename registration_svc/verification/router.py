@@ -7,7 +7,7 @@ from typing import Annotated
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 
 from registration_svc.identity.rules import today_in_china
 from registration_svc.models import platform
@@ -32,7 +32,7 @@ from shared.clock import ClockDep
 from shared.db import SessionDep
 from shared.errors import ProblemError, not_found
 from shared.idempotency import Idempotent
-from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
+from shared.pagination import Page, PageRequestDep, to_page
 
 router = APIRouter()
 
@@ -141,18 +141,13 @@ async def list_home_visit_tasks(
     request: Request,
     session: SessionDep,
     principal: HomeVisitReader,
+    page: PageRequestDep,
     status: HomeVisitStatus = HomeVisitStatus.OPEN,
     region: RegionQuery = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: str | None = None,
 ) -> Page[HomeVisitTaskRead]:
     """Lists home-visit tasks in the caller's region (open ones by default), oldest first."""
-    prefix = scope_region(principal, region)
-    after = decode_cursor(cursor) if cursor else None
-    tasks = await repository.list_tasks(session, prefix, status, limit + 1, after)
-    page = list(tasks[:limit])
-    next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(tasks) > limit else None
-    return Page[HomeVisitTaskRead](items=[_task_read(t, request) for t in page], next_cursor=next_cursor)
+    tasks = await repository.list_tasks(session, scope_region(principal, region), status, page)
+    return to_page(tasks, page, lambda task: _task_read(task, request), lambda task: (task.created_at, task.id))
 
 
 @router.get("/home-visit-tasks/{task_id}", response_model=HomeVisitTaskRead, tags=["home visits"])
