@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 
 from shared.auth import issue_token
+from shared.clock import Clock
 from shared.db import Database
 from shared.settings import PlatformSettings
 
@@ -24,10 +25,10 @@ def service_settings(settings_cls: type[PlatformSettings], database_url: str, re
 
 @asynccontextmanager
 async def running_app(
-    create_app: Callable[..., FastAPI], settings: PlatformSettings, database: Database
+    create_app: Callable[..., FastAPI], settings: PlatformSettings, database: Database, clock: Clock | None = None
 ) -> AsyncIterator[AsyncClient]:
-    """Runs an app's lifespan and yields a client talking to it through ASGI."""
-    app = create_app(settings=settings, database=database, configure_logs=False)
+    """Runs an app's lifespan (on `clock`, if given) and yields a client talking to it through ASGI."""
+    app = create_app(settings=settings, database=database, clock=clock, configure_logs=False)
     async with app.router.lifespan_context(app):
         transport = ASGITransport(app=app, raise_app_exceptions=False)
         async with AsyncClient(transport=transport, base_url="http://testserver") as client:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +13,7 @@ from followup_svc.first_contact import repository, service
 from followup_svc.first_contact.rules import RULE_ID
 from shared.calendar import WorkdayCalendar
 from shared.calendar_store import Redater
+from shared.clock import Clock
 from shared.db import Database
 from shared.events import EventEnvelope, EventType, RegistrationCreated, RegistrationDeregistered
 from shared.outbox import EventHandler
@@ -41,11 +41,8 @@ def registration_handlers(
     }
 
 
-async def flag_overdue_first_contacts(
-    database: Database, calendar: WorkdayCalendar, timezone: str, today: date | None = None
-) -> dict[str, int]:
+async def flag_overdue_first_contacts(database: Database, calendar: WorkdayCalendar, today: date) -> dict[str, int]:
     """Logs every open first contact past its due date for upward reporting; returns counts per region."""
-    today = today or datetime.now(ZoneInfo(timezone)).date()
     async with database.transaction() as session:
         overdue = await service.flag_overdue(session, today, calendar)
     for item in overdue:
@@ -87,10 +84,10 @@ async def redate_estimated_first_contacts(session: AsyncSession, calendar: Workd
     return changed
 
 
-def first_contact_redater(timezone: str) -> Redater:
+def first_contact_redater(clock: Clock) -> Redater:
     """Returns what the calendar.year_replaced handler runs on the new calendar (shared.calendar_store)."""
 
     async def redate(session: AsyncSession, calendar: WorkdayCalendar) -> int:
-        return await redate_estimated_first_contacts(session, calendar, datetime.now(ZoneInfo(timezone)).date())
+        return await redate_estimated_first_contacts(session, calendar, clock.today())
 
     return redate

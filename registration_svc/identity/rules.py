@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -77,11 +77,6 @@ def normalize_id_number(id_number: str) -> str:
     folded = unicodedata.normalize("NFKC", id_number).strip().upper()
     # Taiwan permits are often written "1234567890(B)"; the brackets are not part of the number.
     return folded.replace("(", "").replace(")", "")
-
-
-def today_in_china() -> date:
-    """Returns today's date in Asia/Shanghai."""
-    return datetime.now(SHANGHAI).date()
 
 
 def _violation(field: str, message: str, message_zh: str, source: str = SOURCE) -> Violation:
@@ -179,7 +174,7 @@ def validate_identity(
     *,
     birth_date: date | None = None,
     gender: Gender | None = None,
-    today: date | None = None,
+    today: date,
 ) -> tuple[IdentityFacts | None, list[Violation]]:
     """Validates a document number against REG-ID and the given birth date and gender.
 
@@ -187,7 +182,6 @@ def validate_identity(
     number's birth date and gender where it encodes them, and any violations about the given
     fields (contradicting the number, or missing for a travel permit): any violation fails REG-ID.
     """
-    today = today or today_in_china()
     number = normalize_id_number(id_number)
     if not number:
         return None, [_number_violation("the identity number is empty", "证件号码为空")]

@@ -265,6 +265,7 @@ async def create_registration(
         body.person.id_number,
         birth_date=body.person.birth_date,
         gender=body.person.gender,
+        today=now.astimezone(env.timezone).date(),
     )
     authorize_create(
         principal, body, facts.id_number if facts else normalize_id_number(body.person.id_number)

@@ -4,7 +4,7 @@ estimated deadlines when a year's holiday arrangement arrives."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +13,7 @@ from registration_svc.registration import repository
 from registration_svc.registration.service import application_date
 from shared.calendar import WorkdayCalendar
 from shared.calendar_store import Redater
+from shared.clock import Clock
 from shared.worker import JobCtx, worker_context
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ async def flag_overdue_decisions(ctx: JobCtx) -> int:
     """arq job: flags overdue pending registrations in one transaction; returns how many were flagged."""
     wc = worker_context(ctx)
     async with wc.database.transaction() as session:
-        return await flag_overdue(session, datetime.now(UTC), ZoneInfo(wc.settings.timezone))
+        return await flag_overdue(session, wc.clock.now(), wc.clock.zone)
 
 
 async def redate_estimated_decisions(
@@ -71,11 +72,10 @@ async def redate_estimated_decisions(
     return changed
 
 
-def decision_redater(timezone: str) -> Redater:
+def decision_redater(clock: Clock) -> Redater:
     """Returns what the calendar.year_replaced handler runs on the new calendar (shared.calendar_store)."""
-    zone = ZoneInfo(timezone)
 
     async def redate(session: AsyncSession, calendar: WorkdayCalendar) -> int:
-        return await redate_estimated_decisions(session, calendar, zone, datetime.now(UTC))
+        return await redate_estimated_decisions(session, calendar, clock.zone, clock.now())
 
     return redate

@@ -14,7 +14,6 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registration_svc.identity.rules import today_in_china
 from registration_svc.verification import repository
 from registration_svc.verification.findings import Declaration, VerificationFinding, VerificationOutcome
 from registration_svc.verification.models import RecordStatus, ReferenceRecord, SourceName
@@ -50,7 +49,7 @@ class VerificationSource(Protocol):
     name: str
 
     async def check(
-        self, session: AsyncSession, id_number: str, declaration: Declaration, *, on: date | None = None
+        self, session: AsyncSession, id_number: str, declaration: Declaration, *, on: date
     ) -> list[VerificationFinding]:
         """Returns this source's findings about the identity number on the given day."""
         ...
@@ -88,13 +87,13 @@ class _TableSource:
     rules: tuple[str, ...]
 
     async def check(
-        self, session: AsyncSession, id_number: str, declaration: Declaration, *, on: date | None = None
+        self, session: AsyncSession, id_number: str, declaration: Declaration, *, on: date
     ) -> list[VerificationFinding]:
         """Returns this source's findings about the identity number on the given day."""
         records = await repository.records_of(session, self.source.value, id_number)
         if not records:
             return await self._unknown(session, self.rules)
-        return self.judge(records, declaration, on or today_in_china())
+        return self.judge(records, declaration, on)
 
     def judge(
         self, records: Sequence[ReferenceRecord], declaration: Declaration, on: date

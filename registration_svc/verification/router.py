@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 
-from registration_svc.identity.rules import today_in_china
 from registration_svc.models import platform
 from registration_svc.registration import service as registration_service
 from registration_svc.verification import repository, service
@@ -119,7 +118,7 @@ def _task_read(task: HomeVisitTask, request: Request) -> HomeVisitTaskRead:
     return HomeVisitTaskRead(
         id=task.id, registration_id=task.registration_id, person_id=task.person_id,
         agency_region_code=task.agency_region_code, due_on=task.due_on,
-        overdue=task.status == HomeVisitStatus.OPEN.value and task.due_on < today_in_china(),
+        overdue=task.status == HomeVisitStatus.OPEN.value and task.due_on < request.app.state.clock.today(),
         reason=task.reason, status=HomeVisitStatus(task.status), created_at=created_at,
         completed_at=_local(task.completed_at, request), completed_by=task.completed_by,
         visited_on=task.visited_on, outcome=HomeVisitOutcome(task.outcome) if task.outcome else None,
@@ -175,7 +174,7 @@ async def complete_home_visit_task(
     task = await _task_in_scope(session, task_id, principal, for_update=True)
     task = await service.complete_home_visit_task(
         session, task, outcome=body.outcome, visited_on=body.visited_on, rules=body.rules, note=body.note,
-        completed_by=principal.sub,
+        completed_by=principal.sub, today=clock.today(),
     )
     await audit.record(session, platform.audit_log, principal, "home_visit.complete", "home_visit_task",
                        str(task.id), request=request,

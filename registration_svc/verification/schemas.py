@@ -8,7 +8,6 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from registration_svc.identity.rules import today_in_china
 from registration_svc.verification.models import HomeVisitOutcome, HomeVisitStatus, SourceName
 
 VisitRule = Literal["REG-ID", "REG-UNEMPLOYED", "REG-ABLE", "REG-WILLING", "REG-PENSION"]
@@ -68,8 +67,6 @@ class HomeVisitCompletionIn(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> HomeVisitCompletionIn:
-        if self.visited_on > today_in_china():
-            raise ValueError("visited_on is after today / 走访日期晚于今天")
         if self.outcome is HomeVisitOutcome.CONTRADICTED and not self.rules:
             raise ValueError("a contradicted outcome names the rules found unmet / 核实不符须列明不符条件")
         if self.outcome is not HomeVisitOutcome.CONTRADICTED and self.rules:

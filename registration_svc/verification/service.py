@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registration_svc.identity.rules import normalize_id_number, today_in_china
+from registration_svc.identity.rules import normalize_id_number
 from registration_svc.verification import repository
 from registration_svc.verification.adapters import VerificationSource, default_sources
 from registration_svc.verification.findings import (
@@ -88,16 +88,15 @@ async def verify_declaration(
     id_number: str,
     declaration: Declaration,
     *,
-    on: date | None = None,
+    on: date,
     sources: Sequence[VerificationSource] | None = None,
 ) -> VerificationReport:
     """Compares a declaration with every configured source (REG-ID, REG-UNEMPLOYED, REG-PENSION, ...)."""
     number = normalize_id_number(id_number)
-    day = on or today_in_china()
     findings: list[VerificationFinding] = []
     # One session cannot run queries concurrently, so the sources are asked one after another.
     for source in default_sources() if sources is None else sources:
-        findings.extend(await source.check(session, number, declaration, on=day))
+        findings.extend(await source.check(session, number, declaration, on=on))
     report = summarize(findings)
     logger.info(
         "declaration verified",
@@ -132,8 +131,17 @@ async def complete_home_visit_task(
     rules: Sequence[str],
     note: str,
     completed_by: str,
+    today: date,
 ) -> HomeVisitTask:
-    """Records a visit's outcome on an open task (locked by the caller) and closes it; 409 if done."""
+    """Records a visit's outcome on an open task (locked by the caller) and closes it; 409 if done, 422
+    for a visit dated after today."""
+    if visited_on > today:
+        raise ProblemError(
+            422, "request.invalid", "Invalid request",
+            f"visited_on {visited_on.isoformat()} is after today {today.isoformat()}.",
+            f"走访日期 {visited_on.isoformat()} 晚于今天 {today.isoformat()}。",
+            [Violation("SCHEMA-FUTURE-DATE", "visited_on", "visited_on is after today", "走访日期晚于今天")],
+        )
     if task.status != HomeVisitStatus.OPEN.value:
         raise conflict(
             "home_visit.already_done",

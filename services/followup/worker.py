@@ -17,7 +17,7 @@ def event_handlers(wc: WorkerContext) -> Mapping[str, EventHandler]:
     """Returns the handlers of the events this service consumes."""
     return {
         EventType.CALENDAR_YEAR_REPLACED: calendar_year_handler(
-            platform.calendar_year, first_contact_tasks.first_contact_redater(wc.settings.timezone)
+            platform.calendar_year, first_contact_tasks.first_contact_redater(wc.clock)
         ),
         **first_contact_tasks.registration_handlers(
             wc.policy, lambda: wc.calendar_holder.calendar, wc.settings.timezone
@@ -29,8 +29,7 @@ async def flag_overdue_first_contacts(ctx: JobCtx, on: str | None = None) -> dic
     """Logs open first contacts past due (FU-CONTACT) for upward reporting; `on` (ISO date) replays a day."""
     wc = worker_context(ctx)
     return await first_contact_tasks.flag_overdue_first_contacts(
-        wc.database, wc.calendar_holder.calendar, wc.settings.timezone,
-        date.fromisoformat(on) if on else None,
+        wc.database, wc.calendar_holder.calendar, date.fromisoformat(on) if on else wc.clock.today()
     )
 
 

@@ -15,7 +15,7 @@ def event_handlers(wc: WorkerContext) -> Mapping[str, EventHandler]:
     """Returns the handlers of the events this service consumes."""
     return {
         EventType.CALENDAR_YEAR_REPLACED: calendar_year_handler(
-            platform.calendar_year, decision_redater(wc.settings.timezone)
+            platform.calendar_year, decision_redater(wc.clock)
         )
     }
 

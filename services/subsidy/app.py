@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from shared.app import ServiceState, create_service_app
+from shared.clock import Clock
 from shared.db import Database
 from subsidy_svc.api import routers
 from subsidy_svc.config import Settings
@@ -16,7 +17,10 @@ async def load_catalogue(state: ServiceState) -> None:
 
 
 def create_app(
-    settings: Settings | None = None, database: Database | None = None, *, configure_logs: bool = True
+    settings: Settings | None = None, database: Database | None = None,
+    *,
+    clock: Clock | None = None,
+    configure_logs: bool = True,
 ) -> FastAPI:
     """Returns the subsidy app wired to its settings and database."""
     return create_service_app(
@@ -27,6 +31,7 @@ def create_app(
         title="jiuye subsidy service",
         description="See /work/shared/spec/api.md for the public contract.",
         database=database,
+        clock=clock,
         configure_logs=configure_logs,
         on_startup=[load_catalogue],
     )

@@ -11,6 +11,7 @@ from followup_svc.first_contact.tasks import first_contact_redater, redate_estim
 from followup_svc.models import FirstContactTask, platform
 from shared.calendar import default_calendar
 from shared.calendar_store import calendar_year_handler
+from shared.clock import Clock
 from shared.db import Database
 from shared.events import CalendarYearReplaced, EventEnvelope, EventType
 from tests.followup_svc.helpers import task_row
@@ -44,7 +45,7 @@ class TestRedate:
                                        source="test arrangement", updated_by="admin-1")
         envelope = EventEnvelope(id=uuid.uuid4(), type=EventType.CALENDAR_YEAR_REPLACED, source="subsidy",
                                  occurred_at=datetime.now(UTC), payload=payload.model_dump(mode="json"))
-        handler = calendar_year_handler(platform.calendar_year, first_contact_redater("Asia/Shanghai"))
+        handler = calendar_year_handler(platform.calendar_year, first_contact_redater(Clock()))
         async with database.transaction() as session:
             await handler(session, envelope)
         moved = await reload(database, open_task)

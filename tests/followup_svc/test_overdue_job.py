@@ -27,7 +27,7 @@ class TestFlagOverdue:
         async with database.transaction() as session:
             session.add_all([day_before, on_due_day, not_yet, done, elsewhere])
         caplog.set_level(logging.INFO, logger="followup_svc.first_contact.tasks")
-        counts = await flag_overdue_first_contacts(database, default_calendar(), "Asia/Shanghai", TODAY)
+        counts = await flag_overdue_first_contacts(database, default_calendar(), TODAY)
         assert counts == {"440281": 1, "620102": 1}
         warned = {
             r.__dict__["task_id"]: r.__dict__ for r in caplog.records if r.getMessage() == "first contact overdue"
@@ -42,8 +42,8 @@ class TestFlagOverdue:
         task = task_row(region="440282", due_on=date(2026, 11, 20))
         async with database.transaction() as session:
             session.add(task)
-        await flag_overdue_first_contacts(database, default_calendar(), "Asia/Shanghai", date(2026, 11, 23))
-        counts = await flag_overdue_first_contacts(database, default_calendar(), "Asia/Shanghai", TODAY)
+        await flag_overdue_first_contacts(database, default_calendar(), date(2026, 11, 23))
+        counts = await flag_overdue_first_contacts(database, default_calendar(), TODAY)
         assert counts.get("440282") == 1
         async with database.transaction() as session:
             flagged = (

@@ -15,6 +15,7 @@ from registration_svc.models.registration import Registration
 from registration_svc.registration.tasks import decision_redater, redate_estimated_decisions
 from shared.calendar import default_calendar
 from shared.calendar_store import calendar_year_handler
+from shared.clock import Clock
 from shared.db import Database
 from shared.events import CalendarYearReplaced, EventEnvelope, EventType
 from tests.registration_svc.registration_support import application, caseworker, id_number
@@ -72,7 +73,7 @@ class TestYearReplaced:
         await pretend_estimated(database, estimated, date(2026, 11, 23), overdue=False)
         exact_before = await stored(database, exact)
 
-        handler = calendar_year_handler(platform.calendar_year, decision_redater("Asia/Shanghai"))
+        handler = calendar_year_handler(platform.calendar_year, decision_redater(Clock()))
         async with database.transaction() as session:
             await handler(session, year_replaced(2031))
 

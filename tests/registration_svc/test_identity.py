@@ -189,10 +189,12 @@ class TestBirthDateInNumber:
         if not ok:
             assert "1900-01-01" in violations[0].message and "早于" in violations[0].message_zh
 
-    def test_defaults_to_today_in_china(self) -> None:
-        far = date.today() + timedelta(days=3)
-        facts, _ = validate_identity(IdType.RESIDENT_ID, make_number("440203", far, 1))
-        assert facts is None
+    def test_today_is_given_by_the_caller_not_read_from_the_machine(self) -> None:
+        # The service passes its clock's local date; a birth date after it is refused, the day before not.
+        born = TODAY + timedelta(days=1)
+        assert validate_identity(IdType.RESIDENT_ID, make_number("440203", born, 1), today=TODAY)[0] is None
+        later = validate_identity(IdType.RESIDENT_ID, make_number("440203", born, 1), today=born)
+        assert later[0] is not None and later[1] == []
 
 
 class TestProvinceCode:
