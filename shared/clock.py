@@ -58,14 +58,14 @@ def use_zone(timezone: str) -> None:
     _display_zone = ZoneInfo(timezone)
 
 
-def _in_display_zone(value: datetime) -> str:
+def _in_display_zone(value: datetime) -> datetime:
     # Naive values come only from UTC columns read without zone; state them as UTC first.
     aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return aware.astimezone(_display_zone).isoformat()
+    return aware.astimezone(_display_zone)
 
 
 # A datetime in an API response: always with the local offset (+08:00), whatever the database returned.
-LocalDateTime = Annotated[datetime, PlainSerializer(_in_display_zone, return_type=str, when_used="json")]
+LocalDateTime = Annotated[datetime, PlainSerializer(_in_display_zone, return_type=datetime)]
 
 
 def current_clock(request: Request) -> Clock:

@@ -21,8 +21,11 @@ from sqlalchemy.orm import InstrumentedAttribute
 REGION_PATTERN = r"^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$"
 _REGION = re.compile(REGION_PATTERN)
 
-# A region code as the API takes it (token claim, query filter, record field).
+# A region code as the API takes it for a scope (token claim, query filter): any level.
 RegionCode = Annotated[str, StringConstraints(pattern=REGION_PATTERN)]
+# The region of a record (an agency, a household, a residence): a county or a town, in 6 or 9 digits; a
+# city- or province-level agency writes its 6-digit form (440200).
+RecordRegionCode = Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3})?$")]
 
 
 class RegionLevel(StrEnum):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from followup_svc.models import FirstContactStatus, FollowupMethod
+from shared.clock import LocalDateTime
 
 
 class DueExplanation(BaseModel):
@@ -33,13 +34,13 @@ class FirstContactRead(BaseModel):
     due_on: date
     status: FirstContactStatus
     overdue: bool
-    created_at: datetime
-    completed_at: datetime | None
+    created_at: LocalDateTime
+    completed_at: LocalDateTime | None
     completed_by: str | None
     contacted_on: date | None
     method: FollowupMethod | None
     outcome: str | None
-    cancelled_at: datetime | None
+    cancelled_at: LocalDateTime | None
     due: DueExplanation
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
 from pydantic import BaseModel
 
 from registration_svc.notification.models import Channel, NotificationStatus
+from shared.clock import LocalDateTime
 
 
 class NotificationRead(BaseModel):
@@ -23,5 +23,5 @@ class NotificationRead(BaseModel):
     text_en: str | None
     status: NotificationStatus
     attempts: int
-    created_at: datetime
-    sent_at: datetime | None
+    created_at: LocalDateTime
+    sent_at: LocalDateTime | None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -52,10 +51,6 @@ def registration_env(request: Request) -> service.RegistrationEnv:
 def timezone_of(request: Request) -> ZoneInfo:
     """Returns the service's local time zone (Asia/Shanghai by default)."""
     return ZoneInfo(request.app.state.settings.timezone)
-
-
-def _local(value: datetime, tz: ZoneInfo) -> datetime:
-    return value.astimezone(tz)
 
 
 def _person_out(person: Person, full_number: bool) -> PersonOut:
@@ -112,7 +107,7 @@ def to_read(
             notify_person=bool(registration.notify_person),
             notification_id=registration.notification_id,
             false_information=registration.false_information,
-            deregistered_at=_local(registration.deregistered_at, tz),
+            deregistered_at=registration.deregistered_at,
             deregistered_by=registration.deregistered_by,
         )
     sees_findings = principal.role is not Role.CITIZEN
@@ -122,7 +117,7 @@ def to_read(
         status=RegistrationStatus(registration.status),
         channel=Channel(registration.channel),
         agency_region_code=registration.agency_region_code,
-        applied_at=_local(registration.applied_at, tz),
+        applied_at=registration.applied_at,
         decision_due=registration.decision_due,
         deadline=DeadlineOut(
             workdays=registration.deadline_workdays,
@@ -147,7 +142,7 @@ def to_read(
             ),
         ),
         overdue=registration.overdue,
-        decided_at=_local(registration.decided_at, tz) if registration.decided_at else None,
+        decided_at=registration.decided_at if registration.decided_at else None,
         decided_by=registration.decided_by,
         decision_reason=registration.decision_reason,
         registered_on=registration.registered_on,
@@ -183,7 +178,7 @@ def to_read(
             home_visit_task_id=registration.home_visit_task_id if sees_findings else None,
         ),
         deregistration=deregistration,
-        created_at=_local(registration.created_at, tz),
+        created_at=registration.created_at,
     )
 
 
@@ -239,7 +234,6 @@ async def list_registrations(
     )
     rows = await service.list_registrations(session, principal, flt, page)
     full = principal.role is Role.SYSTEM
-    tz = timezone_of(request)
 
     def summary(row: Row[Registration, Person]) -> RegistrationSummary:
         r, p = row
@@ -251,11 +245,11 @@ async def list_registrations(
             status=RegistrationStatus(r.status),
             channel=Channel(r.channel),
             agency_region_code=r.agency_region_code,
-            applied_at=_local(r.applied_at, tz),
+            applied_at=r.applied_at,
             decision_due=r.decision_due,
             overdue=r.overdue,
             registered_on=r.registered_on,
-            created_at=_local(r.created_at, tz),
+            created_at=r.created_at,
         )
 
     return to_page(rows, page, summary, lambda row: (row[0].created_at, row[0].id))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -10,9 +10,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, Str
 
 from registration_svc.identity.rules import IdType
 from registration_svc.registration.rules import AreaType, Channel, RegistrationStatus
+from shared.clock import LocalDateTime
 from shared.identity import Gender
+from shared.regions import RecordRegionCode
 
-RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3})?$")]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
@@ -29,9 +30,9 @@ class PersonIn(_Body):
     gender: Gender | None = None
     birth_date: date | None = None
     phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = None
-    hukou_region_code: RegionCode
+    hukou_region_code: RecordRegionCode
     hukou_type: AreaType
-    residence_region_code: RegionCode
+    residence_region_code: RecordRegionCode
     residence_type: AreaType
 
 
@@ -56,7 +57,7 @@ class JobIntentionIn(_Body):
     """A job the applicant wants (求职意向)."""
 
     occupation: ShortText
-    region_code: RegionCode | None = None
+    region_code: RecordRegionCode | None = None
     min_monthly_wage_fen: int | None = Field(default=None, ge=0)
 
 
@@ -88,7 +89,7 @@ class RegistrationCreate(_Body):
 
     person: PersonIn
     channel: Channel
-    agency_region_code: RegionCode
+    agency_region_code: RecordRegionCode
     applied_at: AwareDatetime
     declaration: DeclarationIn
     unemployed_since: date
@@ -171,7 +172,7 @@ class DeregistrationOut(BaseModel):
     notify_person: bool
     notification_id: UUID | None
     false_information: bool
-    deregistered_at: datetime
+    deregistered_at: LocalDateTime
     deregistered_by: str
 
 
@@ -183,11 +184,11 @@ class RegistrationRead(BaseModel):
     status: RegistrationStatus
     channel: Channel
     agency_region_code: str
-    applied_at: datetime
+    applied_at: LocalDateTime
     decision_due: date
     deadline: DeadlineOut
     overdue: bool
-    decided_at: datetime | None
+    decided_at: LocalDateTime | None
     decided_by: str | None
     decision_reason: str | None
     registered_on: date | None
@@ -214,7 +215,7 @@ class RegistrationRead(BaseModel):
     commitment_signed: bool
     verification: VerificationOut
     deregistration: DeregistrationOut | None
-    created_at: datetime
+    created_at: LocalDateTime
 
 
 class RegistrationSummary(BaseModel):
@@ -227,8 +228,8 @@ class RegistrationSummary(BaseModel):
     status: RegistrationStatus
     channel: Channel
     agency_region_code: str
-    applied_at: datetime
+    applied_at: LocalDateTime
     decision_due: date
     overdue: bool
     registered_on: date | None
-    created_at: datetime
+    created_at: LocalDateTime

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 
@@ -50,17 +48,13 @@ def _source(name: str) -> SourceName:
         raise not_found(f"Reference source {name!r}", f"数据源 {name!r}") from None
 
 
-def _local(value: datetime | None, request: Request) -> datetime | None:
-    return value.astimezone(ZoneInfo(request.app.state.settings.timezone)) if value is not None else None
-
-
 async def _summary(request: Request, session: SessionDep, source: SourceName) -> ReferenceDataSummary:
     summary = await service.reference_summary(session, source)
     batch = summary.batch
     return ReferenceDataSummary(
         source=source, loaded=batch is not None, batch_id=batch.id if batch else None,
         row_count=batch.row_count if batch else 0,
-        loaded_at=_local(batch.loaded_at, request) if batch else None,
+        loaded_at=batch.loaded_at if batch else None,
         loaded_by=batch.loaded_by if batch else None, content_sha256=batch.content_sha256 if batch else None,
         kinds=[KindCountRead(kind=c.kind, status=c.status, count=c.count) for c in summary.counts],
         allowed_kinds=sorted(SOURCE_KINDS[source]),
@@ -113,14 +107,12 @@ async def get_reference_data(
 
 
 def _task_read(task: HomeVisitTask, request: Request) -> HomeVisitTaskRead:
-    created_at = _local(task.created_at, request)
-    assert created_at is not None
     return HomeVisitTaskRead(
         id=task.id, registration_id=task.registration_id, person_id=task.person_id,
         agency_region_code=task.agency_region_code, due_on=task.due_on,
         overdue=task.status == HomeVisitStatus.OPEN.value and task.due_on < request.app.state.clock.today(),
-        reason=task.reason, status=HomeVisitStatus(task.status), created_at=created_at,
-        completed_at=_local(task.completed_at, request), completed_by=task.completed_by,
+        reason=task.reason, status=HomeVisitStatus(task.status), created_at=task.created_at,
+        completed_at=task.completed_at, completed_by=task.completed_by,
         visited_on=task.visited_on, outcome=HomeVisitOutcome(task.outcome) if task.outcome else None,
         outcome_rules=task.outcome_rules or [], outcome_note=task.outcome_note,
     )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from registration_svc.verification.models import HomeVisitOutcome, HomeVisitStatus, SourceName
+from shared.clock import LocalDateTime
 
 VisitRule = Literal["REG-ID", "REG-UNEMPLOYED", "REG-ABLE", "REG-WILLING", "REG-PENSION"]
 
@@ -28,7 +29,7 @@ class ReferenceDataSummary(BaseModel):
     loaded: bool
     batch_id: UUID | None
     row_count: int
-    loaded_at: datetime | None
+    loaded_at: LocalDateTime | None
     loaded_by: str | None
     content_sha256: str | None
     kinds: list[KindCountRead]
@@ -46,8 +47,8 @@ class HomeVisitTaskRead(BaseModel):
     overdue: bool
     reason: str
     status: HomeVisitStatus
-    created_at: datetime
-    completed_at: datetime | None
+    created_at: LocalDateTime
+    completed_at: LocalDateTime | None
     completed_by: str | None
     visited_on: date | None
     outcome: HomeVisitOutcome | None

@@ -10,6 +10,7 @@ from typing import Annotated, Final
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from shared.calendar import DayKind
+from shared.clock import LocalDateTime
 
 _ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -128,4 +129,4 @@ class YearArrangementRead(BaseModel):
     source: str | None
     published_on: date | None
     updated_by: str | None
-    updated_at: datetime | None
+    updated_at: LocalDateTime | None

@@ -14,12 +14,15 @@ from sqlalchemy import select
 from followup_svc.config import Settings
 from followup_svc.models import FirstContactTask, platform
 from services.followup.app import create_app
+from shared.clock import Clock
 from shared.db import Database
 from tests.followup_svc.helpers import task_row
 from tests.support import bearer, running_app, service_settings
 
 PATH = "/api/v1/followups/first-contacts"
-TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+# The app runs on a fixed clock, so "today" is the same for the test and the service at any hour.
+NOW = datetime(2026, 11, 24, 0, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+TODAY = NOW.date()
 
 
 @pytest.fixture
@@ -27,7 +30,7 @@ async def client(
     database: Database, database_url: str, redis_url: str, queue_prefix: str
 ) -> AsyncIterator[AsyncClient]:
     settings = service_settings(Settings, database_url, redis_url, queue_prefix)
-    async with running_app(create_app, settings, database) as c:
+    async with running_app(create_app, settings, database, Clock.fixed(NOW)) as c:
         yield c
 
 
@@ -149,6 +152,8 @@ class TestCompletion:
         body = response.json()
         assert (body["status"], body["method"], body["completed_by"]) == ("done", "phone", "cw-7")
         assert body["contacted_on"] == TODAY.isoformat() and body["completed_at"]
+        # Every datetime in a response carries the local offset, whatever the database session speaks.
+        assert body["completed_at"].endswith("+08:00") and body["created_at"].endswith("+08:00")
         async with database.transaction() as session:
             audit = (
                 (
