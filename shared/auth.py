@@ -11,7 +11,7 @@ from typing import Annotated
 import jwt
 from fastapi import Depends, Query, Request
 
-from shared.errors import ProblemError, Violation
+from shared.errors import AccessDenied, ProblemError, Violation
 from shared.regions import REGION_PATTERN, is_region_code, region_contains, region_prefix
 from shared.settings import PlatformSettings
 
@@ -55,19 +55,31 @@ def unauthorized(detail: str, detail_zh: str) -> ProblemError:
     )
 
 
-def forbidden() -> ProblemError:
-    """Returns the 403 problem; it says the same whether or not the record exists."""
-    return ProblemError(
-        403, "auth.forbidden", "Forbidden",
+class Forbidden(AccessDenied):
+    """The caller may not act on the record, or it does not exist in their scope: the same answer."""
+
+    code = "auth.forbidden"
+    title = "Forbidden"
+
+
+class RegionOutOfScope(AccessDenied):
+    """A list or report was asked for a region outside the caller's (T-REGION)."""
+
+    code = "auth.region_out_of_scope"
+    title = "Region out of scope"
+
+
+def forbidden() -> Forbidden:
+    """Returns the 403 error; it says the same whether or not the record exists."""
+    return Forbidden(
         "You may not perform this action on this record, or it does not exist in your scope.",
         "您无权对该记录执行此操作，或该记录不在您的权限范围内。",
     )
 
 
-def region_out_of_scope(principal: Principal, region: str) -> ProblemError:
-    """Returns the 403 problem for a list or report asked for a region outside the caller's."""
-    return ProblemError(
-        403, "auth.region_out_of_scope", "Region out of scope",
+def region_out_of_scope(principal: Principal, region: str) -> RegionOutOfScope:
+    """Returns the 403 error for a list or report asked for a region outside the caller's."""
+    return RegionOutOfScope(
         f"Region {region} is not inside your region {principal.region}; ask for {principal.region} or a "
         "region inside it.",
         f"区划 {region} 不在您的权限区划 {principal.region} 之内，请查询 {principal.region} 或其下级区划。",

@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
-import asyncpg  # type: ignore[import-untyped]
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.context import current_request_id
@@ -69,6 +68,89 @@ class ProblemError(Exception):
         if request_id:
             doc["request_id"] = request_id
         return doc
+
+
+class DomainError(Exception):
+    """A use case that refuses: raised by services with a stable code, messages in both languages and the
+    rules that failed, but no HTTP status. Each domain declares its errors in its `errors.py` as
+    subclasses of one of the kinds below; `PROBLEM_KINDS` maps a kind to its HTTP status, in one place."""
+
+    code: ClassVar[str]
+    title: ClassVar[str]
+
+    def __init__(self, detail: str, detail_zh: str, violations: Sequence[Violation] = ()) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.detail_zh = detail_zh
+        self.violations = tuple(violations)
+
+    @property
+    def status(self) -> int:
+        """The HTTP status of this error's kind."""
+        return problem_status(type(self))
+
+    def problem(self) -> ProblemError:
+        """Returns the problem+json this error is reported as."""
+        return ProblemError(problem_status(type(self)), self.code, self.title, self.detail, self.detail_zh,
+                            self.violations)
+
+
+class InvalidInput(DomainError):
+    """The request is well-formed but a value in it is not acceptable (a date in the future, a bad file)."""
+
+
+class RuleFailed(DomainError):
+    """A policy rule fails: the case is not eligible or the step is not allowed; violations name the rules."""
+
+
+class AccessDenied(DomainError):
+    """The caller may not act on this record, or it does not exist in their scope (the same answer)."""
+
+
+class NotFound(DomainError):
+    """A named resource (not a record in someone's scope) does not exist."""
+
+
+class StateConflict(DomainError):
+    """The record is not in a state that allows the step (already decided, already done, a duplicate)."""
+
+
+class PayloadTooLarge(DomainError):
+    """An upload exceeds its size limit."""
+
+
+class UnsupportedMediaType(DomainError):
+    """An upload is not of a type the endpoint reads."""
+
+
+class MalformedPayload(DomainError):
+    """An upload cannot be read at all (not UTF-8, not the expected columns)."""
+
+
+class PeerUnavailable(DomainError):
+    """A service this one depends on is unreachable; nothing was saved, the call can be retried."""
+
+
+# The one table from kinds of domain error to HTTP status.
+PROBLEM_KINDS: dict[type[DomainError], int] = {
+    InvalidInput: 422,
+    RuleFailed: 422,
+    AccessDenied: 403,
+    NotFound: 404,
+    StateConflict: 409,
+    PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
+    MalformedPayload: 400,
+    PeerUnavailable: 503,
+}
+
+
+def problem_status(error_type: type[DomainError]) -> int:
+    """Returns the HTTP status of a domain error type, from the nearest kind it derives from."""
+    for kind in error_type.__mro__:
+        if kind in PROBLEM_KINDS:
+            return PROBLEM_KINDS[kind]
+    raise TypeError(f"{error_type.__name__} derives from no kind in PROBLEM_KINDS")
 
 
 def problem_response(problem: ProblemError, instance: str | None = None) -> JSONResponse:
@@ -130,13 +212,40 @@ def _validation_violations(exc: RequestValidationError) -> list[Violation]:
     return violations
 
 
-def _is_bad_value(exc: DBAPIError) -> bool:
-    # asyncpg's data exceptions (SQLSTATE class 22: value too long, out of range, bad text for a type) reach
-    # SQLAlchemy as a plain DBAPIError, not DataError; asyncpg rejects a bad argument (ValueError) likewise.
+def _sqlstate(exc: DBAPIError) -> str | None:
+    # SQLAlchemy's asyncpg adapter puts the server's SQLSTATE on the wrapped error.
     code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
-    if isinstance(code, str):
-        return code.startswith("22")
-    return isinstance(exc.orig, ValueError) or isinstance(getattr(exc.orig, "__cause__", None), ValueError)
+    return code if isinstance(code, str) else None
+
+
+# SQLSTATE classes that mean the database could not be reached or is going away: connection exception,
+# operator intervention (shutdown, admin kill) and insufficient resources (too many connections).
+_UNAVAILABLE_CLASSES = ("08", "57", "53")
+
+
+def database_error_kind(exc: DBAPIError) -> str:
+    """Tells what a database error means for the caller: `invalid` (a value the column cannot hold),
+    `conflict` (a constraint, or a concurrent transaction that lost a serialization race), `unavailable`
+    (the connection was lost or refused) or `bug` (anything else: our statement is wrong)."""
+    code = _sqlstate(exc)
+    if isinstance(exc, IntegrityError) or (code or "").startswith("23"):
+        return "conflict"
+    if isinstance(exc, DataError) or (code or "").startswith("22"):
+        return "invalid"
+    cause = getattr(exc.orig, "__cause__", None)
+    if code is None and (isinstance(exc.orig, ValueError) or isinstance(cause, ValueError)):
+        # asyncpg refuses an argument it cannot encode before sending it (a str for an integer column).
+        return "invalid"
+    if (code or "").startswith("40"):
+        return "concurrent"
+    if (
+        isinstance(exc, InterfaceError)
+        or exc.connection_invalidated
+        or (code is not None and code.startswith(_UNAVAILABLE_CLASSES))
+        or isinstance(exc.orig, ConnectionError | TimeoutError)
+    ):
+        return "unavailable"
+    return "bug"
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -163,33 +272,53 @@ def install_error_handlers(app: FastAPI) -> None:
         problem = ProblemError(exc.status_code, code, title, str(exc.detail), zh, headers=headers)
         return problem_response(problem, request.url.path)
 
-    async def on_integrity(request: Request, exc: Exception) -> JSONResponse:
-        logger.warning("integrity error", extra={"error": str(exc.__cause__ or exc)[:500]})
-        problem = conflict(
-            "resource.conflict", "The change conflicts with existing data; nothing was saved.",
-            "该操作与已有数据冲突，未保存任何内容。",
-        )
-        return problem_response(problem, request.url.path)
+    async def on_domain(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, DomainError)
+        return problem_response(exc.problem(), request.url.path)
 
-    async def on_data_error(request: Request, exc: Exception) -> JSONResponse:
-        logger.warning("data error", extra={"error": str(exc.__cause__ or exc)[:500]})
-        problem = ProblemError(
-            422, "request.invalid_value", "Invalid value",
-            "A value is outside what can be stored (too long or out of range); nothing was saved.",
-            "某个值超出可保存的范围（过长或越界），未保存任何内容。",
-        )
-        return problem_response(problem, request.url.path)
-
-    async def on_unavailable(request: Request, exc: Exception) -> JSONResponse:
-        if isinstance(exc, DBAPIError) and _is_bad_value(exc):
-            return await on_data_error(request, exc)
-        logger.error("database unavailable", exc_info=exc)
+    def unavailable(request: Request) -> JSONResponse:
         problem = ProblemError(
             503, "service.unavailable", "Service unavailable",
             "The database is unavailable; nothing was saved. Retry later.",
             "数据库暂不可用，未保存任何内容，请稍后重试。", headers={"Retry-After": "5"},
         )
         return problem_response(problem, request.url.path)
+
+    async def on_database(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, DBAPIError)
+        kind = database_error_kind(exc)
+        if kind == "conflict":
+            logger.warning("integrity error", extra={"error": str(exc.orig or exc)[:500]})
+            problem = conflict(
+                "resource.conflict", "The change conflicts with existing data; nothing was saved.",
+                "该操作与已有数据冲突，未保存任何内容。",
+            )
+        elif kind == "invalid":
+            logger.warning("data error", extra={"error": str(exc.orig or exc)[:500]})
+            problem = ProblemError(
+                422, "request.invalid_value", "Invalid value",
+                "A value is outside what can be stored (too long or out of range); nothing was saved.",
+                "某个值超出可保存的范围（过长或越界），未保存任何内容。",
+            )
+        elif kind == "concurrent":
+            logger.warning("concurrent update lost", extra={"error": str(exc.orig or exc)[:500]})
+            problem = conflict(
+                "resource.concurrent_update",
+                "Another request changed the same records at the same moment; nothing was saved. Retry.",
+                "其他请求同时修改了相同的记录，本次未保存任何内容，请重试。",
+            )
+        elif kind == "unavailable":
+            logger.error("database unavailable", exc_info=exc)
+            return unavailable(request)
+        else:
+            logger.error("database error from our statement", exc_info=exc)
+            return internal_error_response(request.url.path)
+        return problem_response(problem, request.url.path)
+
+    async def on_connection(request: Request, exc: Exception) -> JSONResponse:
+        # Opening a connection that is refused or times out fails before SQLAlchemy can wrap the error.
+        logger.error("database connection failed", exc_info=exc)
+        return unavailable(request)
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error")
@@ -198,23 +327,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
-    app.add_exception_handler(IntegrityError, on_integrity)
-    app.add_exception_handler(DataError, on_data_error)
-    app.add_exception_handler(OperationalError, on_unavailable)
-    app.add_exception_handler(DBAPIError, on_unavailable)
-    app.add_exception_handler(OSError, on_unavailable)
-    # Statements on the driver connection (Database.reader/writer) raise asyncpg's own errors, unwrapped by
-    # SQLAlchemy, mapped as their wrapped forms are: a value the column cannot hold (class 22, or an argument
-    # asyncpg cannot encode) is a 422, a violated constraint (class 23) a 409; a lost or refused connection
-    # (class 08), a server shutting down (class 57), a closed connection or any other server error a 503.
-    app.add_exception_handler(asyncpg.exceptions.DataError, on_data_error)
-    app.add_exception_handler(asyncpg.exceptions._base.DataError, on_data_error)
-    app.add_exception_handler(asyncpg.exceptions.IntegrityConstraintViolationError, on_integrity)
-    for driver_error in (
-        asyncpg.exceptions.InterfaceError,
-        asyncpg.exceptions.PostgresConnectionError,
-        asyncpg.exceptions.OperatorInterventionError,
-        asyncpg.exceptions.PostgresError,
-    ):
-        app.add_exception_handler(driver_error, on_unavailable)
+    app.add_exception_handler(DomainError, on_domain)
+    app.add_exception_handler(DBAPIError, on_database)
+    app.add_exception_handler(ConnectionError, on_connection)
+    app.add_exception_handler(TimeoutError, on_connection)
     app.add_exception_handler(Exception, on_unexpected)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from followup_svc.first_contact import repository
+from followup_svc.first_contact.errors import FirstContactNotOpen, InvalidContactDate
 from followup_svc.first_contact.rules import (
     RULE_ID,
     FirstContactDue,
@@ -22,7 +23,7 @@ from followup_svc.first_contact.schemas import DueExplanation, FirstContactCompl
 from followup_svc.models import FirstContactStatus, FirstContactTask, FollowupMethod
 from shared.auth import Principal, forbidden, scope_region
 from shared.calendar import WorkdayCalendar
-from shared.errors import ProblemError, Violation, conflict
+from shared.errors import Violation
 from shared.events import RegistrationCreated, RegistrationDeregistered
 from shared.pagination import Page, PageRequest, to_page
 from shared.policy import PolicyRegistry
@@ -131,8 +132,7 @@ async def complete(
     """Records the first contact of an open task; 409 if the task is done or cancelled."""
     task = await get_task(session, principal, task_id, for_update=True)
     if task.status != FirstContactStatus.OPEN.value:
-        raise conflict(
-            "followup.first_contact_not_open",
+        raise FirstContactNotOpen(
             f"The first-contact task is {task.status}, not open; it cannot be completed.",
             f"该首次联系任务状态为 {task.status}，不是待办，无法再次办结。",
             [Violation(RULE_ID, "status", f"task status is {task.status}", f"任务状态为 {task.status}")],
@@ -152,8 +152,7 @@ async def complete(
             f"联系日期 {body.contacted_on.isoformat()} 早于登记日 {task.registered_on.isoformat()}",
         ))
     if violations:
-        raise ProblemError(
-            422, "followup.invalid_contact_date", "Invalid contact date",
+        raise InvalidContactDate(
             "The contact date must lie between the registration date and today.",
             "联系日期须在登记日与今天之间。", violations,
         )

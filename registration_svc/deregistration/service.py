@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registration_svc.deregistration.errors import AlreadyDeregistered, DeregistrationNotAllowed, NotRegistered
 from registration_svc.deregistration.rules import (
     DeregistrationReason,
     check_effective_date,
@@ -23,7 +24,7 @@ from registration_svc.registration import repository
 from registration_svc.registration.rules import RegistrationStatus
 from shared import outbox
 from shared.auth import Principal, forbidden
-from shared.errors import ProblemError, Violation, conflict
+from shared.errors import Violation
 from shared.events import EventType, RegistrationDeregistered
 from shared.explain import RuleResult, failures
 from shared.policy import ParameterNotInForceError, PolicyRegistry
@@ -55,15 +56,13 @@ async def deregister(
         raise forbidden()
     registration, person = found
     if registration.status == RegistrationStatus.DEREGISTERED:
-        raise conflict(
-            "registration.already_deregistered",
+        raise AlreadyDeregistered(
             f"The registration was already deregistered ({registration.deregistration_reason}, "
             f"effective {registration.deregistration_effective_date}).",
             "该失业登记已注销。",
         )
     if registration.status != RegistrationStatus.REGISTERED or registration.registered_on is None:
-        raise conflict(
-            "registration.not_registered",
+        raise NotRegistered(
             f"Only a registered registration can be deregistered; this one is {registration.status}.",
             f"只有已登记的失业登记可以注销，该登记状态为 {registration.status}。",
         )
@@ -80,10 +79,7 @@ async def deregister(
     failed = failures(results)
     if failed:
         rules = ", ".join(dict.fromkeys(r.rule for r in failed))
-        raise ProblemError(
-            422,
-            "deregistration.invalid",
-            "Deregistration not allowed",
+        raise DeregistrationNotAllowed(
             f"The deregistration fails {len(failed)} check(s): {rules}; see violations.",
             f"注销未通过 {len(failed)} 项检查：{rules}，详见 violations。",
             [

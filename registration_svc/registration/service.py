@@ -20,6 +20,13 @@ from registration_svc.models import platform
 from registration_svc.models.person import Person
 from registration_svc.models.registration import Registration
 from registration_svc.registration import repository
+from registration_svc.registration.errors import (
+    ApplicationInFuture,
+    DuplicateRegistration,
+    PolicyNotInForce,
+    RegistrationIneligible,
+    RegistrationNotPending,
+)
 from registration_svc.registration.rules import (
     DUPLICATE_SOURCE,
     Channel,
@@ -44,7 +51,7 @@ from registration_svc.verification.service import (
 from shared import outbox
 from shared.auth import Principal, Role, forbidden, scope_region
 from shared.calendar import WorkdayCalendar
-from shared.errors import ProblemError, Violation, conflict
+from shared.errors import Violation
 from shared.events import EventType, RegistrationCreated
 from shared.explain import failures
 from shared.pagination import PageRequest
@@ -97,22 +104,18 @@ class CreateResult:
     person_changes: list[PersonChange] = field(default_factory=list)
 
 
-def _ineligible(violations: Sequence[Violation]) -> ProblemError:
+def _ineligible(violations: Sequence[Violation]) -> RegistrationIneligible:
     rules = ", ".join(dict.fromkeys(v.rule for v in violations))
-    return ProblemError(
-        422,
-        "registration.ineligible",
-        "Not eligible for unemployment registration",
+    return RegistrationIneligible(
         f"The application fails {len(violations)} check(s): {rules}; see violations.",
         f"申请未通过 {len(violations)} 项条件：{rules}，详见 violations。",
         violations,
     )
 
 
-def _duplicate(existing_status: str | None) -> ProblemError:
+def _duplicate(existing_status: str | None) -> DuplicateRegistration:
     state = f" (status {existing_status})" if existing_status else ""
-    return conflict(
-        "registration.duplicate",
+    return DuplicateRegistration(
         f"The person already has a valid registration{state}; nothing was saved.",
         "该人员已有有效的失业登记，本次未保存。",
         [
@@ -271,10 +274,7 @@ async def create_registration(
         principal, body, facts.id_number if facts else normalize_id_number(body.person.id_number)
     )
     if body.applied_at > now + CLOCK_SKEW:
-        raise ProblemError(
-            422,
-            "request.invalid",
-            "Invalid request",
+        raise ApplicationInFuture(
             f"applied_at {body.applied_at.isoformat()} lies in the future.",
             f"申请时间 {body.applied_at.isoformat()} 晚于当前时间。",
             [
@@ -293,10 +293,7 @@ async def create_registration(
         age_source = pack.param("working_age_min", applied_on).source
         online = pack.param("registration_online_workdays", applied_on)
     except ParameterNotInForceError as exc:
-        raise ProblemError(
-            422,
-            "registration.policy_not_in_force",
-            "No policy in force",
+        raise PolicyNotInForce(
             f"Policy pack {pack.id} has no parameters in force on {applied_on}: {exc.message}",
             f"政策参数包 {pack.id} 在 {applied_on} 无生效参数。",
         ) from exc
@@ -565,8 +562,7 @@ async def decide(
         raise forbidden()
     registration, person = found
     if registration.status != RegistrationStatus.PENDING_VERIFICATION:
-        raise conflict(
-            "registration.not_pending",
+        raise RegistrationNotPending(
             f"Only a pending registration can be decided; this one is {registration.status}.",
             f"只有待核实的登记可以作出决定，该登记状态为 {registration.status}。",
         )

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from registration_svc.models import platform
 from registration_svc.registration import service as registration_service
 from registration_svc.verification import repository, service
+from registration_svc.verification.errors import ReferenceFileNotCsv, ReferenceFileTooLarge, UnknownReferenceSource
 from registration_svc.verification.models import (
     HomeVisitOutcome,
     HomeVisitStatus,
@@ -27,7 +28,6 @@ from shared import audit
 from shared.auth import Principal, RegionQuery, Role, forbidden, require_roles, scope_region
 from shared.clock import ClockDep
 from shared.db import SessionDep
-from shared.errors import ProblemError, not_found
 from shared.idempotency import Idempotent
 from shared.pagination import Page, PageRequestDep, to_page
 
@@ -45,7 +45,7 @@ def _source(name: str) -> SourceName:
     try:
         return SourceName(name)
     except ValueError:
-        raise not_found(f"Reference source {name!r}", f"数据源 {name!r}") from None
+        raise UnknownReferenceSource(f"Reference source {name!r} not found", f"数据源 {name!r}不存在") from None
 
 
 async def _summary(request: Request, session: SessionDep, source: SourceName) -> ReferenceDataSummary:
@@ -74,8 +74,7 @@ async def replace_reference_data(
     name = _source(source)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "text/csv":
-        raise ProblemError(415, "request.unsupported_media_type", "Unsupported media type",
-                           "Send the file as text/csv.", "请以 text/csv 格式上传文件。")
+        raise ReferenceFileNotCsv("Send the file as text/csv.", "请以 text/csv 格式上传文件。")
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > MAX_CSV_BYTES:
         raise _too_large()
@@ -92,10 +91,9 @@ async def replace_reference_data(
     return await _summary(request, session, name)
 
 
-def _too_large() -> ProblemError:
-    return ProblemError(413, "request.too_large", "Payload too large",
-                        f"The file is larger than {MAX_CSV_BYTES} bytes; split the source's export.",
-                        f"文件超过{MAX_CSV_BYTES}字节，请拆分导出。")
+def _too_large() -> ReferenceFileTooLarge:
+    return ReferenceFileTooLarge(f"The file is larger than {MAX_CSV_BYTES} bytes; split the source's export.",
+                                 f"文件超过{MAX_CSV_BYTES}字节，请拆分导出。")
 
 
 @router.get("/reference-data/{source}", response_model=ReferenceDataSummary, tags=["reference data"])

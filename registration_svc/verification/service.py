@@ -14,6 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registration_svc.identity.rules import normalize_id_number
 from registration_svc.verification import repository
 from registration_svc.verification.adapters import VerificationSource, default_sources
+from registration_svc.verification.errors import (
+    HomeVisitAlreadyDone,
+    InvalidReferenceRows,
+    MalformedReferenceFile,
+    VisitInFuture,
+)
 from registration_svc.verification.findings import (
     Declaration,
     VerificationFinding,
@@ -28,7 +34,7 @@ from registration_svc.verification.models import (
     SourceName,
 )
 from registration_svc.verification.reference_csv import CsvFileError, parse_reference_csv
-from shared.errors import ProblemError, Violation, conflict
+from shared.errors import Violation
 
 __all__ = [
     "Declaration",
@@ -136,15 +142,13 @@ async def complete_home_visit_task(
     """Records a visit's outcome on an open task (locked by the caller) and closes it; 409 if done, 422
     for a visit dated after today."""
     if visited_on > today:
-        raise ProblemError(
-            422, "request.invalid", "Invalid request",
+        raise VisitInFuture(
             f"visited_on {visited_on.isoformat()} is after today {today.isoformat()}.",
             f"走访日期 {visited_on.isoformat()} 晚于今天 {today.isoformat()}。",
             [Violation("SCHEMA-FUTURE-DATE", "visited_on", "visited_on is after today", "走访日期晚于今天")],
         )
     if task.status != HomeVisitStatus.OPEN.value:
-        raise conflict(
-            "home_visit.already_done",
+        raise HomeVisitAlreadyDone(
             f"The home-visit task was already completed ({task.outcome}).",
             f"该上门调查任务已完成（{task.outcome}）。",
         )
@@ -159,10 +163,9 @@ async def complete_home_visit_task(
     return task
 
 
-def _bad_file(detail: str, detail_zh: str) -> ProblemError:
-    return ProblemError(400, "reference_data.malformed", "Malformed reference file",
-                        f"The CSV file cannot be read: {detail}. Nothing was loaded.",
-                        f"无法读取该 CSV 文件：{detail_zh}。未导入任何数据。")
+def _bad_file(detail: str, detail_zh: str) -> MalformedReferenceFile:
+    return MalformedReferenceFile(f"The CSV file cannot be read: {detail}. Nothing was loaded.",
+                                  f"无法读取该 CSV 文件：{detail_zh}。未导入任何数据。")
 
 
 async def replace_reference_data(
@@ -179,8 +182,7 @@ async def replace_reference_data(
         suffix, suffix_zh = ("", "")
         if more:
             suffix, suffix_zh = f" (the first {len(listed)} are listed)", f"（列出前{len(listed)}个）"
-        raise ProblemError(
-            422, "reference_data.invalid_rows", "Invalid reference rows",
+        raise InvalidReferenceRows(
             f"{len(problems)} problem(s) in the file{suffix}; nothing was loaded.",
             f"文件中有{len(problems)}处错误{suffix_zh}，未导入任何数据。",
             [Violation("SCHEMA-CSV", f"line {p.line}" + (f".{p.column}" if p.column else ""),

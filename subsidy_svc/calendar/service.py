@@ -23,10 +23,11 @@ from shared.calendar import (
 )
 from shared.calendar_store import CalendarHolder, save_year
 from shared.db import after_commit
-from shared.errors import ProblemError, Violation
+from shared.errors import Violation
 from shared.events import CalendarYearReplaced, EventType
 from shared.platform_tables import PlatformTables
 from shared.timerules import T_PERIOD_RULE_ID, T_PERIOD_SOURCE, period_end
+from subsidy_svc.calendar.errors import DateOutsideCalendar, InvalidArrangement, InvalidYear
 from subsidy_svc.calendar.repository import get_stored_year
 from subsidy_svc.calendar.schemas import (
     AddMonthsRead,
@@ -73,10 +74,9 @@ def _estimate_note(estimated: bool) -> tuple[str, str]:
     )
 
 
-def time_rule_problem(exc: TimeRuleError, field_name: str) -> ProblemError:
-    """Returns the 422 problem for a date the calendar cannot answer (outside its range, ...)."""
-    return ProblemError(
-        422, "calendar.out_of_range", "Date outside the calendar",
+def time_rule_problem(exc: TimeRuleError, field_name: str) -> DateOutsideCalendar:
+    """Returns the 422 error for a date the calendar cannot answer (outside its range, ...)."""
+    return DateOutsideCalendar(
         exc.message, exc.message_zh, [Violation(exc.rule, field_name, exc.message, exc.message_zh)],
     )
 
@@ -174,8 +174,8 @@ def check_year_in_range(year: int, *, writable: bool) -> None:
     if not low <= year <= high:
         message = f"year {year} is outside {low}..{high}"
         message_zh = f"年份 {year} 超出范围（{low} 至 {high}）"
-        raise ProblemError(
-            422, "calendar.invalid_year", "Invalid year", message, message_zh,
+        raise InvalidYear(
+            message, message_zh,
             [Violation(T_WORKDAY_RULE_ID, "year", message, message_zh)],
         )
 
@@ -227,8 +227,7 @@ def validated_arrangement(year: int, body: YearArrangementWrite) -> YearArrangem
     check_year_in_range(year, writable=True)
     violations = arrangement_violations(year, body)
     if violations:
-        raise ProblemError(
-            422, "calendar.invalid_arrangement", "Invalid holiday arrangement",
+        raise InvalidArrangement(
             f"The arrangement for {year} has {len(violations)} invalid entries; see violations.",
             f"{year} 年的节假日安排有 {len(violations)} 处错误，详见 violations。",
             violations,

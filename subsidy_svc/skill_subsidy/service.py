@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from shared.calendar import MAX_DATE, MIN_DATE, T_WORKDAY_RULE_ID, WorkdayCalendar
-from shared.errors import ProblemError, Violation
+from shared.errors import Violation
 from shared.explain import RuleResult
 from shared.explain import RuleResultRead as RuleExplanation
 from shared.policy import ParameterNotInForceError, PolicyRegistry
@@ -13,6 +13,7 @@ from shared.timerules import period_end
 from subsidy_svc.calendar.service import answer_or_422
 from subsidy_svc.skill_subsidy import rules
 from subsidy_svc.skill_subsidy.catalogue import CatalogueHit, SkillCatalogue
+from subsidy_svc.skill_subsidy.errors import InvalidSkillSubsidyRequest, PolicyNotInForce
 from subsidy_svc.skill_subsidy.schemas import (
     CatalogueResult,
     LivingAllowanceResult,
@@ -97,8 +98,7 @@ def preview(
     """Returns the window, the timeline, the amount and the living allowance of an application."""
     violations = input_violations(body)
     if violations:
-        raise ProblemError(
-            422, "skill_subsidy.invalid_request", "Invalid skill-subsidy request",
+        raise InvalidSkillSubsidyRequest(
             "The request's dates or fields are inconsistent; see violations.",
             "请求中的日期或字段不一致，详见 violations。", violations,
         )
@@ -109,8 +109,7 @@ def preview(
         params = pack.params(body.applied_on)
         sources = pack.sources(body.applied_on)
     except ParameterNotInForceError as exc:
-        raise ProblemError(
-            422, "policy.not_in_force", "No policy in force",
+        raise PolicyNotInForce(
             f"Policy pack {pack.id} has no parameters in force on {body.applied_on.isoformat()}: "
             f"{exc.message}",
             f"政策包 {pack.id} 在 {body.applied_on.isoformat()} 没有有效的政策参数",

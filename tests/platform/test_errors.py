@@ -6,14 +6,14 @@ from collections.abc import AsyncIterator
 from datetime import date
 
 import pytest
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from httpx import AsyncClient, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import insert, text
 
 from followup_svc.models import RegistrationClosure
 from shared.db import Database, SessionDep
-from shared.errors import ProblemError, Violation
+from shared.errors import ProblemError, RuleFailed, StateConflict, Violation
 from tests.platform.throwaway import platform_settings, throwaway_app
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "code", "detail_zh", "instance"}
@@ -62,6 +62,52 @@ async def rule_failure() -> None:
         "REG-AGE 不满足。",
         [Violation("REG-AGE", "person.birth_date", "under 16 on 2026-11-22", "2026-11-22 未满16周岁")],
     )
+
+
+@router.get("/database/{case}")
+async def database_case(case: str, request: Request, session: SessionDep) -> None:
+    if case == "missing-table":
+        await session.execute(text("SELECT * FROM no_such_table"))
+    elif case == "deadlock":
+        await session.execute(text("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '40P01'; END $$"))
+
+
+@router.get("/database-lost")
+async def database_lost(request: Request) -> None:
+    # A connection of its own, so killing it leaves the test's transaction alone.
+    own = Database.from_url(request.app.state.settings.database_url, pool_size=1)
+    try:
+        async with own.transaction() as session:
+            await session.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
+    finally:
+        await own.dispose()
+
+
+@router.get("/database-refused")
+async def database_refused() -> None:
+    refused = Database.from_url("postgresql+asyncpg://nobody@127.0.0.1:1/none", pool_size=1)
+    try:
+        async with refused.transaction() as session:
+            await session.execute(text("SELECT 1"))
+    finally:
+        await refused.dispose()
+
+
+class ApplicationClosed(StateConflict):
+    code = "demo.closed"
+    title = "Application closed"
+
+
+class FormRejected(RuleFailed):
+    code = "demo.rejected"
+    title = "Rejected"
+
+
+@router.get("/domain/{case}")
+async def domain_case(case: str) -> None:
+    if case == "conflict":
+        raise ApplicationClosed("The application is closed.", "申请已关闭。")
+    raise FormRejected("REG-AGE failed.", "REG-AGE 不满足。", [Violation("REG-AGE", "age", "under 16", "未满16周岁")])
 
 
 @router.get("/boom")
@@ -157,6 +203,35 @@ class TestDatabaseErrors:
         response = await client.get("/api/v1/smallint", params={"value": 40000})
         problem(response, 422, "request.invalid_value")
         assert (await client.get("/api/v1/smallint", params={"value": 32767})).json() == {"value": 32767}
+
+
+class TestDatabaseErrorsSayTheTruth:
+    async def test_a_programming_error_is_a_500_with_its_request_id_not_a_retry(self, client: AsyncClient) -> None:
+        response = await client.get("/api/v1/database/missing-table", headers={"X-Request-ID": "req-sql-1"})
+        body = problem(response, 500, "internal.error")
+        assert body["request_id"] == "req-sql-1" and "retry-after" not in response.headers
+        assert "no_such_table" not in str(body)
+
+    async def test_a_lost_serialization_race_is_a_409_to_retry(self, client: AsyncClient) -> None:
+        problem(await client.get("/api/v1/database/deadlock"), 409, "resource.concurrent_update")
+
+    async def test_a_lost_connection_is_503(self, client: AsyncClient) -> None:
+        response = await client.get("/api/v1/database-lost")
+        problem(response, 503, "service.unavailable")
+        assert response.headers["retry-after"] == "5"
+
+    async def test_a_refused_connection_is_503(self, client: AsyncClient) -> None:
+        problem(await client.get("/api/v1/database-refused"), 503, "service.unavailable")
+
+
+class TestDomainErrors:
+    async def test_each_kind_maps_to_its_status_with_the_domains_code(self, client: AsyncClient) -> None:
+        closed = problem(await client.get("/api/v1/domain/conflict"), 409, "demo.closed")
+        assert closed["title"] == "Application closed" and closed["detail_zh"] == "申请已关闭。"
+        rejected = problem(await client.get("/api/v1/domain/rule"), 422, "demo.rejected")
+        assert rejected["violations"] == [
+            {"rule": "REG-AGE", "field": "age", "message": "under 16", "message_zh": "未满16周岁"}
+        ]
 
 
 class TestUnexpected:

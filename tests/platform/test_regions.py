@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shared.auth import Principal, Role, scope_region
-from shared.errors import ProblemError
+from shared.errors import DomainError
 from shared.regions import child_prefix, region_contains, region_level, region_prefix
 
 
@@ -85,7 +85,7 @@ class TestScope:
 
     @pytest.mark.parametrize("asked", ["4402", "44", "440204", "620102"])
     def test_a_wider_or_neighbouring_region_is_the_same_403(self, asked: str) -> None:
-        with pytest.raises(ProblemError) as raised:
+        with pytest.raises(DomainError) as raised:
             scope_region(Principal("cw", Role.CASEWORKER, "440203"), asked)
         assert raised.value.status == 403 and raised.value.code == "auth.region_out_of_scope"
         assert raised.value.violations[0].rule == "T-REGION" and "440203" in raised.value.detail_zh

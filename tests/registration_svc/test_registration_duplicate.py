@@ -18,7 +18,7 @@ from registration_svc.registration.repository import insert_or_get_person
 from registration_svc.registration.service import _insert_registration
 from services.registration.app import create_app
 from shared.db import Database
-from shared.errors import ProblemError
+from shared.errors import DomainError
 from tests.registration_svc.registration_support import (
     SHAOGUAN_ZHENJIANG,
     application,
@@ -116,7 +116,7 @@ class TestConstraintMapping:
                 )
 
             await _insert_registration(session, row())
-            with pytest.raises(ProblemError) as raised:
+            with pytest.raises(DomainError) as raised:
                 await _insert_registration(session, row())
             assert raised.value.status == 409 and raised.value.code == "registration.duplicate"
             assert raised.value.detail is not None and "status registered" in raised.value.detail

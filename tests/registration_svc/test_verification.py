@@ -25,7 +25,7 @@ from registration_svc.verification.service import (
     verify_declaration,
 )
 from shared.db import Database
-from shared.errors import ProblemError
+from shared.errors import DomainError
 from tests.support import bearer
 
 ON = date(2026, 11, 20)
@@ -490,7 +490,7 @@ class TestReplaceReferenceData:
 
     async def test_a_bad_file_changes_nothing(self, session: AsyncSession) -> None:
         await load(session, SourceName.IDENTITY, f"{PERSON},resident_identity,active,,")
-        with pytest.raises(ProblemError) as error:
+        with pytest.raises(DomainError) as error:
             await load(
                 session,
                 SourceName.IDENTITY,
@@ -503,7 +503,7 @@ class TestReplaceReferenceData:
         assert ids == [PERSON]
 
     async def test_problem_list_is_capped(self, session: AsyncSession) -> None:
-        with pytest.raises(ProblemError) as error:
+        with pytest.raises(DomainError) as error:
             await load(
                 session, SourceName.IDENTITY, *[f"x{i},resident_identity,active,," for i in range(150)]
             )
