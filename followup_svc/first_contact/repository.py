@@ -1,4 +1,4 @@
-"""Queries on first-contact tasks and registration closures; the only module that builds them."""
+"""Queries on first-contact tasks and the deregistrations seen from events; the only module that builds them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from followup_svc.models import FirstContactStatus, FirstContactTask, RegistrationClosure
+from followup_svc.models import Deregistration, FirstContactStatus, FirstContactTask
 from shared.pagination import PageRequest, keyset
 from shared.regions import in_region
 
@@ -57,19 +57,19 @@ async def insert_if_absent(session: AsyncSession, task: FirstContactTask) -> boo
     return inserted is not None
 
 
-async def get_closure(session: AsyncSession, registration_id: uuid.UUID) -> RegistrationClosure | None:
+async def get_deregistration(session: AsyncSession, registration_id: uuid.UUID) -> Deregistration | None:
     """Gets the recorded deregistration of a registration, if any."""
-    return await session.get(RegistrationClosure, registration_id)
+    return await session.get(Deregistration, registration_id)
 
 
-async def record_closure(
+async def record_deregistration(
     session: AsyncSession, registration_id: uuid.UUID, reason: str, effective_date: date
 ) -> None:
     """Records a deregistration once (the first one seen wins)."""
     await session.execute(
-        pg_insert(RegistrationClosure)
+        pg_insert(Deregistration)
         .values(registration_id=registration_id, reason=reason, effective_date=effective_date)
-        .on_conflict_do_nothing(index_elements=[RegistrationClosure.registration_id])
+        .on_conflict_do_nothing(index_elements=[Deregistration.registration_id])
     )
 
 

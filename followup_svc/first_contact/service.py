@@ -66,7 +66,7 @@ async def create_for_registration(
     await repository.lock_registration(session, event.registration_id)
     registered_on = registration_date(event.registered_on, event.applied_at, timezone)
     due = first_contact_due(registered_on, policy.for_region(event.agency_region_code), calendar)
-    closure = await repository.get_closure(session, event.registration_id)
+    deregistration = await repository.get_deregistration(session, event.registration_id)
     now = datetime.now(UTC)
     task = FirstContactTask(
         id=uuid.uuid4(),
@@ -79,8 +79,8 @@ async def create_for_registration(
         due_source=due.source,
         due_estimated=due.estimated,
         # The deregistration overtook this event on the queue: keep the task, already cancelled.
-        status=(FirstContactStatus.CANCELLED if closure else FirstContactStatus.OPEN).value,
-        cancelled_at=now if closure else None,
+        status=(FirstContactStatus.CANCELLED if deregistration else FirstContactStatus.OPEN).value,
+        cancelled_at=now if deregistration else None,
     )
     created = await repository.insert_if_absent(session, task)
     logger.info(
@@ -94,7 +94,7 @@ async def create_for_registration(
 async def cancel_for_deregistration(session: AsyncSession, event: RegistrationDeregistered) -> bool:
     """Cancels the open first-contact task of a deregistered registration; returns whether one was open."""
     await repository.lock_registration(session, event.registration_id)
-    await repository.record_closure(session, event.registration_id, event.reason, event.effective_date)
+    await repository.record_deregistration(session, event.registration_id, event.reason, event.effective_date)
     cancelled = await repository.cancel_open(session, event.registration_id, datetime.now(UTC)) > 0
     logger.info(
         "first-contact task %s", "cancelled" if cancelled else "not open; nothing to cancel",

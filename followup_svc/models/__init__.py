@@ -17,19 +17,19 @@ class Base(DeclarativeBase):
 
 
 from followup_svc.models.first_contact import (  # noqa: E402  (tables register on Base's metadata)
+    Deregistration,
     FirstContactStatus,
     FirstContactTask,
     FollowupMethod,
-    RegistrationClosure,
 )
 
 __all__ = [
     "SCHEMA",
     "Base",
+    "Deregistration",
     "FirstContactStatus",
     "FirstContactTask",
     "FollowupMethod",
-    "RegistrationClosure",
     "metadata",
     "platform",
 ]

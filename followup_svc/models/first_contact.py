@@ -67,10 +67,10 @@ class FirstContactTask(Base):
     overdue_flagged_on: Mapped[date | None] = mapped_column(Date)
 
 
-class RegistrationClosure(Base):
+class Deregistration(Base):
     """A deregistration seen from the events; lets a late registration.created create a cancelled task."""
 
-    __tablename__ = "registration_closure"
+    __tablename__ = "deregistration"
 
     registration_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     reason: Mapped[str] = mapped_column(String(32))

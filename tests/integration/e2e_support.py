@@ -17,7 +17,7 @@ from arq.worker import Worker, create_worker
 from sqlalchemy import Table, delete, select
 
 from followup_svc.config import Settings as FollowupSettings
-from followup_svc.models import FirstContactTask, RegistrationClosure
+from followup_svc.models import Deregistration, FirstContactTask
 from followup_svc.models import platform as followup_platform
 from registration_svc.config import Settings as RegistrationSettings
 from registration_svc.models import metadata as registration_metadata
@@ -106,7 +106,7 @@ async def _clean(reg_db: Database, fu_db: Database, since: datetime) -> None:
             .all()
         )
         await session.execute(delete(tasks).where(tasks.c.agency_region_code == AGENCY))
-        await session.execute(delete(RegistrationClosure).where(RegistrationClosure.registration_id.in_(ids)))
+        await session.execute(delete(Deregistration).where(Deregistration.registration_id.in_(ids)))
         processed = followup_platform.processed_event
         await session.execute(delete(processed).where(processed.c.processed_at >= since))
     async with reg_db.transaction() as session:

@@ -11,7 +11,7 @@ from httpx import AsyncClient, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import insert, text
 
-from followup_svc.models import RegistrationClosure
+from followup_svc.models import Deregistration
 from shared.db import Database, SessionDep
 from shared.errors import ProblemError, RuleFailed, StateConflict, Violation
 from tests.platform.throwaway import platform_settings, throwaway_app
@@ -32,7 +32,7 @@ router = APIRouter()
 async def store_closure(registration_id: str, body: Closure, session: SessionDep) -> dict[str, str]:
     # No length check on purpose: the column is VARCHAR(32), so a long reason reaches PostgreSQL.
     await session.execute(
-        insert(RegistrationClosure).values(
+        insert(Deregistration).values(
             registration_id=registration_id, reason=body.reason, effective_date=body.effective_date
         )
     )
