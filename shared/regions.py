@@ -28,6 +28,13 @@ RegionCode = Annotated[str, StringConstraints(pattern=REGION_PATTERN)]
 RecordRegionCode = Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3})?$")]
 
 
+class AreaType(StrEnum):
+    """Urban or rural: the type of a household registration (户口性质) or of a habitual residence."""
+
+    URBAN = "urban"
+    RURAL = "rural"
+
+
 class RegionLevel(StrEnum):
     """The levels of the hierarchy, from the top."""
 

@@ -17,11 +17,10 @@ from registration_svc.deregistration.rules import (
 )
 from registration_svc.deregistration.schemas import DeregistrationCreate
 from registration_svc.models import platform
-from registration_svc.models.person import Person
-from registration_svc.models.registration import Registration
 from registration_svc.notification.service import notify_person
+from registration_svc.person.models import Person
 from registration_svc.registration import repository
-from registration_svc.registration.rules import RegistrationStatus
+from registration_svc.registration.models import Registration, RegistrationStatus
 from shared import outbox
 from shared.auth import Principal, forbidden
 from shared.errors import Violation
@@ -94,7 +93,7 @@ async def deregister(
         )
 
     notify = notify_rule(body.reason)
-    registration.status = RegistrationStatus.DEREGISTERED.value
+    registration.status = RegistrationStatus.DEREGISTERED
     registration.deregistration_reason = body.reason.value
     registration.deregistration_effective_date = body.effective_date
     registration.deregistration_note = body.note or None

@@ -16,7 +16,7 @@ class Base(DeclarativeBase):
     metadata = metadata
 
 # The service's own tables, imported last so that Alembic's metadata sees them.
-from registration_svc.models import person as person  # noqa: E402
-from registration_svc.models import registration as registration  # noqa: E402
 from registration_svc.notification import models as notification  # noqa: E402, F401
+from registration_svc.person import models as person  # noqa: E402, F401
+from registration_svc.registration import models as registration  # noqa: E402, F401
 from registration_svc.verification import models as verification  # noqa: E402, F401

@@ -11,9 +11,8 @@ from sqlalchemy import Row, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registration_svc.models.person import Person
-from registration_svc.models.registration import VALID_REGISTRATION_WHERE, Registration
-from registration_svc.registration.rules import RegistrationStatus
+from registration_svc.person.models import Person
+from registration_svc.registration.models import VALID_REGISTRATION_WHERE, Registration, RegistrationStatus
 from shared.pagination import PageRequest, keyset
 from shared.regions import in_region
 
@@ -101,7 +100,7 @@ async def pending_with_estimated_deadline(session: AsyncSession) -> Sequence[Reg
     stmt = (
         select(Registration)
         .where(
-            Registration.status == RegistrationStatus.PENDING_VERIFICATION.value,
+            Registration.status == RegistrationStatus.PENDING_VERIFICATION,
             Registration.deadline_estimated.is_(True),
         )
         .order_by(Registration.applied_at)
@@ -117,7 +116,7 @@ async def flag_overdue(
     stmt = (
         update(Registration)
         .where(
-            Registration.status == RegistrationStatus.PENDING_VERIFICATION.value,
+            Registration.status == RegistrationStatus.PENDING_VERIFICATION,
             Registration.decision_due < today,
             Registration.overdue.is_(False),
         )

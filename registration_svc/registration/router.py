@@ -11,11 +11,10 @@ from sqlalchemy import Row
 
 from registration_svc.deregistration.rules import DeregistrationReason, reason_group
 from registration_svc.models import platform
-from registration_svc.models.person import Person
-from registration_svc.models.registration import Registration
+from registration_svc.person.models import Person
 from registration_svc.registration import service
+from registration_svc.registration.models import Channel, Registration, RegistrationStatus
 from registration_svc.registration.repository import ListFilter
-from registration_svc.registration.rules import Channel, RegistrationStatus
 from registration_svc.registration.schemas import (
     DeadlineOut,
     DecisionIn,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Final
 
+from registration_svc.registration.models import Channel
 from shared.calendar import WorkdayCalendar
 from shared.explain import RuleResult
 from shared.timerules import age_on
@@ -16,35 +16,6 @@ COMMITMENT_SOURCE: Final = "002 §三"
 PLACE_SOURCE: Final = "002 §一; 001 §一(三)4"
 WINDOW_DEADLINE_SOURCE: Final = "001 §一(四)1"
 DUPLICATE_SOURCE: Final = "rules.md REG-DUPLICATE"
-
-
-class Channel(StrEnum):
-    """How an application reached the agency (rules.md, Channels)."""
-
-    WINDOW = "window"
-    ONLINE = "online"
-    NATIONAL_PLATFORM = "national_platform"
-    EMPLOYMENT_CLOUD = "employment_cloud"
-    WECHAT = "wechat"
-
-
-class RegistrationStatus(StrEnum):
-    """Where a registration stands."""
-
-    REGISTERED = "registered"
-    PENDING_VERIFICATION = "pending_verification"
-    REJECTED = "rejected"
-    DEREGISTERED = "deregistered"
-
-
-VALID_STATUSES: Final = (RegistrationStatus.REGISTERED, RegistrationStatus.PENDING_VERIFICATION)
-
-
-class AreaType(StrEnum):
-    """Urban or rural, for the household registration (户籍性质) and the habitual residence."""
-
-    URBAN = "urban"
-    RURAL = "rural"
 
 
 def check_age(birth_date: date, application_date: date, minimum_age: int, source: str) -> RuleResult:

@@ -9,10 +9,10 @@ from uuid import UUID
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
 from registration_svc.identity.rules import IdType
-from registration_svc.registration.rules import AreaType, Channel, RegistrationStatus
+from registration_svc.registration.models import Channel, RegistrationStatus
 from shared.clock import LocalDateTime
 from shared.identity import Gender
-from shared.regions import RecordRegionCode
+from shared.regions import AreaType, RecordRegionCode
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 

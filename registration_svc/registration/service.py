@@ -17,8 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.identity.rules import IdentityFacts, normalize_id_number, validate_identity
 from registration_svc.models import platform
-from registration_svc.models.person import Person
-from registration_svc.models.registration import Registration
+from registration_svc.person.models import Person
 from registration_svc.registration import repository
 from registration_svc.registration.errors import (
     ApplicationInFuture,
@@ -27,11 +26,10 @@ from registration_svc.registration.errors import (
     RegistrationIneligible,
     RegistrationNotPending,
 )
+from registration_svc.registration.models import Channel, Registration, RegistrationStatus, VerificationState
 from registration_svc.registration.rules import (
     DUPLICATE_SOURCE,
-    Channel,
     Deadline,
-    RegistrationStatus,
     check_age,
     check_commitment,
     check_declaration,
@@ -64,16 +62,6 @@ CLOCK_SKEW = timedelta(minutes=5)
 VERIFICATION_ACTOR = "verification"
 IDENTITY_FIELDS = ("id_type", "name", "gender", "birth_date")
 CONTACT_FIELDS = ("phone", "hukou_region_code", "hukou_type", "residence_region_code", "residence_type")
-
-
-class VerificationState(enum.StrEnum):
-    """Where the data comparison of an online declaration stands."""
-
-    NOT_REQUIRED = "not_required"
-    CONFIRMED = "confirmed"
-    CONTRADICTED = "contradicted"
-    HOME_VISIT = "home_visit"
-    UNCONFIRMED = "unconfirmed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,7 +359,7 @@ async def _take_effect(
     The one transition into REGISTERED, whoever decides it: the window at once, the data comparison, a
     home visit or a caseworker's approval.
     """
-    registration.status = RegistrationStatus.REGISTERED.value
+    registration.status = RegistrationStatus.REGISTERED
     registration.decided_at = now
     registration.decided_by = decided_by
     registration.decision_reason = reason
@@ -388,7 +376,7 @@ def _registration_values(
     return dict(
         id=uuid.uuid4(),
         person_id=person.id,
-        status=RegistrationStatus.PENDING_VERIFICATION.value,
+        status=RegistrationStatus.PENDING_VERIFICATION,
         channel=body.channel.value,
         agency_region_code=body.agency_region_code,
         applied_at=body.applied_at,
@@ -419,7 +407,7 @@ def _registration_values(
         declared_wants_work=body.declaration.wants_work,
         declared_receiving_pension=body.declaration.receiving_pension,
         commitment_signed=body.commitment_signed,
-        verification_state=VerificationState.NOT_REQUIRED.value,
+        verification_state=VerificationState.NOT_REQUIRED,
         verification_findings=[],
         overdue=False,
         false_information=False,
@@ -439,17 +427,17 @@ async def _apply_verification(
     """Registers at once what the data confirms; else leaves it pending for a caseworker or a home visit."""
     registration.verification_findings = [_finding_json(f) for f in report.findings]
     if report.contradicted:
-        registration.verification_state = VerificationState.CONTRADICTED.value
+        registration.verification_state = VerificationState.CONTRADICTED
     elif report.confirmed:
-        registration.verification_state = VerificationState.CONFIRMED.value
+        registration.verification_state = VerificationState.CONFIRMED
         await _take_effect(
             session, registration, decided_by=VERIFICATION_ACTOR,
             reason="declaration confirmed by data comparison / 经数据比对核实", on=applied_on, now=now,
         )
     elif report.needs_home_visit:
-        registration.verification_state = VerificationState.HOME_VISIT.value
+        registration.verification_state = VerificationState.HOME_VISIT
     else:
-        registration.verification_state = VerificationState.UNCONFIRMED.value
+        registration.verification_state = VerificationState.UNCONFIRMED
     if report.needs_home_visit and registration.status == RegistrationStatus.PENDING_VERIFICATION:
         registration.home_visit_task_id = await create_home_visit_task(
             session,
@@ -516,16 +504,16 @@ async def record_home_visit(
     ]
     registration.updated_at = now
     if outcome is HomeVisitOutcome.CONFIRMED:
-        registration.verification_state = VerificationState.CONFIRMED.value
+        registration.verification_state = VerificationState.CONFIRMED
         await _take_effect(
             session, registration, decided_by=visitor.sub,
             reason="declaration confirmed by home visit / 经上门调查核实", on=now.astimezone(timezone).date(),
             now=now,
         )
     elif outcome is HomeVisitOutcome.CONTRADICTED:
-        registration.verification_state = VerificationState.CONTRADICTED.value
+        registration.verification_state = VerificationState.CONTRADICTED
     else:
-        registration.verification_state = VerificationState.UNCONFIRMED.value
+        registration.verification_state = VerificationState.UNCONFIRMED
     await session.flush()
     return registration
 
@@ -572,7 +560,7 @@ async def decide(
             now=now,
         )
     else:
-        registration.status = RegistrationStatus.REJECTED.value
+        registration.status = RegistrationStatus.REJECTED
         registration.decided_at = now
         registration.decided_by = principal.sub
         registration.decision_reason = reason

@@ -9,8 +9,7 @@ from typing import cast
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registration_svc.models.registration import Registration
-from registration_svc.registration.rules import RegistrationStatus
+from registration_svc.registration.models import Registration, RegistrationStatus
 
 
 async def statistics_rows(
@@ -32,8 +31,8 @@ async def statistics_rows(
         or_(Registration.decided_at.is_(None), decided_on > as_of),
     )
     status_then = case(
-        (valid, literal(RegistrationStatus.REGISTERED.value)),
-        (pending, literal(RegistrationStatus.PENDING_VERIFICATION.value)),
+        (valid, literal(RegistrationStatus.REGISTERED)),
+        (pending, literal(RegistrationStatus.PENDING_VERIFICATION)),
         else_=literal(None),
     ).label("status_then")
     county = func.substr(Registration.agency_region_code, 1, 6).label("county")

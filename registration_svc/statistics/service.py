@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registration_svc.registration.rules import AreaType, RegistrationStatus
+from registration_svc.registration.models import RegistrationStatus
 from registration_svc.statistics import repository
 from registration_svc.statistics.schemas import (
     RegistrationStatistics,
@@ -15,6 +15,7 @@ from registration_svc.statistics.schemas import (
     StatisticsTotals,
 )
 from shared.auth import Principal, scope_region
+from shared.regions import AreaType
 
 SOURCE = "002 §六"
 

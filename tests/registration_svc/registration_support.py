@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from registration_svc.config import Settings
 from registration_svc.models import platform
-from registration_svc.models.registration import Registration
+from registration_svc.registration.models import Registration
 from services.registration.app import create_app
 from shared.db import Database
 from tests.support import bearer, running_app, service_settings

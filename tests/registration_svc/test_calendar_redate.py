@@ -11,7 +11,7 @@ from httpx import AsyncClient
 from sqlalchemy import select, update
 
 from registration_svc.models import platform
-from registration_svc.models.registration import Registration
+from registration_svc.registration.models import Registration
 from registration_svc.registration.tasks import decision_redater, redate_estimated_decisions
 from shared.calendar import default_calendar
 from shared.calendar_store import calendar_year_handler

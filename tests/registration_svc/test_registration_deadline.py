@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from httpx import AsyncClient
 from sqlalchemy import select
 
-from registration_svc.models.registration import Registration
+from registration_svc.registration.models import Registration
 from registration_svc.registration.tasks import flag_overdue
 from registration_svc.verification.models import HomeVisitTask, SourceName
 from registration_svc.verification.service import replace_reference_data

@@ -12,8 +12,8 @@ from sqlalchemy import delete, func, select, text
 
 from registration_svc.config import Settings
 from registration_svc.models import platform
-from registration_svc.models.person import Person
-from registration_svc.models.registration import Registration
+from registration_svc.person.models import Person
+from registration_svc.registration.models import Registration
 from registration_svc.registration.repository import insert_or_get_person
 from registration_svc.registration.service import _insert_registration
 from services.registration.app import create_app

@@ -14,7 +14,8 @@ from registration_svc.deregistration.rules import (
     notify_rule,
     reason_group,
 )
-from registration_svc.registration.rules import Channel, check_age, check_place, decision_deadline
+from registration_svc.registration.models import Channel
+from registration_svc.registration.rules import check_age, check_place, decision_deadline
 from shared.calendar import default_calendar
 from shared.policy import default_registry
 

@@ -10,6 +10,8 @@ from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registration_svc.models import Base
+from shared.db import EnumText
+from shared.regions import AreaType
 
 
 class Person(Base):
@@ -26,8 +28,8 @@ class Person(Base):
     birth_date: Mapped[date | None] = mapped_column(Date)
     phone: Mapped[str | None] = mapped_column(String(32))
     hukou_region_code: Mapped[str] = mapped_column(String(12))
-    hukou_type: Mapped[str] = mapped_column(String(8))
+    hukou_type: Mapped[AreaType] = mapped_column(EnumText(AreaType, 8))
     residence_region_code: Mapped[str] = mapped_column(String(12))
-    residence_type: Mapped[str] = mapped_column(String(8))
+    residence_type: Mapped[AreaType] = mapped_column(EnumText(AreaType, 8))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

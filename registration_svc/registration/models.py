@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 
 from pydantic import JsonValue
 from sqlalchemy import (
@@ -24,6 +25,38 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registration_svc.models import Base
+from shared.db import EnumText
+from shared.regions import AreaType
+
+
+class Channel(StrEnum):
+    """How an application reached the agency (rules.md, Channels)."""
+
+    WINDOW = "window"
+    ONLINE = "online"
+    NATIONAL_PLATFORM = "national_platform"
+    EMPLOYMENT_CLOUD = "employment_cloud"
+    WECHAT = "wechat"
+
+
+class RegistrationStatus(StrEnum):
+    """Where a registration stands."""
+
+    REGISTERED = "registered"
+    PENDING_VERIFICATION = "pending_verification"
+    REJECTED = "rejected"
+    DEREGISTERED = "deregistered"
+
+
+class VerificationState(StrEnum):
+    """Where the data comparison of an online declaration stands."""
+
+    NOT_REQUIRED = "not_required"
+    CONFIRMED = "confirmed"
+    CONTRADICTED = "contradicted"
+    HOME_VISIT = "home_visit"
+    UNCONFIRMED = "unconfirmed"
+
 
 # REG-DUPLICATE: at most one valid registration per person, enforced by the database under concurrency.
 VALID_REGISTRATION_INDEX = "uq_registration_valid_person"
@@ -64,8 +97,8 @@ class Registration(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     person_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("person.id"))
-    status: Mapped[str] = mapped_column(String(24))
-    channel: Mapped[str] = mapped_column(String(24))
+    status: Mapped[RegistrationStatus] = mapped_column(EnumText(RegistrationStatus, 24))
+    channel: Mapped[Channel] = mapped_column(EnumText(Channel, 24))
     agency_region_code: Mapped[str] = mapped_column(String(12))
     applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # REG-DEADLINE: the decision due date and how it was reached.
@@ -80,9 +113,9 @@ class Registration(Base):
 
     # Household and residence as declared on the form (statistics count the residence of that day).
     hukou_region_code: Mapped[str] = mapped_column(String(12))
-    hukou_type: Mapped[str] = mapped_column(String(8))
+    hukou_type: Mapped[AreaType] = mapped_column(EnumText(AreaType, 8))
     residence_region_code: Mapped[str] = mapped_column(String(12))
-    residence_type: Mapped[str] = mapped_column(String(8))
+    residence_type: Mapped[AreaType] = mapped_column(EnumText(AreaType, 8))
 
     # The form (就业失业登记表).
     unemployed_since: Mapped[date] = mapped_column(Date)
@@ -112,7 +145,9 @@ class Registration(Base):
     commitment_signed: Mapped[bool] = mapped_column(Boolean)
 
     # Data comparison of the declaration (online channels).
-    verification_state: Mapped[str] = mapped_column(String(16), server_default="not_required")
+    verification_state: Mapped[VerificationState] = mapped_column(
+        EnumText(VerificationState, 16), server_default=VerificationState.NOT_REQUIRED
+    )
     verification_findings: Mapped[list[dict[str, JsonValue]]] = mapped_column(
         JSONB, server_default=text("'[]'::jsonb")
     )
