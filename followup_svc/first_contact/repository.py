@@ -79,9 +79,9 @@ async def cancel_open(session: AsyncSession, registration_id: uuid.UUID, at: dat
         update(FirstContactTask)
         .where(
             FirstContactTask.registration_id == registration_id,
-            FirstContactTask.status == FirstContactStatus.OPEN.value,
+            FirstContactTask.status == FirstContactStatus.OPEN,
         )
-        .values(status=FirstContactStatus.CANCELLED.value, cancelled_at=at)
+        .values(status=FirstContactStatus.CANCELLED, cancelled_at=at)
         .returning(FirstContactTask.id)
     )
     return len(result.all())
@@ -101,7 +101,7 @@ async def list_page(
     if status is not None:
         stmt = stmt.where(FirstContactTask.status == status.value)
     if overdue is not None and overdue_on is not None:
-        is_open = FirstContactTask.status == FirstContactStatus.OPEN.value
+        is_open = FirstContactTask.status == FirstContactStatus.OPEN
         late = is_open & (FirstContactTask.due_on < overdue_on)
         stmt = stmt.where(late if overdue else ~late)
     stmt = keyset(stmt, FirstContactTask.created_at, FirstContactTask.id, page)
@@ -112,7 +112,7 @@ async def open_overdue(session: AsyncSession, today: date) -> Sequence[FirstCont
     """Lists open tasks whose due date has passed, oldest due first, locking them for the flag update."""
     stmt = (
         select(FirstContactTask)
-        .where(FirstContactTask.status == FirstContactStatus.OPEN.value, FirstContactTask.due_on < today)
+        .where(FirstContactTask.status == FirstContactStatus.OPEN, FirstContactTask.due_on < today)
         .order_by(FirstContactTask.due_on, FirstContactTask.id)
         .with_for_update(skip_locked=True)
     )
@@ -123,7 +123,7 @@ async def open_with_estimated_due(session: AsyncSession) -> Sequence[FirstContac
     """Lists, locked, the open tasks whose due date was estimated (a year the calendar did not know yet)."""
     stmt = (
         select(FirstContactTask)
-        .where(FirstContactTask.status == FirstContactStatus.OPEN.value, FirstContactTask.due_estimated.is_(True))
+        .where(FirstContactTask.status == FirstContactStatus.OPEN, FirstContactTask.due_estimated.is_(True))
         .order_by(FirstContactTask.due_on, FirstContactTask.id)
         .with_for_update()
     )

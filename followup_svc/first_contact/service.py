@@ -20,7 +20,7 @@ from followup_svc.first_contact.rules import (
     registration_date,
 )
 from followup_svc.first_contact.schemas import DueExplanation, FirstContactCompletion, FirstContactRead
-from followup_svc.models import FirstContactStatus, FirstContactTask, FollowupMethod
+from followup_svc.models import FirstContactStatus, FirstContactTask
 from shared.auth import Principal, forbidden, scope_region
 from shared.calendar import WorkdayCalendar
 from shared.errors import Violation
@@ -42,13 +42,13 @@ def to_read(task: FirstContactTask, today: date) -> FirstContactRead:
         agency_region_code=task.agency_region_code,
         registered_on=task.registered_on,
         due_on=task.due_on,
-        status=FirstContactStatus(task.status),
+        status=task.status,
         overdue=is_overdue(task.status, task.due_on, today),
         created_at=task.created_at,
         completed_at=task.completed_at,
         completed_by=task.completed_by,
         contacted_on=task.contacted_on,
-        method=FollowupMethod(task.method) if task.method else None,
+        method=task.method,
         outcome=task.outcome,
         cancelled_at=task.cancelled_at,
         due=DueExplanation(
@@ -131,7 +131,7 @@ async def complete(
 ) -> FirstContactTask:
     """Records the first contact of an open task; 409 if the task is done or cancelled."""
     task = await get_task(session, principal, task_id, for_update=True)
-    if task.status != FirstContactStatus.OPEN.value:
+    if task.status != FirstContactStatus.OPEN:
         raise FirstContactNotOpen(
             f"The first-contact task is {task.status}, not open; it cannot be completed.",
             f"该首次联系任务状态为 {task.status}，不是待办，无法再次办结。",
@@ -156,8 +156,8 @@ async def complete(
             "The contact date must lie between the registration date and today.",
             "联系日期须在登记日与今天之间。", violations,
         )
-    task.status = FirstContactStatus.DONE.value
-    task.method = body.method.value
+    task.status = FirstContactStatus.DONE
+    task.method = body.method
     task.outcome = body.outcome
     task.contacted_on = body.contacted_on
     task.completed_at = datetime.now(UTC)

@@ -16,7 +16,7 @@ class Base(DeclarativeBase):
     metadata = metadata
 
 
-from followup_svc.models.first_contact import (  # noqa: E402  (tables register on Base's metadata)
+from followup_svc.first_contact.models import (  # noqa: E402  (tables register on Base's metadata)
     Deregistration,
     FirstContactStatus,
     FirstContactTask,

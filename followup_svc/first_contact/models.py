@@ -1,4 +1,4 @@
-"""ORM tables of the first contact after registration (FU-CONTACT) and of registrations closed meanwhile."""
+"""ORM tables of the first contact after registration (FU-CONTACT) and of the deregistrations seen meanwhile."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from followup_svc.models import Base
+from shared.db import EnumText
 
 
 class FirstContactStatus(StrEnum):
@@ -55,12 +56,14 @@ class FirstContactTask(Base):
     due_workdays: Mapped[int] = mapped_column(SmallInteger)
     due_source: Mapped[str] = mapped_column(Text)
     due_estimated: Mapped[bool] = mapped_column(Boolean)
-    status: Mapped[str] = mapped_column(String(16), server_default=FirstContactStatus.OPEN.value)
+    status: Mapped[FirstContactStatus] = mapped_column(
+        EnumText(FirstContactStatus, 16), server_default=FirstContactStatus.OPEN.value
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     completed_by: Mapped[str | None] = mapped_column(String(128))
     contacted_on: Mapped[date | None] = mapped_column(Date)
-    method: Mapped[str | None] = mapped_column(String(16))
+    method: Mapped[FollowupMethod | None] = mapped_column(EnumText(FollowupMethod, 16))
     outcome: Mapped[str | None] = mapped_column(Text)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # First day the overdue job reported this task upward (seed 002 §七(一)).
