@@ -1,4 +1,4 @@
-"""Notifies persons (DEREG-NOTIFY): the default notifier stores the message for a sender and logs it."""
+"""Notifies persons (DEREG-NOTIFY): stores the message for the sender job (tasks.py) and logs it."""
 
 from __future__ import annotations
 
@@ -15,8 +15,6 @@ from registration_svc.notification.models import Channel, Notification, Notifica
 from registration_svc.notification.templates import Message, render
 
 logger = logging.getLogger(__name__)
-
-MAX_ERROR_LENGTH = 1000
 
 
 @dataclass(frozen=True)
@@ -44,12 +42,13 @@ class StoringNotifier:
     """Stores the notification as pending (a channel sender delivers it after the commit) and logs it."""
 
     async def notify(self, session: AsyncSession, outgoing: OutgoingNotification) -> uuid.UUID:
-        """Stores one pending notification."""
+        """Stores one pending notification, due at once."""
+        now = datetime.now(UTC)
         notification = Notification(
             id=uuid.uuid4(), person_id=outgoing.person_id, agency_region_code=outgoing.agency_region_code,
             phone=outgoing.phone, channel=outgoing.channel.value, template=outgoing.template,
-            params=outgoing.params, status=NotificationStatus.PENDING.value, created_at=datetime.now(UTC),
-            attempts=0,
+            params=outgoing.params, status=NotificationStatus.PENDING.value, created_at=now, attempts=0,
+            next_attempt_at=now,
         )
         await repository.add(session, notification)
         # The phone number stays out of the logs.
@@ -98,50 +97,6 @@ async def notify_person(
     region = agency_region_code or params.get("agency_region_code")
     outgoing = OutgoingNotification(person_id, region, number, chosen, template, dict(params), message)
     return await (notifier or default_notifier()).notify(session, outgoing)
-
-
-class ChannelSender(Protocol):
-    """Delivers rendered messages on one channel (an SMS gateway, WeChat template messages, a print queue)."""
-
-    channel: Channel
-
-    async def send(self, notification: Notification, message: Message) -> None:
-        """Sends one message; raises on failure."""
-        ...
-
-
-@dataclass(frozen=True)
-class DeliveryResult:
-    """How many pending notifications a run sent and how many failed."""
-
-    sent: int
-    failed: int
-
-
-async def deliver_pending(
-    session: AsyncSession, sender: ChannelSender, *, limit: int = 100, max_attempts: int = 3
-) -> DeliveryResult:
-    """Sends the oldest pending notifications of the sender's channel; a notification that fails
-    `max_attempts` times is marked failed."""
-    sent = failed = 0
-    for notification in await repository.pending(session, sender.channel.value, limit):
-        notification.attempts += 1
-        try:
-            await sender.send(notification, render(notification.template, notification.params))
-        except Exception as exc:
-            notification.last_error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH]
-            if notification.attempts >= max_attempts:
-                notification.status = NotificationStatus.FAILED.value
-                failed += 1
-            logger.warning("notification not sent", extra={"notification_id": str(notification.id),
-                                                           "attempts": notification.attempts})
-            continue
-        notification.status = NotificationStatus.SENT.value
-        notification.sent_at = datetime.now(UTC)
-        notification.last_error = None
-        sent += 1
-    await session.flush()
-    return DeliveryResult(sent, failed)
 
 
 def rendered(notification: Notification) -> Message | None:
