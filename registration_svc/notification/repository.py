@@ -5,12 +5,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import or_, select, tuple_, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from registration_svc.notification.models import Notification, NotificationStatus
+from shared.auth import Principal, Role
+from shared.pagination import PageRequest, keyset
+from shared.regions import in_region, region_prefix
 
+# in_region takes a non-null region column; a notification without a region lies in none (NULL never
+# matches a prefix), which is what readable() relies on.
+_REGION_CODE = cast("InstrumentedAttribute[str]", Notification.agency_region_code)
 # Claimable: waiting for a first attempt or for the next one after a failure.
 _CLAIMABLE = (NotificationStatus.PENDING.value, NotificationStatus.FAILED.value)
 
@@ -21,27 +29,45 @@ async def add(session: AsyncSession, notification: Notification) -> None:
     await session.flush()
 
 
-async def of_person(
+def readable(principal: Principal) -> Select[Notification]:
+    """Returns the notifications the caller may see: staff their region's (T-REGION), systems all. A
+    notification stored without a region is visible to administrators and systems only."""
+    query = select(Notification)
+    if principal.role is Role.SYSTEM:
+        return query
+    in_scope = in_region(_REGION_CODE, region_prefix(principal.region))
+    if principal.role is Role.ADMIN:
+        return query.where(or_(in_scope, Notification.agency_region_code.is_(None)))
+    return query.where(in_scope)
+
+
+async def page(
     session: AsyncSession,
-    person_id: uuid.UUID,
-    limit: int,
-    after: tuple[datetime, uuid.UUID] | None,
+    query: Select[Notification],
+    page: PageRequest,
     *,
-    region_prefix: str,
-    include_without_region: bool,
+    person_id: uuid.UUID | None = None,
+    region: str | None = None,
+    status: NotificationStatus | None = None,
 ) -> Sequence[Notification]:
-    """Lists a person's notifications in a region (and, if asked, those without one), oldest first."""
-    query = select(Notification).where(Notification.person_id == person_id)
-    # Region codes are digits only, so the prefix needs no LIKE escaping.
-    in_region = Notification.agency_region_code.like(f"{region_prefix}%")
-    if include_without_region:
-        query = query.where(or_(in_region, Notification.agency_region_code.is_(None)))
-    else:
-        query = query.where(in_region)
-    if after is not None:
-        query = query.where(tuple_(Notification.created_at, Notification.id) > tuple_(*after))
-    result = await session.scalars(query.order_by(Notification.created_at, Notification.id).limit(limit))
+    """Returns one page (keyset, oldest first) of a scoped query, narrowed to a person, a region prefix and a
+    status when given."""
+    if person_id is not None:
+        query = query.where(Notification.person_id == person_id)
+    if region is not None:
+        query = query.where(in_region(_REGION_CODE, region))
+    if status is not None:
+        query = query.where(Notification.status == status.value)
+    result = await session.scalars(keyset(query, Notification.created_at, Notification.id, page))
     return result.all()
+
+
+async def get_for_update(
+    session: AsyncSession, query: Select[Notification], notification_id: uuid.UUID
+) -> Notification | None:
+    """Locks and returns a notification of a scoped query, or None if it is not there."""
+    result = await session.scalars(query.where(Notification.id == notification_id).with_for_update())
+    return result.one_or_none()
 
 
 async def claim_due(

@@ -1,18 +1,23 @@
-"""Notifies persons (DEREG-NOTIFY): stores the message for the sender job (tasks.py) and logs it."""
+"""Notifies persons (DEREG-NOTIFY): stores the message for the sender job; staff lists and dead-letter retries."""
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
+from pydantic import JsonValue
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.notification import repository
+from registration_svc.notification.errors import NotDeadLettered
 from registration_svc.notification.models import Channel, Notification, NotificationStatus
 from registration_svc.notification.templates import Message, render
+from shared.auth import Principal, forbidden, scope_region
+from shared.pagination import PageRequest
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +102,62 @@ async def notify_person(
     region = agency_region_code or params.get("agency_region_code")
     outgoing = OutgoingNotification(person_id, region, number, chosen, template, dict(params), message)
     return await (notifier or default_notifier()).notify(session, outgoing)
+
+
+async def list_notifications(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageRequest,
+    *,
+    person_id: uuid.UUID | None = None,
+    region: str | None = None,
+    status: NotificationStatus | None = None,
+) -> Sequence[Notification]:
+    """Lists the notifications the caller may see, oldest first, narrowed to a person, a region inside the
+    caller's (403 for one wider or beside it, as every list) and a status; the rows of one page."""
+    narrowed = scope_region(principal, region) if region is not None else None
+    return await repository.page(
+        session, repository.readable(principal), page, person_id=person_id, region=narrowed, status=status
+    )
+
+
+async def retry_dead_letter(
+    session: AsyncSession, principal: Principal, notification_id: uuid.UUID, now: datetime
+) -> tuple[Notification, dict[str, JsonValue]]:
+    """Puts a dead-lettered notification back in the queue with a fresh set of attempts; returns it and
+    what it was before (for the audit log). 403 outside the caller's scope, 409 unless dead-lettered."""
+    notification = await repository.get_for_update(session, repository.readable(principal), notification_id)
+    if notification is None:
+        raise forbidden()
+    if notification.status != NotificationStatus.DEAD_LETTER.value:
+        raise NotDeadLettered(
+            f"Only a dead-lettered notification can be retried; this one is {notification.status}.",
+            f"只有已转入死信（停止发送）的通知可以重新发送，该通知状态为 {_STATUS_ZH[notification.status]}。",
+        )
+    before: dict[str, JsonValue] = {
+        "attempts": notification.attempts,
+        "dead_lettered_at": notification.dead_lettered_at.isoformat() if notification.dead_lettered_at else None,
+        "channel": notification.channel,
+    }
+    # The last error stays for staff to read until the next attempt replaces it.
+    notification.status = NotificationStatus.PENDING.value
+    notification.attempts = 0
+    notification.next_attempt_at = now
+    notification.dead_lettered_at = None
+    notification.claim_id = None
+    await session.flush()
+    logger.info("dead-lettered notification retried", extra={
+        "notification_id": str(notification.id), "by": principal.sub, "previous_attempts": before["attempts"]})
+    return notification, before
+
+
+_STATUS_ZH = {
+    NotificationStatus.PENDING.value: "待发送",
+    NotificationStatus.SENDING.value: "发送中",
+    NotificationStatus.SENT.value: "已发送",
+    NotificationStatus.FAILED.value: "发送失败待重试",
+    NotificationStatus.DEAD_LETTER.value: "已停止发送",
+}
 
 
 def rendered(notification: Notification) -> Message | None:
