@@ -185,8 +185,9 @@ async def _send_one(
                   "dead_lettered_at": finished if decision.dead_letter else None}
     async with database.transaction() as session:
         recorded = await repository.record_outcome(session, notification.id, claim_id, values)
+    # The region routes an alert about a dead letter to the agency that can act on it.
     extra = {"notification_id": str(notification.id), "channel": channel.value, "attempts": notification.attempts,
-             "outcome": outcome.value}
+             "outcome": outcome.value, "agency_region_code": notification.agency_region_code}
     if not recorded:
         logger.error("notification outcome not recorded: it was dead-lettered as interrupted meanwhile",
                      extra={**extra, "error": values.get("last_error")})
@@ -218,7 +219,7 @@ async def send_due(
         report.add(notification.channel, NotificationStatus.DEAD_LETTER.value)
         logger.error("notification dead-lettered: interrupted while sending", extra={
             "notification_id": str(notification.id), "channel": notification.channel,
-            "attempts": notification.attempts})
+            "attempts": notification.attempts, "agency_region_code": notification.agency_region_code})
     stop_at = time.monotonic() + options.run_time.total_seconds()
     while True:
         claim_id, claimed_at = uuid.uuid4(), clock.now()

@@ -114,6 +114,8 @@ class TestRetryAndDeadLetter:
                   if r.__dict__.get("notification_id") == str(notification_id)]
         assert logged == [(logging.WARNING, "notification not sent; will retry")] * 2 + [
             (logging.ERROR, "notification dead-lettered")]
+        assert {r.__dict__["agency_region_code"] for r in caplog.records
+                if r.__dict__.get("notification_id") == str(notification_id)} == {"440203"}
 
         clock.advance(hours=5)
         await run(database, gateway, opts, clock)
