@@ -27,8 +27,8 @@ SCHEDULER_QUEUE = "scheduler"
 class Schedule:
     """When a job runs, in the scheduler's time zone (arq cron fields; None means every)."""
 
-    hour: int
-    minute: int
+    hour: int | None
+    minute: int | None
     weekday: int | None = None
     day: int | None = None
 
@@ -42,6 +42,7 @@ def daily(hour: int, minute: int) -> Schedule:
 SCHEDULE: tuple[tuple[str, str, Schedule], ...] = (
     ("followup", "flag_overdue_first_contacts", daily(1, 0)),
     ("registration", "flag_overdue_decisions", daily(1, 10)),
+    ("registration", "send_pending_notifications", Schedule(hour=None, minute=None)),  # every minute
 )
 
 

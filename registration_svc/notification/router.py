@@ -1,62 +1,101 @@
-"""Endpoint for staff to list the notifications sent to a person (phone numbers masked)."""
+"""Endpoints for staff: the notifications to a person or a region (phone numbers masked), and the retry of
+a dead-lettered one."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 
-from registration_svc.notification import repository
+from registration_svc.models import platform
+from registration_svc.notification import service
 from registration_svc.notification.masking import mask_phone
 from registration_svc.notification.models import Channel, Notification, NotificationStatus
 from registration_svc.notification.schemas import NotificationRead
 from registration_svc.notification.service import rendered
-from shared.auth import Principal, Role, require_roles
+from shared import audit
+from shared.auth import Principal, RegionQuery, Role, require_roles
+from shared.clock import ClockDep
 from shared.db import SessionDep
-from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
+from shared.idempotency import Idempotent
+from shared.pagination import Page, PageRequestDep, to_page
 
 router = APIRouter(tags=["notifications"])
 
 NotificationReader = Annotated[
     Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))
 ]
+# Retrying sends a message to a person again: the caseworkers and administrators who act for the region.
+NotificationRetrier = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.ADMIN))]
 
 
-def _read(notification: Notification, timezone: ZoneInfo) -> NotificationRead:
+def _read(notification: Notification) -> NotificationRead:
     message = rendered(notification)
-    sent_at: datetime | None = notification.sent_at.astimezone(timezone) if notification.sent_at else None
     return NotificationRead(
-        id=notification.id, person_id=notification.person_id, channel=Channel(notification.channel),
-        phone=mask_phone(notification.phone) if notification.phone else None,
+        id=notification.id, person_id=notification.person_id, agency_region_code=notification.agency_region_code,
+        channel=Channel(notification.channel), phone=mask_phone(notification.phone) if notification.phone else None,
         template=notification.template, params=notification.params,
         text_zh=message.text_zh if message else None, text_en=message.text_en if message else None,
         status=NotificationStatus(notification.status), attempts=notification.attempts,
-        created_at=notification.created_at.astimezone(timezone), sent_at=sent_at,
+        created_at=notification.created_at, sent_at=notification.sent_at,
+        next_attempt_at=notification.next_attempt_at, last_attempt_at=notification.last_attempt_at,
+        last_error=notification.last_error, dead_lettered_at=notification.dead_lettered_at,
+        delivery_reference=notification.delivery_reference,
     )
+
+
+def _position(notification: Notification) -> tuple[datetime, UUID]:
+    return notification.created_at, notification.id
 
 
 @router.get("/persons/{person_id}/notifications", response_model=Page[NotificationRead])
 async def list_person_notifications(
     person_id: UUID,
-    request: Request,
     session: SessionDep,
     principal: NotificationReader,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: str | None = None,
+    page: PageRequestDep,
+    status: NotificationStatus | None = None,
 ) -> Page[NotificationRead]:
     """Lists the notifications to a person that the caller's region may see, oldest first."""
-    after = decode_cursor(cursor) if cursor else None
-    timezone = ZoneInfo(request.app.state.settings.timezone)
-    # Out-of-scope rows are left out rather than refused, so the answer never reveals they exist;
-    # a notification stored without a region is visible to administrators and systems only.
-    rows = await repository.of_person(
-        session, person_id, limit + 1, after,
-        region_prefix="" if principal.role is Role.SYSTEM else principal.region,
-        include_without_region=principal.role in (Role.ADMIN, Role.SYSTEM),
+    # Out-of-scope rows are left out rather than refused, so the answer never reveals they exist.
+    rows = await service.list_notifications(session, principal, page, person_id=person_id, status=status)
+    return to_page(rows, page, _read, _position)
+
+
+@router.get("/notifications", response_model=Page[NotificationRead], summary="List notifications in scope")
+async def list_notifications(
+    session: SessionDep,
+    principal: NotificationReader,
+    page: PageRequestDep,
+    status: NotificationStatus | None = None,
+    region: RegionQuery = None,
+) -> Page[NotificationRead]:
+    """Lists the notifications of the caller's region (or a region inside it), oldest first; with
+    `status=failed` those being retried, with `status=dead_letter` those given up."""
+    rows = await service.list_notifications(session, principal, page, region=region, status=status)
+    return to_page(rows, page, _read, _position)
+
+
+@router.post(
+    "/notifications/{notification_id}/retry",
+    response_model=NotificationRead,
+    dependencies=[Idempotent],
+    summary="Send a dead-lettered notification again",
+)
+async def retry_notification(
+    notification_id: UUID,
+    request: Request,
+    session: SessionDep,
+    principal: NotificationRetrier,
+    clock: ClockDep,
+) -> NotificationRead:
+    """Puts a dead-lettered notification back in the queue with a fresh set of attempts (audited); the
+    sender picks it up on its next run."""
+    notification, before = await service.retry_dead_letter(session, principal, notification_id, clock.now())
+    await audit.record(
+        session, platform.audit_log, principal, "notification.retry", "notification", str(notification.id),
+        request=request, details=before,
     )
-    page = list(rows[:limit])
-    next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(rows) > limit else None
-    return Page[NotificationRead](items=[_read(n, timezone) for n in page], next_cursor=next_cursor)
+    return _read(notification)

@@ -15,6 +15,7 @@ class NotificationRead(BaseModel):
 
     id: UUID
     person_id: UUID
+    agency_region_code: str | None
     channel: Channel
     phone: str | None
     template: str
@@ -25,3 +26,10 @@ class NotificationRead(BaseModel):
     attempts: int
     created_at: LocalDateTime
     sent_at: LocalDateTime | None
+    # When the sender tries next (pending, failed), or gives up waiting for a send's outcome (sending).
+    next_attempt_at: LocalDateTime | None
+    last_attempt_at: LocalDateTime | None
+    # The last failed attempt's error, kept after a staff retry until the next attempt.
+    last_error: str | None
+    dead_lettered_at: LocalDateTime | None
+    delivery_reference: str | None

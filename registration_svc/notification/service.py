@@ -1,22 +1,25 @@
-"""Notifies persons (DEREG-NOTIFY): the default notifier stores the message for a sender and logs it."""
+"""Notifies persons (DEREG-NOTIFY): stores the message for the sender job; staff lists and dead-letter retries."""
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
+from pydantic import JsonValue
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.notification import repository
+from registration_svc.notification.errors import NotDeadLettered
 from registration_svc.notification.models import Channel, Notification, NotificationStatus
 from registration_svc.notification.templates import Message, render
+from shared.auth import Principal, forbidden, scope_region
+from shared.pagination import PageRequest
 
 logger = logging.getLogger(__name__)
-
-MAX_ERROR_LENGTH = 1000
 
 
 @dataclass(frozen=True)
@@ -44,12 +47,13 @@ class StoringNotifier:
     """Stores the notification as pending (a channel sender delivers it after the commit) and logs it."""
 
     async def notify(self, session: AsyncSession, outgoing: OutgoingNotification) -> uuid.UUID:
-        """Stores one pending notification."""
+        """Stores one pending notification, due at once."""
+        now = datetime.now(UTC)
         notification = Notification(
             id=uuid.uuid4(), person_id=outgoing.person_id, agency_region_code=outgoing.agency_region_code,
             phone=outgoing.phone, channel=outgoing.channel.value, template=outgoing.template,
-            params=outgoing.params, status=NotificationStatus.PENDING.value, created_at=datetime.now(UTC),
-            attempts=0,
+            params=outgoing.params, status=NotificationStatus.PENDING.value, created_at=now, attempts=0,
+            next_attempt_at=now,
         )
         await repository.add(session, notification)
         # The phone number stays out of the logs.
@@ -100,48 +104,60 @@ async def notify_person(
     return await (notifier or default_notifier()).notify(session, outgoing)
 
 
-class ChannelSender(Protocol):
-    """Delivers rendered messages on one channel (an SMS gateway, WeChat template messages, a print queue)."""
+async def list_notifications(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageRequest,
+    *,
+    person_id: uuid.UUID | None = None,
+    region: str | None = None,
+    status: NotificationStatus | None = None,
+) -> Sequence[Notification]:
+    """Lists the notifications the caller may see, oldest first, narrowed to a person, a region inside the
+    caller's (403 for one wider or beside it, as every list) and a status; the rows of one page."""
+    narrowed = scope_region(principal, region) if region is not None else None
+    return await repository.page(
+        session, repository.readable(principal), page, person_id=person_id, region=narrowed, status=status
+    )
 
-    channel: Channel
 
-    async def send(self, notification: Notification, message: Message) -> None:
-        """Sends one message; raises on failure."""
-        ...
-
-
-@dataclass(frozen=True)
-class DeliveryResult:
-    """How many pending notifications a run sent and how many failed."""
-
-    sent: int
-    failed: int
-
-
-async def deliver_pending(
-    session: AsyncSession, sender: ChannelSender, *, limit: int = 100, max_attempts: int = 3
-) -> DeliveryResult:
-    """Sends the oldest pending notifications of the sender's channel; a notification that fails
-    `max_attempts` times is marked failed."""
-    sent = failed = 0
-    for notification in await repository.pending(session, sender.channel.value, limit):
-        notification.attempts += 1
-        try:
-            await sender.send(notification, render(notification.template, notification.params))
-        except Exception as exc:
-            notification.last_error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH]
-            if notification.attempts >= max_attempts:
-                notification.status = NotificationStatus.FAILED.value
-                failed += 1
-            logger.warning("notification not sent", extra={"notification_id": str(notification.id),
-                                                           "attempts": notification.attempts})
-            continue
-        notification.status = NotificationStatus.SENT.value
-        notification.sent_at = datetime.now(UTC)
-        notification.last_error = None
-        sent += 1
+async def retry_dead_letter(
+    session: AsyncSession, principal: Principal, notification_id: uuid.UUID, now: datetime
+) -> tuple[Notification, dict[str, JsonValue]]:
+    """Puts a dead-lettered notification back in the queue with a fresh set of attempts; returns it and
+    what it was before (for the audit log). 403 outside the caller's scope, 409 unless dead-lettered."""
+    notification = await repository.get_for_update(session, repository.readable(principal), notification_id)
+    if notification is None:
+        raise forbidden()
+    if notification.status != NotificationStatus.DEAD_LETTER.value:
+        raise NotDeadLettered(
+            f"Only a dead-lettered notification can be retried; this one is {notification.status}.",
+            f"只有已转入死信（停止发送）的通知可以重新发送，该通知状态为 {_STATUS_ZH[notification.status]}。",
+        )
+    before: dict[str, JsonValue] = {
+        "attempts": notification.attempts,
+        "dead_lettered_at": notification.dead_lettered_at.isoformat() if notification.dead_lettered_at else None,
+        "channel": notification.channel,
+    }
+    # The last error stays for staff to read until the next attempt replaces it.
+    notification.status = NotificationStatus.PENDING.value
+    notification.attempts = 0
+    notification.next_attempt_at = now
+    notification.dead_lettered_at = None
+    notification.claim_id = None
     await session.flush()
-    return DeliveryResult(sent, failed)
+    logger.info("dead-lettered notification retried", extra={
+        "notification_id": str(notification.id), "by": principal.sub, "previous_attempts": before["attempts"]})
+    return notification, before
+
+
+_STATUS_ZH = {
+    NotificationStatus.PENDING.value: "待发送",
+    NotificationStatus.SENDING.value: "发送中",
+    NotificationStatus.SENT.value: "已发送",
+    NotificationStatus.FAILED.value: "发送失败待重试",
+    NotificationStatus.DEAD_LETTER.value: "已停止发送",
+}
 
 
 def rendered(notification: Notification) -> Message | None:

@@ -4,6 +4,9 @@ from collections.abc import Mapping
 
 from registration_svc.config import Settings
 from registration_svc.models import platform
+from registration_svc.notification.adapters import NotificationSender, configured_senders
+from registration_svc.notification.models import Channel
+from registration_svc.notification.tasks import SenderOptions, sender_job
 from registration_svc.registration.tasks import decision_redater, flag_overdue_decisions
 from shared.calendar_store import calendar_year_handler
 from shared.events import EventType
@@ -20,7 +23,27 @@ def event_handlers(wc: WorkerContext) -> Mapping[str, EventHandler]:
     }
 
 
-# flag_overdue_decisions is enqueued daily by the scheduler (002 §七(一): overdue responses are reported).
-WorkerSettings = build_worker_settings(
-    "registration", platform, handlers=event_handlers, functions=[flag_overdue_decisions], settings=Settings()
-)
+def worker_settings(
+    settings: Settings | None = None,
+    *,
+    senders: Mapping[Channel, NotificationSender] | None = None,
+    run_relay: bool = True,
+) -> type:
+    """Returns the registration WorkerSettings; tests pass their settings and notification adapters.
+
+    The adapters are those the settings choose. No SMS or WeChat gateway transport is installed here
+    yet: a deployment that has one passes it to configured_senders, and choosing a gateway adapter
+    without it stops the worker at start rather than logging messages it was told to send.
+    """
+    settings = settings or Settings()
+    senders = senders if senders is not None else configured_senders(settings)
+    # flag_overdue_decisions is enqueued daily by the scheduler (002 §七(一): overdue responses are reported);
+    # send_pending_notifications every minute (registration_svc/notification/tasks.py says why).
+    return build_worker_settings(
+        "registration", platform, handlers=event_handlers,
+        functions=[flag_overdue_decisions, sender_job(senders, SenderOptions.from_settings(settings))],
+        run_relay=run_relay, settings=settings,
+    )
+
+
+WorkerSettings = worker_settings()

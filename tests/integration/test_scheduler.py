@@ -50,6 +50,7 @@ class TestScheduleTable:
         assert [(s, j, (w.hour, w.minute)) for s, j, w in SCHEDULE] == [
             ("followup", "flag_overdue_first_contacts", (1, 0)),
             ("registration", "flag_overdue_decisions", (1, 10)),
+            ("registration", "send_pending_notifications", (None, None)),
         ]
 
     def test_every_scheduled_job_is_a_function_of_its_service_worker(self) -> None:
@@ -63,7 +64,11 @@ class TestScheduleTable:
         assert ws.queue_name == f"{settings.queue_prefix}:scheduler"
         assert ws.timezone == SHANGHAI and ws.functions == []
         jobs = {c.name: c for c in ws.cron_jobs}
-        assert set(jobs) == {"cron:followup:flag_overdue_first_contacts", "cron:registration:flag_overdue_decisions"}
+        assert set(jobs) == {
+            "cron:followup:flag_overdue_first_contacts",
+            "cron:registration:flag_overdue_decisions",
+            "cron:registration:send_pending_notifications",
+        }
         assert all(c.unique for c in ws.cron_jobs)
         followup = jobs["cron:followup:flag_overdue_first_contacts"]
         followup.calculate_next(datetime(2026, 11, 22, 0, 59, 59, tzinfo=SHANGHAI))
@@ -73,6 +78,19 @@ class TestScheduleTable:
         )
         followup.calculate_next(datetime(2026, 11, 22, 1, 0, 1, tzinfo=SHANGHAI))
         assert followup.next_run is not None and followup.next_run.date() == date(2026, 11, 23)
+
+    def test_notifications_are_sent_every_minute(self, settings: PlatformSettings) -> None:
+        ws: Any = build_scheduler_settings(settings)
+        [sender] = [c for c in ws.cron_jobs if c.name == "cron:registration:send_pending_notifications"]
+        runs = []
+        moment = datetime(2026, 11, 22, 23, 58, 30, tzinfo=SHANGHAI)
+        for _ in range(3):
+            sender.calculate_next(moment)
+            assert sender.next_run is not None
+            moment = sender.next_run
+            runs.append(moment.replace(microsecond=0))
+        assert runs == [datetime(2026, 11, 22, 23, 59, tzinfo=SHANGHAI), datetime(2026, 11, 23, 0, 0, tzinfo=SHANGHAI),
+                        datetime(2026, 11, 23, 0, 1, tzinfo=SHANGHAI)]
 
 
 class TestEnqueue:

@@ -1,4 +1,5 @@
-"""DEREG-NOTIFY: bilingual deregistration notices, stored notifications, delivery and the staff list."""
+"""DEREG-NOTIFY: bilingual deregistration notices, stored notifications and the staff list (delivery:
+test_notification_delivery.py)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.notification.masking import mask_phone
 from registration_svc.notification.models import Channel, Notification
-from registration_svc.notification.service import deliver_pending, notify_person
+from registration_svc.notification.service import notify_person
 from registration_svc.notification.templates import (
     DEREGISTERED,
     DEREGISTRATION_REASONS,
     NOT_NOTIFIED_REASONS,
-    Message,
     TemplateError,
     notifies,
     render,
@@ -159,51 +159,6 @@ class TestNotifyPerson:
         assert (
             await session.scalars(select(Notification).where(Notification.person_id == person_id))
         ).all() == []
-
-
-class RecordingSms:
-    """Stands in for an SMS gateway (an external system)."""
-
-    channel = Channel.SMS
-
-    def __init__(self, fail: bool = False) -> None:
-        self.fail = fail
-        self.sent: list[tuple[str | None, str]] = []
-
-    async def send(self, notification: Notification, message: Message) -> None:
-        if self.fail:
-            raise ConnectionError("gateway down")
-        self.sent.append((notification.phone, message.text_zh))
-
-
-class TestDeliverPending:
-    async def test_sends_pending_of_its_channel(self, session: AsyncSession) -> None:
-        sms_id = await notify_person(
-            session, person_id=uuid.uuid4(), phone="13812345678", template=DEREGISTERED, params=params()
-        )
-        letter_id = await notify_person(
-            session, person_id=uuid.uuid4(), phone=None, template=DEREGISTERED, params=params()
-        )
-        sender = RecordingSms()
-        result = await deliver_pending(session, sender)
-        assert (result.sent, result.failed) == (1, 0)
-        assert sender.sent[0][0] == "13812345678" and "已被用人单位录用" in sender.sent[0][1]
-        sms, letter = await session.get(Notification, sms_id), await session.get(Notification, letter_id)
-        assert sms is not None and sms.status == "sent" and sms.sent_at is not None and sms.attempts == 1
-        assert letter is not None and letter.status == "pending"
-        assert (await deliver_pending(session, sender)).sent == 0
-
-    async def test_fails_after_the_last_attempt(self, session: AsyncSession) -> None:
-        notification_id = await notify_person(
-            session, person_id=uuid.uuid4(), phone="13812345678", template=DEREGISTERED, params=params()
-        )
-        sender = RecordingSms(fail=True)
-        for attempt, status in ((1, "pending"), (2, "pending"), (3, "failed")):
-            await deliver_pending(session, sender, max_attempts=3)
-            stored = await session.get(Notification, notification_id)
-            assert stored is not None and (stored.attempts, stored.status) == (attempt, status)
-            assert stored.last_error == "ConnectionError: gateway down"
-
 
 
 async def notify(
