@@ -18,6 +18,7 @@ from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from redis.asyncio import Redis
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.calendar_store import CalendarHolder
@@ -112,6 +113,8 @@ class ServiceState:
 
 
 StartupHook = Callable[[ServiceState], Awaitable[None]]
+# Adds a domain's own metrics to /metrics, in the Prometheus text format; given the state and a session.
+MetricsHook = Callable[[ServiceState, AsyncSession], Awaitable[str]]
 
 
 def create_service_app(
@@ -126,6 +129,7 @@ def create_service_app(
     clock: Clock | None = None,
     configure_logs: bool = True,
     on_startup: Sequence[StartupHook] = (),
+    metrics_hooks: Sequence[MetricsHook] = (),
 ) -> FastAPI:
     """Returns the app of one service; a given `database` or `clock` (tests) is used instead of a new one."""
     if configure_logs:
@@ -254,6 +258,14 @@ def create_service_app(
             )
         except Exception:
             lines.append("# jiuye_outbox_pending unavailable: database unreachable\n")
+        for hook in metrics_hooks:
+            try:
+                async with asyncio.timeout(2):
+                    async with state.database.transaction() as session:
+                        lines.append(await hook(state, session))
+            except Exception:
+                logger.warning("metrics hook failed", exc_info=True)
+                lines.append(f"# {getattr(hook, '__name__', 'metrics hook')} unavailable\n")
         return Response("".join(lines), media_type=CONTENT_TYPE_LATEST)
 
     for router in routers:

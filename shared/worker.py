@@ -136,6 +136,9 @@ def build_worker_settings(
             "queue_name": settings.queue_name(service),
             "max_tries": 10,
             "job_timeout": 300,
+            # On SIGTERM (a deploy) running jobs get this long to finish before they are cancelled, so a
+            # notification being handed to its gateway is not left half-sent.
+            "job_completion_wait": 30,
             "keep_result": 3600,
             "health_check_key": f"{settings.queue_name(service)}:health-check",
             # `arq --check` (the liveness probe) then notices a stuck worker within about a minute.

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from registration_svc.config import Settings
 from registration_svc.notification.masking import mask_phone, scrub
-from registration_svc.notification.models import Channel
+from registration_svc.notification.models import NotificationChannel
 from registration_svc.notification.templates import DEREGISTERED, DEREGISTRATION_REASONS, Message
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ class Delivery:
 
     notification_id: uuid.UUID
     person_id: uuid.UUID
-    channel: Channel
+    channel: NotificationChannel
     phone: str | None
     template: str
     params: Mapping[str, str]
@@ -224,20 +224,20 @@ def configured_senders(
     *,
     sms_transport: SmsTransport | None = None,
     wechat_transport: WeChatTransport | None = None,
-) -> dict[Channel, NotificationSender]:
+) -> dict[NotificationChannel, NotificationSender]:
     """Returns the adapter of each channel as the settings choose them (the logging one by default).
 
     Raises SenderConfigurationError when a gateway adapter is chosen without its transport: a worker that
     would otherwise log messages it was told to send by SMS must not start.
     """
     log = LoggingSender()
-    senders: dict[Channel, NotificationSender] = {Channel.SMS: log, Channel.WECHAT: log, Channel.LETTER: log}
+    senders: dict[NotificationChannel, NotificationSender] = dict.fromkeys(NotificationChannel, log)
     if settings.notification_sms_sender == "sms":
         if sms_transport is None:
             raise SenderConfigurationError(
                 "REGISTRATION_NOTIFICATION_SMS_SENDER=sms needs an SMS gateway transport, and none is installed"
             )
-        senders[Channel.SMS] = SmsSender(sms_transport, settings.notification_sms_signature)
+        senders[NotificationChannel.SMS] = SmsSender(sms_transport, settings.notification_sms_signature)
     if settings.notification_wechat_sender == "wechat":
         if wechat_transport is None:
             raise SenderConfigurationError(
@@ -247,5 +247,5 @@ def configured_senders(
             raise SenderConfigurationError(
                 "REGISTRATION_NOTIFICATION_WECHAT_SENDER=wechat needs REGISTRATION_NOTIFICATION_WECHAT_TEMPLATE_ID"
             )
-        senders[Channel.WECHAT] = WeChatSender(wechat_transport, settings.notification_wechat_template_id)
+        senders[NotificationChannel.WECHAT] = WeChatSender(wechat_transport, settings.notification_wechat_template_id)
     return senders

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from registration_svc.models import Base
 
 
-class Channel(StrEnum):
+class NotificationChannel(StrEnum):
     """How a notification reaches the person (DEREG-NOTIFY: SMS, WeChat or letter)."""
 
     SMS = "sms"

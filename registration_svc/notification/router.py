@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from registration_svc.models import platform
 from registration_svc.notification import service
 from registration_svc.notification.masking import mask_phone
-from registration_svc.notification.models import Channel, Notification, NotificationStatus
+from registration_svc.notification.models import Notification, NotificationChannel, NotificationStatus
 from registration_svc.notification.schemas import NotificationRead
 from registration_svc.notification.service import rendered
 from shared import audit
@@ -35,7 +35,8 @@ def _read(notification: Notification) -> NotificationRead:
     message = rendered(notification)
     return NotificationRead(
         id=notification.id, person_id=notification.person_id, agency_region_code=notification.agency_region_code,
-        channel=Channel(notification.channel), phone=mask_phone(notification.phone) if notification.phone else None,
+        channel=NotificationChannel(notification.channel),
+        phone=mask_phone(notification.phone) if notification.phone else None,
         template=notification.template, params=notification.params,
         text_zh=message.text_zh if message else None, text_en=message.text_en if message else None,
         status=NotificationStatus(notification.status), attempts=notification.attempts,

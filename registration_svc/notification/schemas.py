@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from registration_svc.notification.models import Channel, NotificationStatus
+from registration_svc.notification.models import NotificationChannel, NotificationStatus
 from shared.clock import LocalDateTime
 
 
@@ -16,7 +16,7 @@ class NotificationRead(BaseModel):
     id: UUID
     person_id: UUID
     agency_region_code: str | None
-    channel: Channel
+    channel: NotificationChannel
     phone: str | None
     template: str
     params: dict[str, str]

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.notification import repository
 from registration_svc.notification.errors import NotDeadLettered
-from registration_svc.notification.models import Channel, Notification, NotificationStatus
+from registration_svc.notification.models import Notification, NotificationChannel, NotificationStatus
 from registration_svc.notification.templates import Message, render
 from shared.auth import Principal, forbidden, scope_region
 from shared.pagination import PageRequest
@@ -29,7 +29,7 @@ class OutgoingNotification:
     person_id: uuid.UUID
     agency_region_code: str | None
     phone: str | None
-    channel: Channel
+    channel: NotificationChannel
     template: str
     params: dict[str, str]
     message: Message
@@ -84,7 +84,7 @@ async def notify_person(
     phone: str | None,
     template: str,
     params: dict[str, str],
-    channel: Channel | None = None,
+    channel: NotificationChannel | None = None,
     agency_region_code: str | None = None,
     notifier: Notifier | None = None,
 ) -> uuid.UUID:
@@ -96,9 +96,9 @@ async def notify_person(
     """
     message = render(template, params)
     number = clean_phone(phone)
-    chosen = channel or (Channel.SMS if number else Channel.LETTER)
-    if chosen is Channel.SMS and number is None:
-        chosen = Channel.LETTER
+    chosen = channel or (NotificationChannel.SMS if number else NotificationChannel.LETTER)
+    if chosen is NotificationChannel.SMS and number is None:
+        chosen = NotificationChannel.LETTER
     region = agency_region_code or params.get("agency_region_code")
     outgoing = OutgoingNotification(person_id, region, number, chosen, template, dict(params), message)
     return await (notifier or default_notifier()).notify(session, outgoing)

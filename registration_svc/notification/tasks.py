@@ -49,7 +49,7 @@ from registration_svc.notification.adapters import (
     NotificationSender,
 )
 from registration_svc.notification.masking import scrub
-from registration_svc.notification.models import Channel, Notification, NotificationStatus
+from registration_svc.notification.models import Notification, NotificationChannel, NotificationStatus
 from registration_svc.notification.rules import RetryPolicy, after_failure
 from registration_svc.notification.templates import render
 from shared.clock import Clock
@@ -124,7 +124,7 @@ class SendReport:
 
 def _delivery(notification: Notification) -> Delivery:
     return Delivery(
-        notification.id, notification.person_id, Channel(notification.channel), notification.phone,
+        notification.id, notification.person_id, NotificationChannel(notification.channel), notification.phone,
         notification.template, dict(notification.params), render(notification.template, notification.params),
         notification.attempts,
     )
@@ -151,7 +151,7 @@ async def _attempt(sender: NotificationSender | None, notification: Notification
 
 async def _send_one(
     database: Database,
-    senders: Mapping[Channel, NotificationSender],
+    senders: Mapping[NotificationChannel, NotificationSender],
     options: SenderOptions,
     notification_id: uuid.UUID,
     claim_id: uuid.UUID,
@@ -167,7 +167,7 @@ async def _send_one(
         # The claim ended (this run was too slow) and another run has taken the notification.
         logger.warning("notification claim lost", extra={"notification_id": str(notification_id)})
         return
-    channel = Channel(notification.channel)
+    channel = NotificationChannel(notification.channel)
     sender = senders.get(channel)
     result = await _attempt(sender, notification, options.send_timeout)
     finished = clock.now()
@@ -204,7 +204,7 @@ async def _send_one(
 
 async def send_due(
     database: Database,
-    senders: Mapping[Channel, NotificationSender],
+    senders: Mapping[NotificationChannel, NotificationSender],
     options: SenderOptions,
     report: SendReport,
     *,
@@ -237,7 +237,7 @@ async def send_due(
             return report
 
 
-def sender_job(senders: Mapping[Channel, NotificationSender], options: SenderOptions) -> JobFunction:
+def sender_job(senders: Mapping[NotificationChannel, NotificationSender], options: SenderOptions) -> JobFunction:
     """Returns the arq job `send_pending_notifications`, delivering through the given adapters."""
 
     async def send_pending_notifications(ctx: JobCtx) -> dict[str, int]:

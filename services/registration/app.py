@@ -1,13 +1,20 @@
 """Builds the registration service's FastAPI app (run: uvicorn services.registration.app:create_app --factory)."""
 
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.api import routers
 from registration_svc.config import Settings
 from registration_svc.models import platform
-from shared.app import create_service_app
+from registration_svc.notification.metrics import exposition as notification_metrics_text
+from shared.app import ServiceState, create_service_app
 from shared.clock import Clock
 from shared.db import Database
+
+
+async def notification_metrics(state: ServiceState, session: AsyncSession) -> str:
+    """The notification delivery counters and gauges, on the registration service's /metrics."""
+    return await notification_metrics_text(state.redis, session, state.settings.queue_prefix)
 
 
 def create_app(
@@ -27,4 +34,5 @@ def create_app(
         database=database,
         clock=clock,
         configure_logs=configure_logs,
+        metrics_hooks=[notification_metrics],
     )

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from registration_svc.config import Settings
 from registration_svc.models import platform
 from registration_svc.notification.adapters import NotificationSender, configured_senders
-from registration_svc.notification.models import Channel
+from registration_svc.notification.models import NotificationChannel
 from registration_svc.notification.tasks import SenderOptions, sender_job
 from registration_svc.registration.tasks import decision_redater, flag_overdue_decisions
 from shared.calendar_store import calendar_year_handler
@@ -26,7 +26,7 @@ def event_handlers(wc: WorkerContext) -> Mapping[str, EventHandler]:
 def worker_settings(
     settings: Settings | None = None,
     *,
-    senders: Mapping[Channel, NotificationSender] | None = None,
+    senders: Mapping[NotificationChannel, NotificationSender] | None = None,
     run_relay: bool = True,
 ) -> type:
     """Returns the registration WorkerSettings; tests pass their settings and notification adapters.

@@ -5,7 +5,9 @@ from __future__ import annotations
 import gc
 
 from eligibility_svc.config import Settings
+from registration_svc.config import Settings as RegistrationSettings
 from services.eligibility.app import create_app
+from services.registration.app import create_app as create_registration_app
 from shared.db import Database
 from tests.support import running_app, service_settings
 
@@ -29,6 +31,15 @@ class TestHealth:
             assert missing.headers["content-type"] == "application/problem+json"
             assert missing.json()["code"] == "resource.not_found"
             assert missing.headers["x-request-id"]
+
+    async def test_the_registration_service_serves_its_notification_metrics(
+        self, database: Database, database_url: str, redis_url: str, queue_prefix: str
+    ) -> None:
+        settings = service_settings(RegistrationSettings, database_url, redis_url, queue_prefix)
+        async with running_app(create_registration_app, settings, database) as client:
+            metrics = (await client.get("/metrics")).text
+        assert "# TYPE jiuye_notifications gauge" in metrics
+        assert 'jiuye_notifications{service="registration",status="dead_letter"} 0' in metrics
 
     async def test_startup_objects_are_frozen_out_of_garbage_collection(
         self, database: Database, database_url: str, redis_url: str, queue_prefix: str

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from registration_svc.notification.adapters import Delivery, DeliveryResult
-from registration_svc.notification.models import Channel, Notification
+from registration_svc.notification.models import Notification, NotificationChannel
 from registration_svc.notification.rules import RetryPolicy
 from registration_svc.notification.service import notify_person
 from registration_svc.notification.tasks import SenderOptions, SendReport, send_due
@@ -31,7 +31,7 @@ async def stored_notifications(
     *,
     region: str | None = "440203",
     phone: str | None = PHONE,
-    channel: Channel | None = None,
+    channel: NotificationChannel | None = None,
 ) -> list[uuid.UUID]:
     """Stores pending deregistration notices (committed, or in the test's transaction) and returns their ids."""
     async with database.transaction() as session:
@@ -81,9 +81,9 @@ class StandInGateway:
         return [d.notification_id for d in self.deliveries]
 
 
-def every_channel(sender: StandInGateway) -> dict[Channel, StandInGateway]:
+def every_channel(sender: StandInGateway) -> dict[NotificationChannel, StandInGateway]:
     """Returns the same adapter for every channel."""
-    return {channel: sender for channel in Channel}
+    return {channel: sender for channel in NotificationChannel}
 
 
 class MovableClock(Clock):
@@ -114,7 +114,7 @@ def options(
 
 async def run(
     database: Database,
-    senders: dict[Channel, StandInGateway] | StandInGateway,
+    senders: dict[NotificationChannel, StandInGateway] | StandInGateway,
     opts: SenderOptions | None = None,
     clock: Clock | None = None,
 ) -> SendReport:

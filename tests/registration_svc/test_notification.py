@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.notification.masking import mask_phone
-from registration_svc.notification.models import Channel, Notification
+from registration_svc.notification.models import Notification, NotificationChannel
 from registration_svc.notification.service import notify_person
 from registration_svc.notification.templates import (
     DEREGISTERED,
@@ -140,7 +140,7 @@ class TestNotifyPerson:
             phone="13812345678",
             template=DEREGISTERED,
             params=params(),
-            channel=Channel.WECHAT,
+            channel=NotificationChannel.WECHAT,
             agency_region_code="620102",
         )
         stored = await session.get(Notification, notification_id)

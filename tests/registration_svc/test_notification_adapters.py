@@ -22,7 +22,7 @@ from registration_svc.notification.adapters import (
     WeChatTemplateMessage,
     configured_senders,
 )
-from registration_svc.notification.models import Channel
+from registration_svc.notification.models import NotificationChannel
 from registration_svc.notification.templates import DEREGISTERED, Message, render
 from tests.registration_svc.registration_support import id_number
 
@@ -35,7 +35,7 @@ def params() -> dict[str, str]:
 
 def delivery(phone: str | None = PHONE, **changes: Any) -> Delivery:
     values: dict[str, Any] = {
-        "notification_id": uuid.uuid4(), "person_id": uuid.uuid4(), "channel": Channel.SMS, "phone": phone,
+        "notification_id": uuid.uuid4(), "person_id": uuid.uuid4(), "channel": NotificationChannel.SMS, "phone": phone,
         "template": DEREGISTERED, "params": params(), "message": render(DEREGISTERED, params()), "attempt": 1,
     }
     return Delivery(**{**values, **changes})
@@ -91,7 +91,7 @@ class TestSmsSender:
 class TestWeChatSender:
     async def test_fills_the_template_fields(self) -> None:
         transport = RecordingTransport()
-        d = delivery(channel=Channel.WECHAT)
+        d = delivery(channel=NotificationChannel.WECHAT)
         result = await WeChatSender(transport, "TPL-1").send(d)
         assert result.status is DeliveryStatus.SENT
         [message] = transport.messages
@@ -106,14 +106,15 @@ class TestWeChatSender:
 class TestConfiguredSenders:
     def test_the_logging_adapter_serves_every_channel_by_default(self) -> None:
         senders = configured_senders(Settings())
-        assert {channel: s.name for channel, s in senders.items()} == {c: "log" for c in Channel}
+        assert {channel: s.name for channel, s in senders.items()} == {c: "log" for c in NotificationChannel}
 
     def test_a_gateway_adapter_needs_its_transport(self) -> None:
         settings = Settings(notification_sms_sender="sms", notification_sms_signature="韶关人社")
         with pytest.raises(SenderConfigurationError, match="SMS gateway transport"):
             configured_senders(settings)
         senders = configured_senders(settings, sms_transport=RecordingTransport())
-        assert isinstance(senders[Channel.SMS], SmsSender) and senders[Channel.LETTER].name == "log"
+        assert isinstance(senders[NotificationChannel.SMS], SmsSender)
+        assert senders[NotificationChannel.LETTER].name == "log"
         wechat = Settings(notification_wechat_sender="wechat")
         with pytest.raises(SenderConfigurationError, match="TEMPLATE_ID"):
             configured_senders(wechat, wechat_transport=RecordingTransport())

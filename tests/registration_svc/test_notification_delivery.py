@@ -20,7 +20,7 @@ from sqlalchemy import delete
 from registration_svc.config import Settings
 from registration_svc.notification import metrics, repository
 from registration_svc.notification.adapters import configured_senders
-from registration_svc.notification.models import Channel, Notification, NotificationStatus
+from registration_svc.notification.models import Notification, NotificationChannel, NotificationStatus
 from registration_svc.notification.tasks import INTERRUPTED, JOB_NAME, SendReport, send_due
 from services.registration.worker import worker_settings
 from shared.clock import Clock
@@ -67,13 +67,13 @@ class TestSenderRouting:
     async def test_each_channel_goes_to_its_adapter(self, database: Database) -> None:
         [sms] = await stored_notifications(database)
         [letter] = await stored_notifications(database, phone=None)
-        [wechat] = await stored_notifications(database, channel=Channel.WECHAT)
-        gateways = {c: StandInGateway(name=c.value) for c in Channel}
+        [wechat] = await stored_notifications(database, channel=NotificationChannel.WECHAT)
+        gateways = {c: StandInGateway(name=c.value) for c in NotificationChannel}
         await run(database, gateways)
-        assert only([sms], gateways[Channel.SMS].ids()) == [sms]
-        assert only([letter], gateways[Channel.LETTER].ids()) == [letter]
-        assert only([wechat], gateways[Channel.WECHAT].ids()) == [wechat]
-        [given] = [d for d in gateways[Channel.SMS].deliveries if d.notification_id == sms]
+        assert only([sms], gateways[NotificationChannel.SMS].ids()) == [sms]
+        assert only([letter], gateways[NotificationChannel.LETTER].ids()) == [letter]
+        assert only([wechat], gateways[NotificationChannel.WECHAT].ids()) == [wechat]
+        [given] = [d for d in gateways[NotificationChannel.SMS].deliveries if d.notification_id == sms]
         assert given.phone == PHONE and "已被用人单位录用" in given.message.text_zh
         assert given.idempotency_key == str(sms) and given.attempt == 1
         assert (await stored(database, sms)).delivery_reference == f"gw-{sms.hex[:8]}"
@@ -299,8 +299,11 @@ class TestMetrics:
         await metrics.count(redis, worker_prefix, {("sms", "sent"): 2, ("sms", "dead_letter"): 1})
         await metrics.count(redis, worker_prefix, {("sms", "sent"): 1, ("letter", "failed"): 4})
         await stored_notifications(database, 2)
-        await run(database, {Channel.SMS: StandInGateway(behaviour="reject"), Channel.LETTER: StandInGateway(),
-                             Channel.WECHAT: StandInGateway()})
+        await run(database, {
+            NotificationChannel.SMS: StandInGateway(behaviour="reject"),
+            NotificationChannel.LETTER: StandInGateway(),
+            NotificationChannel.WECHAT: StandInGateway(),
+        })
         async with database.transaction() as session:
             before = await metrics.exposition(redis, session, worker_prefix)
             dead = int(before.split('jiuye_notifications{service="registration",status="dead_letter"} ')[1].split()[0])

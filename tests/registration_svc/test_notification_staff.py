@@ -9,7 +9,7 @@ from httpx import AsyncClient
 from sqlalchemy import select
 
 from registration_svc.models import platform
-from registration_svc.notification.models import Channel
+from registration_svc.notification.models import NotificationChannel
 from shared.db import Database
 from tests.registration_svc.notification_support import (
     PHONE,
@@ -155,7 +155,9 @@ class TestRetryDeadLetter:
         assert (await client.post(path, headers=bearer("caseworker", "440200"))).status_code == 200
 
     async def test_one_without_a_region_is_for_administrators(self, client: AsyncClient, database: Database) -> None:
-        [notification_id] = await stored_notifications(database, region=None, phone=None, channel=Channel.LETTER)
+        [notification_id] = await stored_notifications(
+            database, region=None, phone=None, channel=NotificationChannel.LETTER
+        )
         await run(database, StandInGateway(behaviour="reject"))
         path = f"/api/v1/notifications/{notification_id}/retry"
         assert (await client.post(path, headers=bearer("caseworker", "44"))).status_code == 403
