@@ -13,7 +13,6 @@ from followup_svc.first_contact import repository
 from followup_svc.first_contact.errors import FirstContactNotOpen, InvalidContactDate
 from followup_svc.first_contact.rules import (
     RULE_ID,
-    FirstContactDue,
     due_reason,
     first_contact_due,
     is_overdue,
@@ -23,6 +22,7 @@ from followup_svc.first_contact.schemas import DueExplanation, FirstContactCompl
 from followup_svc.models import FirstContactStatus, FirstContactTask
 from shared.auth import Principal, forbidden, scope_region
 from shared.calendar import WorkdayCalendar
+from shared.deadlines import Deadline
 from shared.errors import Violation
 from shared.events import RegistrationCreated, RegistrationDeregistered
 from shared.pagination import Page, PageRequest, to_page
@@ -31,10 +31,14 @@ from shared.policy import PolicyRegistry
 logger = logging.getLogger(__name__)
 
 
+def stored_due(task: FirstContactTask) -> Deadline:
+    """Returns the FU-CONTACT deadline as stored on a task."""
+    return Deadline(RULE_ID, task.registered_on, task.due_workdays, task.due_on, task.due_estimated, task.due_source)
+
+
 def to_read(task: FirstContactTask, today: date) -> FirstContactRead:
     """Returns the API view of a task, with the explanation of its due date."""
-    due = FirstContactDue(task.due_on, task.due_workdays, task.due_source, task.due_estimated)
-    reason, reason_zh = due_reason(due, task.registered_on)
+    reason, reason_zh = due_reason(stored_due(task))
     return FirstContactRead(
         id=task.id,
         registration_id=task.registration_id,

@@ -10,11 +10,13 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from followup_svc.first_contact import repository, service
+from followup_svc.first_contact.models import FirstContactTask
 from followup_svc.first_contact.rules import RULE_ID
 from shared.calendar import WorkdayCalendar
 from shared.calendar_store import Redater
 from shared.clock import Clock
 from shared.db import Database
+from shared.deadlines import Deadline, StoredDeadlines, deadline_redater, redate_estimated
 from shared.events import EventEnvelope, EventType, RegistrationCreated, RegistrationDeregistered
 from shared.outbox import EventHandler
 from shared.policy import PolicyRegistry
@@ -63,31 +65,24 @@ async def flag_overdue_first_contacts(database: Database, calendar: WorkdayCalen
     return dict(sorted(by_region.items()))
 
 
+def _move(task: FirstContactTask, due: Deadline, today: date) -> None:
+    task.due_on, task.due_estimated = due.due_on, due.estimated
+    if task.overdue_flagged_on is not None and due.due_on >= today:
+        task.overdue_flagged_on = None
+
+
+# FU-CONTACT as stored on open tasks.
+STORED_FIRST_CONTACT_DUES = StoredDeadlines[FirstContactTask](
+    RULE_ID, repository.open_with_estimated_due, service.stored_due, _move
+)
+
+
 async def redate_estimated_first_contacts(session: AsyncSession, calendar: WorkdayCalendar, today: date) -> int:
     """Re-counts FU-CONTACT due dates that were estimated (T-WORKDAY over a year the calendar did not know
     yet); returns how many moved. A task reported overdue whose new due date has not passed is no longer."""
-    changed = 0
-    for task in await repository.open_with_estimated_due(session):
-        due = calendar.add_workdays(task.registered_on, task.due_workdays)
-        if (due.due, due.estimated) == (task.due_on, task.due_estimated):
-            continue
-        logger.info(
-            "first contact due date re-counted",
-            extra={"rule": RULE_ID, "task_id": str(task.id), "was": task.due_on.isoformat(),
-                   "now": due.due.isoformat(), "estimated": due.estimated},
-        )
-        task.due_on, task.due_estimated = due.due, due.estimated
-        if task.overdue_flagged_on is not None and due.due >= today:
-            task.overdue_flagged_on = None
-        changed += 1
-    await session.flush()
-    return changed
+    return await redate_estimated(session, calendar, today, STORED_FIRST_CONTACT_DUES)
 
 
 def first_contact_redater(clock: Clock) -> Redater:
     """Returns what the calendar.year_replaced handler runs on the new calendar (shared.calendar_store)."""
-
-    async def redate(session: AsyncSession, calendar: WorkdayCalendar) -> int:
-        return await redate_estimated_first_contacts(session, calendar, clock.today())
-
-    return redate
+    return deadline_redater(clock, STORED_FIRST_CONTACT_DUES)

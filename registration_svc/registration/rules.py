@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
 from registration_svc.registration.models import Channel
 from shared.calendar import WorkdayCalendar
+from shared.deadlines import Deadline, count_deadline
 from shared.explain import RuleResult
 from shared.timerules import age_on
 
@@ -16,6 +16,7 @@ COMMITMENT_SOURCE: Final = "002 §三"
 PLACE_SOURCE: Final = "002 §一; 001 §一(三)4"
 WINDOW_DEADLINE_SOURCE: Final = "001 §一(四)1"
 DUPLICATE_SOURCE: Final = "rules.md REG-DUPLICATE"
+DEADLINE_RULE: Final = "REG-DEADLINE"
 
 
 def check_age(birth_date: date, application_date: date, minimum_age: int, source: str) -> RuleResult:
@@ -140,18 +141,6 @@ def check_place(agency_region_code: str, hukou_region_code: str, residence_regio
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Deadline:
-    """REG-DEADLINE: when a registration must be decided, and how that date was reached."""
-
-    decision_due: date
-    workdays: int
-    source: str
-    estimated: bool
-    reason: str
-    reason_zh: str
-
-
 def decision_deadline(
     channel: Channel,
     application_date: date,
@@ -161,23 +150,21 @@ def decision_deadline(
 ) -> Deadline:
     """Returns REG-DEADLINE: the application date at the window, else T-WORKDAY(date, online_workdays)."""
     if channel is Channel.WINDOW:
-        return Deadline(
-            application_date,
-            0,
-            WINDOW_DEADLINE_SOURCE,
-            False,
-            f"window applications are decided at once: due on the application date {application_date}",
-            f"现场办理即时办结：办结期限为申请当日 {application_date}",
+        return count_deadline(DEADLINE_RULE, application_date, 0, WINDOW_DEADLINE_SOURCE, calendar)
+    return count_deadline(DEADLINE_RULE, application_date, online_workdays, online_source, calendar)
+
+
+def decision_deadline_reason(deadline: Deadline) -> tuple[str, str]:
+    """Returns the English and Chinese explanation of a REG-DEADLINE date."""
+    if deadline.workdays == 0:
+        return (
+            f"window applications are decided at once: due on the application date {deadline.start}",
+            f"现场办理即时办结：办结期限为申请当日 {deadline.start}",
         )
-    due = calendar.add_workdays(application_date, online_workdays)
-    return Deadline(
-        due.due,
-        online_workdays,
-        online_source,
-        due.estimated,
-        f"{channel.value} applications are decided within {online_workdays} working days after "
-        f"{application_date}: due {due.due} (T-WORKDAY)"
-        + (" (estimated: the calendar has no data for a year involved)" if due.estimated else ""),
-        f"网上或移动端申请 {online_workdays} 个工作日内办结：自 {application_date} 起算，"
-        f"截止 {due.due}（T-WORKDAY）" + ("（估算：所涉年份暂无节假日安排数据）" if due.estimated else ""),
+    return (
+        f"online applications are decided within {deadline.workdays} working days after "
+        f"{deadline.start}: due {deadline.due_on} (T-WORKDAY)"
+        + (" (estimated: the calendar has no data for a year involved)" if deadline.estimated else ""),
+        f"网上或移动端申请 {deadline.workdays} 个工作日内办结：自 {deadline.start} 起算，"
+        f"截止 {deadline.due_on}（T-WORKDAY）" + ("（估算：所涉年份暂无节假日安排数据）" if deadline.estimated else ""),
     )

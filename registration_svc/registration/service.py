@@ -29,7 +29,6 @@ from registration_svc.registration.errors import (
 from registration_svc.registration.models import Channel, Registration, RegistrationStatus, VerificationState
 from registration_svc.registration.rules import (
     DUPLICATE_SOURCE,
-    Deadline,
     check_age,
     check_commitment,
     check_declaration,
@@ -49,6 +48,7 @@ from registration_svc.verification.service import (
 from shared import outbox
 from shared.auth import Principal, Role, forbidden, scope_region
 from shared.calendar import WorkdayCalendar
+from shared.deadlines import Deadline
 from shared.errors import Violation
 from shared.events import EventType, RegistrationCreated
 from shared.explain import failures
@@ -380,7 +380,7 @@ def _registration_values(
         channel=body.channel.value,
         agency_region_code=body.agency_region_code,
         applied_at=body.applied_at,
-        decision_due=deadline.decision_due,
+        decision_due=deadline.due_on,
         deadline_workdays=deadline.workdays,
         deadline_source=deadline.source,
         deadline_estimated=deadline.estimated,

@@ -4,16 +4,19 @@ estimated deadlines when a year's holiday arrangement arrives."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.registration import repository
+from registration_svc.registration.models import Registration
+from registration_svc.registration.rules import DEADLINE_RULE
 from registration_svc.registration.service import application_date
 from shared.calendar import WorkdayCalendar
 from shared.calendar_store import Redater
 from shared.clock import Clock
+from shared.deadlines import Deadline, StoredDeadlines, deadline_redater, redate_estimated
 from shared.worker import JobCtx, worker_context
 
 logger = logging.getLogger(__name__)
@@ -44,6 +47,24 @@ async def flag_overdue_decisions(ctx: JobCtx) -> int:
         return await flag_overdue(session, wc.clock.now(), wc.clock.zone)
 
 
+def stored_decision_deadlines(timezone: ZoneInfo) -> StoredDeadlines[Registration]:
+    """REG-DEADLINE as stored on pending registrations, counted from the local date of the application."""
+
+    def read(registration: Registration) -> Deadline:
+        return Deadline(
+            DEADLINE_RULE, application_date(registration.applied_at, timezone), registration.deadline_workdays,
+            registration.decision_due, registration.deadline_estimated, registration.deadline_source,
+        )
+
+    def move(registration: Registration, deadline: Deadline, today: date) -> None:
+        registration.decision_due, registration.deadline_estimated = deadline.due_on, deadline.estimated
+        registration.updated_at = datetime.now(UTC)
+        if registration.overdue and deadline.due_on >= today:
+            registration.overdue, registration.overdue_flagged_at = False, None
+
+    return StoredDeadlines(DEADLINE_RULE, repository.pending_with_estimated_deadline, read, move)
+
+
 async def redate_estimated_decisions(
     session: AsyncSession, calendar: WorkdayCalendar, timezone: ZoneInfo, now: datetime
 ) -> int:
@@ -51,31 +72,9 @@ async def redate_estimated_decisions(
     calendar did not know yet, T-WORKDAY); returns how many moved. A registration flagged overdue whose
     new due date has not passed is no longer overdue."""
     today = now.astimezone(timezone).date()
-    changed = 0
-    for registration in await repository.pending_with_estimated_deadline(session):
-        due = calendar.add_workdays(
-            application_date(registration.applied_at, timezone), registration.deadline_workdays
-        )
-        if (due.due, due.estimated) == (registration.decision_due, registration.deadline_estimated):
-            continue
-        logger.info(
-            "registration decision_due re-counted (REG-DEADLINE)",
-            extra={"registration_id": str(registration.id), "was": registration.decision_due.isoformat(),
-                   "now": due.due.isoformat(), "estimated": due.estimated},
-        )
-        registration.decision_due, registration.deadline_estimated = due.due, due.estimated
-        registration.updated_at = now
-        if registration.overdue and due.due >= today:
-            registration.overdue, registration.overdue_flagged_at = False, None
-        changed += 1
-    await session.flush()
-    return changed
+    return await redate_estimated(session, calendar, today, stored_decision_deadlines(timezone))
 
 
 def decision_redater(clock: Clock) -> Redater:
     """Returns what the calendar.year_replaced handler runs on the new calendar (shared.calendar_store)."""
-
-    async def redate(session: AsyncSession, calendar: WorkdayCalendar) -> int:
-        return await redate_estimated_decisions(session, calendar, clock.zone, clock.now())
-
-    return redate
+    return deadline_redater(clock, stored_decision_deadlines(clock.zone))

@@ -72,12 +72,12 @@ class TestOverdue:
 class TestExplanation:
     def test_reason_names_rule_figures_and_source_in_both_languages(self) -> None:
         due = first_contact_due(date(2026, 11, 16), SHAOGUAN, default_calendar())
-        reason, reason_zh = due_reason(due, date(2026, 11, 16))
+        reason, reason_zh = due_reason(due)
         for text in (reason, reason_zh):
             assert RULE_ID in text and "5" in text and "2026-11-23" in text and due.source in text
         assert "工作日" in reason_zh
 
     def test_estimated_is_said(self) -> None:
         due = first_contact_due(date(2027, 12, 28), SHAOGUAN, default_calendar())
-        reason, reason_zh = due_reason(due, date(2027, 12, 28))
+        reason, reason_zh = due_reason(due)
         assert "estimated" in reason and "估算" in reason_zh

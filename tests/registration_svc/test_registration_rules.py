@@ -15,7 +15,7 @@ from registration_svc.deregistration.rules import (
     reason_group,
 )
 from registration_svc.registration.models import Channel
-from registration_svc.registration.rules import check_age, check_place, decision_deadline
+from registration_svc.registration.rules import check_age, check_place, decision_deadline, decision_deadline_reason
 from shared.calendar import default_calendar
 from shared.policy import default_registry
 
@@ -58,18 +58,18 @@ class TestRegPlaceRule:
 class TestRegDeadlineRule:
     def test_window_is_the_application_date(self) -> None:
         deadline = decision_deadline(Channel.WINDOW, date(2026, 11, 20), 2, "001 §一(四)2", CALENDAR)
-        assert deadline.decision_due == date(2026, 11, 20) and deadline.workdays == 0
+        assert deadline.due_on == date(2026, 11, 20) and deadline.workdays == 0
 
     def test_online_across_a_weekend(self) -> None:
         # Friday 2026-11-20: Monday is the first working day, Tuesday the second.
         deadline = decision_deadline(Channel.ONLINE, date(2026, 11, 20), 2, "001 §一(四)2", CALENDAR)
-        assert deadline.decision_due == date(2026, 11, 24)
+        assert deadline.due_on == date(2026, 11, 24)
         assert not deadline.estimated and deadline.source == "001 §一(四)2"
 
     def test_online_across_national_day_2026(self) -> None:
         deadline = decision_deadline(Channel.WECHAT, date(2026, 9, 30), 2, "001 §一(四)2", CALENDAR)
-        assert deadline.decision_due == date(2026, 10, 9)
-        assert deadline.decision_due == CALENDAR.add_workdays(date(2026, 9, 30), 2).due
+        assert deadline.due_on == date(2026, 10, 9)
+        assert deadline.due_on == CALENDAR.add_workdays(date(2026, 9, 30), 2).due
         # 1-7 October are rest days; the 8th and 9th are the two working days counted.
         assert not any(CALENDAR.is_workday(date(2026, 10, day)) for day in range(1, 8))
         assert CALENDAR.is_workday(date(2026, 10, 8))
@@ -82,7 +82,8 @@ class TestRegDeadlineRule:
     def test_year_without_data_is_estimated(self) -> None:
         year = max(CALENDAR.known_years) + 1
         deadline = decision_deadline(Channel.ONLINE, date(year, 3, 2), 2, "s", CALENDAR)
-        assert deadline.estimated and "estimated" in deadline.reason
+        reason, reason_zh = decision_deadline_reason(deadline)
+        assert deadline.estimated and "estimated" in reason and "估算" in reason_zh
 
 
 EXPECTED_NOTIFY = {
