@@ -7,12 +7,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Row, select, text, update
+from sqlalchemy import Row, Select, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registration_svc.identity.rules import normalize_id_number
 from registration_svc.person.models import Person
 from registration_svc.registration.models import VALID_REGISTRATION_WHERE, Registration, RegistrationStatus
+from shared.auth import Principal, Role, scope_region
 from shared.pagination import PageRequest, keyset
 from shared.regions import in_region
 
@@ -54,6 +56,23 @@ async def valid_registration_status(session: AsyncSession, person_id: uuid.UUID)
     return None if status is None else str(status)
 
 
+def readable(principal: Principal, region_prefix: str | None = None) -> Select[Registration, Person]:
+    """Returns the registrations (with their persons) the caller may see: a citizen their own, staff those
+    of their region or of `region_prefix` inside it (T-REGION, 403 outside), a system all of them."""
+    statement = select(Registration, Person).join(Person, Person.id == Registration.person_id)
+    if principal.role is Role.CITIZEN:
+        return statement.where(Person.id_number == normalize_id_number(principal.sub))
+    return statement.where(in_region(Registration.agency_region_code, scope_region(principal, region_prefix)))
+
+
+async def get_readable(
+    session: AsyncSession, principal: Principal, registration_id: uuid.UUID
+) -> tuple[Registration, Person] | None:
+    """Gets a registration the caller may see, with its person; None when missing or out of scope alike."""
+    row = (await session.execute(readable(principal).where(Registration.id == registration_id))).first()
+    return None if row is None else (row[0], row[1])
+
+
 async def get_registration(
     session: AsyncSession, registration_id: uuid.UUID, *, for_update: bool = False
 ) -> tuple[Registration, Person] | None:
@@ -80,12 +99,10 @@ class ListFilter:
 
 
 async def list_registrations(
-    session: AsyncSession, flt: ListFilter, page: PageRequest
+    session: AsyncSession, principal: Principal, flt: ListFilter, page: PageRequest
 ) -> Sequence[Row[Registration, Person]]:
-    """Lists one page of registrations with their persons, oldest first."""
-    stmt = select(Registration, Person).join(Person, Person.id == Registration.person_id)
-    if flt.region_prefix:
-        stmt = stmt.where(in_region(Registration.agency_region_code, flt.region_prefix))
+    """Lists one page of the registrations the caller may see, with their persons, oldest first."""
+    stmt = readable(principal, flt.region_prefix)
     if flt.id_number is not None:
         stmt = stmt.where(Person.id_number == flt.id_number)
     if flt.status is not None:

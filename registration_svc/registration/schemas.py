@@ -21,7 +21,7 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class PersonIn(_Body):
+class PersonCreate(_Body):
     """The applicant's identity and household details as entered on the form."""
 
     id_type: IdType
@@ -36,7 +36,7 @@ class PersonIn(_Body):
     residence_type: AreaType
 
 
-class DeclarationIn(_Body):
+class DeclarationCreate(_Body):
     """The applicant's declaration of the registration conditions."""
 
     unemployed: bool
@@ -45,7 +45,16 @@ class DeclarationIn(_Body):
     receiving_pension: bool
 
 
-class CertificateIn(_Body):
+class DeclarationRead(BaseModel):
+    """The declaration as the applicant made it."""
+
+    unemployed: bool
+    able_to_work: bool
+    wants_work: bool
+    receiving_pension: bool
+
+
+class CertificateCreate(_Body):
     """A vocational qualification or skill certificate."""
 
     name: ShortText
@@ -53,7 +62,7 @@ class CertificateIn(_Body):
     number: Annotated[str, StringConstraints(max_length=64)] | None = None
 
 
-class JobIntentionIn(_Body):
+class JobIntentionCreate(_Body):
     """A job the applicant wants (求职意向)."""
 
     occupation: ShortText
@@ -61,7 +70,7 @@ class JobIntentionIn(_Body):
     min_monthly_wage_fen: int | None = Field(default=None, ge=0)
 
 
-class EmergencyContactIn(_Body):
+class EmergencyContactCreate(_Body):
     """Someone to reach when the applicant cannot be reached."""
 
     name: ShortText
@@ -87,11 +96,11 @@ HealthStatus = Literal["healthy", "chronic_illness", "disabled"]
 class RegistrationCreate(_Body):
     """POST /api/v1/registrations: the 就业失业登记表 as submitted."""
 
-    person: PersonIn
+    person: PersonCreate
     channel: Channel
     agency_region_code: RecordRegionCode
     applied_at: AwareDatetime
-    declaration: DeclarationIn
+    declaration: DeclarationCreate
     unemployed_since: date
     unemployment_reason: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
@@ -102,23 +111,23 @@ class RegistrationCreate(_Body):
     disability_category: Annotated[str, StringConstraints(max_length=32)] | None = None
     disability_certificate_number: Annotated[str, StringConstraints(max_length=64)] | None = None
     skills: list[ShortText] = Field(default_factory=list, max_length=50)
-    certificates: list[CertificateIn] = Field(default_factory=list, max_length=50)
-    job_intentions: list[JobIntentionIn] = Field(default_factory=list, max_length=20)
+    certificates: list[CertificateCreate] = Field(default_factory=list, max_length=50)
+    job_intentions: list[JobIntentionCreate] = Field(default_factory=list, max_length=20)
     training_intentions: list[ShortText] = Field(default_factory=list, max_length=20)
     wants_startup_support: bool = False
     claims_unemployment_insurance: bool = False
     contact_address: Annotated[str, StringConstraints(max_length=300)] | None = None
-    emergency_contact: EmergencyContactIn | None = None
+    emergency_contact: EmergencyContactCreate | None = None
 
 
-class DecisionIn(_Body):
+class RegistrationDecisionCreate(_Body):
     """POST /api/v1/registrations/{id}/decision: a caseworker's decision on a pending registration."""
 
     approve: bool
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
 
-class DeadlineOut(BaseModel):
+class DeadlineRead(BaseModel):
     """REG-DEADLINE explanation of decision_due."""
 
     rule: Literal["REG-DEADLINE"] = "REG-DEADLINE"
@@ -129,7 +138,7 @@ class DeadlineOut(BaseModel):
     reason_zh: str
 
 
-class PersonOut(BaseModel):
+class PersonRead(BaseModel):
     """The person as stored; the identity number is masked unless the caller may see it."""
 
     id: UUID
@@ -154,7 +163,7 @@ class PersonNote(BaseModel):
     message_zh: str
 
 
-class VerificationOut(BaseModel):
+class VerificationRead(BaseModel):
     """Data comparison of the declaration; findings are shown to staff only."""
 
     state: str
@@ -162,7 +171,7 @@ class VerificationOut(BaseModel):
     home_visit_task_id: UUID | None
 
 
-class DeregistrationOut(BaseModel):
+class DeregistrationRead(BaseModel):
     """A registration's deregistration."""
 
     reason: str
@@ -186,13 +195,13 @@ class RegistrationRead(BaseModel):
     agency_region_code: str
     applied_at: LocalDateTime
     decision_due: date
-    deadline: DeadlineOut
+    deadline: DeadlineRead
     overdue: bool
     decided_at: LocalDateTime | None
     decided_by: str | None
     decision_reason: str | None
     registered_on: date | None
-    person: PersonOut
+    person: PersonRead
     person_notes: list[PersonNote] = Field(default_factory=list)
     hukou_region_code: str
     hukou_type: str
@@ -211,10 +220,10 @@ class RegistrationRead(BaseModel):
     claims_unemployment_insurance: bool
     contact_address: str | None
     emergency_contact: dict[str, JsonValue] | None
-    declaration: DeclarationIn
+    declaration: DeclarationRead
     commitment_signed: bool
-    verification: VerificationOut
-    deregistration: DeregistrationOut | None
+    verification: VerificationRead
+    deregistration: DeregistrationRead | None
     created_at: LocalDateTime
 
 

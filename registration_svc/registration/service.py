@@ -15,6 +15,7 @@ from pydantic import BaseModel, JsonValue
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registration_svc.deregistration.rules import DeregistrationReason, reason_group
 from registration_svc.identity.rules import IdentityFacts, normalize_id_number, validate_identity
 from registration_svc.models import platform
 from registration_svc.person.models import Person
@@ -35,7 +36,17 @@ from registration_svc.registration.rules import (
     check_place,
     decision_deadline,
 )
-from registration_svc.registration.schemas import RegistrationCreate
+from registration_svc.registration.schemas import (
+    DeadlineRead,
+    DeclarationRead,
+    DeregistrationRead,
+    PersonNote,
+    PersonRead,
+    RegistrationCreate,
+    RegistrationRead,
+    RegistrationSummary,
+    VerificationRead,
+)
 from registration_svc.verification.models import HomeVisitOutcome
 from registration_svc.verification.service import (
     Declaration,
@@ -46,12 +57,13 @@ from registration_svc.verification.service import (
     verify_declaration,
 )
 from shared import outbox
-from shared.auth import Principal, Role, forbidden, scope_region
+from shared.auth import Principal, Role, forbidden
 from shared.calendar import WorkdayCalendar
 from shared.deadlines import Deadline
 from shared.errors import Violation
 from shared.events import EventType, RegistrationCreated
 from shared.explain import failures
+from shared.masking import mask_id_number
 from shared.pagination import PageRequest
 from shared.policy import ParameterNotInForceError, PolicyRegistry
 
@@ -518,19 +530,12 @@ async def record_home_visit(
     return registration
 
 
-def may_read(principal: Principal, registration: Registration, person: Person) -> bool:
-    """Tells whether the caller may see a registration: staff of its region, the person, or a system."""
-    if principal.role is Role.CITIZEN:
-        return normalize_id_number(principal.sub) == person.id_number
-    return principal.covers_region(registration.agency_region_code)
-
-
 async def load_for_read(
     session: AsyncSession, principal: Principal, registration_id: uuid.UUID
 ) -> tuple[Registration, Person]:
     """Gets a registration the caller may see, else the 403 that reveals nothing."""
-    found = await repository.get_registration(session, registration_id)
-    if found is None or not may_read(principal, *found):
+    found = await repository.get_readable(session, principal, registration_id)
+    if found is None:
         raise forbidden()
     return found
 
@@ -575,14 +580,157 @@ async def list_registrations(
     flt: repository.ListFilter,
     page: PageRequest,
 ) -> Sequence[Row[Registration, Person]]:
-    """Lists what the caller may see: staff their region, citizens their own, systems everything."""
-    if principal.role is Role.CITIZEN:
-        own = normalize_id_number(principal.sub)
-        if flt.id_number is not None and normalize_id_number(flt.id_number) != own:
-            return ()
-        flt = dataclasses.replace(flt, id_number=own)
-    else:
-        flt = dataclasses.replace(flt, region_prefix=scope_region(principal, flt.region_prefix))
-    if principal.role is not Role.CITIZEN and flt.id_number is not None:
+    """Lists what the caller may see (repository.readable): staff their region, citizens their own,
+    systems everything; filtered by region, identity number, status and channel."""
+    if flt.id_number is not None:
         flt = dataclasses.replace(flt, id_number=normalize_id_number(flt.id_number))
-    return await repository.list_registrations(session, flt, page)
+    return await repository.list_registrations(session, principal, flt, page)
+
+
+# The API views of a registration: the one place that maps the tables to the responses.
+
+
+def _person_out(person: Person, full_number: bool) -> PersonRead:
+    return PersonRead(
+        id=person.id,
+        id_type=person.id_type,
+        id_number=person.id_number if full_number else mask_id_number(person.id_number),
+        name=person.name,
+        gender=person.gender,
+        birth_date=person.birth_date,
+        phone=person.phone,
+        hukou_region_code=person.hukou_region_code,
+        hukou_type=person.hukou_type,
+        residence_region_code=person.residence_region_code,
+        residence_type=person.residence_type,
+    )
+
+
+def _note(change: PersonChange) -> PersonNote:
+    if change.action == "kept":
+        return PersonNote(
+            field=change.field,
+            action="kept",
+            message=f"{change.field} differs from the stored person; the stored identity field is kept",
+            message_zh=f"{change.field} 与已登记的人员信息不一致，保留原有身份信息",
+        )
+    return PersonNote(
+        field=change.field,
+        action="updated",
+        message=f"{change.field} of the stored person was updated from this application",
+        message_zh=f"已按本次申请更新人员的 {change.field}",
+    )
+
+
+def to_read(
+    registration: Registration,
+    person: Person,
+    principal: Principal,
+    tz: ZoneInfo,
+    *,
+    full_number: bool = False,
+    changes: list[PersonChange] | None = None,
+) -> RegistrationRead:
+    """Returns the API view of a registration; findings only for staff and systems."""
+    deregistration = None
+    if registration.deregistration_reason and registration.deregistration_effective_date:
+        assert registration.deregistered_at is not None and registration.deregistered_by is not None
+        reason = DeregistrationReason(registration.deregistration_reason)
+        deregistration = DeregistrationRead(
+            reason=reason.value,
+            reason_group=reason_group(reason).value,
+            effective_date=registration.deregistration_effective_date,
+            note=registration.deregistration_note,
+            notify_person=bool(registration.notify_person),
+            notification_id=registration.notification_id,
+            false_information=registration.false_information,
+            deregistered_at=registration.deregistered_at,
+            deregistered_by=registration.deregistered_by,
+        )
+    sees_findings = principal.role is not Role.CITIZEN
+    return RegistrationRead(
+        id=registration.id,
+        person_id=registration.person_id,
+        status=RegistrationStatus(registration.status),
+        channel=Channel(registration.channel),
+        agency_region_code=registration.agency_region_code,
+        applied_at=registration.applied_at,
+        decision_due=registration.decision_due,
+        deadline=DeadlineRead(
+            workdays=registration.deadline_workdays,
+            source=registration.deadline_source,
+            estimated=registration.deadline_estimated,
+            reason=(
+                f"decision due {registration.decision_due}: "
+                + (
+                    "window applications are decided at once"
+                    if registration.deadline_workdays == 0
+                    else f"{registration.deadline_workdays} working days after the application date "
+                    "(T-WORKDAY)"
+                )
+            ),
+            reason_zh=(
+                f"办结期限 {registration.decision_due}："
+                + (
+                    "现场办理即时办结"
+                    if registration.deadline_workdays == 0
+                    else f"申请之日起 {registration.deadline_workdays} 个工作日内办结（T-WORKDAY）"
+                )
+            ),
+        ),
+        overdue=registration.overdue,
+        decided_at=registration.decided_at if registration.decided_at else None,
+        decided_by=registration.decided_by,
+        decision_reason=registration.decision_reason,
+        registered_on=registration.registered_on,
+        person=_person_out(person, full_number or principal.role is Role.SYSTEM),
+        person_notes=[_note(c) for c in changes or []],
+        hukou_region_code=registration.hukou_region_code,
+        hukou_type=registration.hukou_type,
+        residence_region_code=registration.residence_region_code,
+        residence_type=registration.residence_type,
+        unemployed_since=registration.unemployed_since,
+        unemployment_reason=registration.unemployment_reason,
+        education=registration.education,
+        health_status=registration.health_status,
+        disability_category=registration.disability_category,
+        skills=list(registration.skills),
+        certificates=[dict(c) for c in registration.certificates],
+        job_intentions=[dict(j) for j in registration.job_intentions],
+        training_intentions=list(registration.training_intentions),
+        wants_startup_support=registration.wants_startup_support,
+        claims_unemployment_insurance=registration.claims_unemployment_insurance,
+        contact_address=registration.contact_address,
+        emergency_contact=dict(registration.emergency_contact) if registration.emergency_contact else None,
+        declaration=DeclarationRead(
+            unemployed=registration.declared_unemployed,
+            able_to_work=registration.declared_able_to_work,
+            wants_work=registration.declared_wants_work,
+            receiving_pension=registration.declared_receiving_pension,
+        ),
+        commitment_signed=registration.commitment_signed,
+        verification=VerificationRead(
+            state=registration.verification_state,
+            findings=[dict(f) for f in registration.verification_findings] if sees_findings else None,
+            home_visit_task_id=registration.home_visit_task_id if sees_findings else None,
+        ),
+        deregistration=deregistration,
+        created_at=registration.created_at,
+    )
+
+def to_summary(r: Registration, p: Person, *, full_number: bool) -> RegistrationSummary:
+    """Returns the list view of a registration."""
+    return RegistrationSummary(
+        id=r.id,
+        person_id=r.person_id,
+        id_number=p.id_number if full_number else mask_id_number(p.id_number),
+        name=p.name,
+        status=r.status,
+        channel=r.channel,
+        agency_region_code=r.agency_region_code,
+        applied_at=r.applied_at,
+        decision_due=r.decision_due,
+        overdue=r.overdue,
+        registered_on=r.registered_on,
+        created_at=r.created_at,
+    )

@@ -19,7 +19,7 @@ from registration_svc.verification.models import (
 )
 from registration_svc.verification.reference_csv import SOURCE_KINDS
 from registration_svc.verification.schemas import (
-    HomeVisitCompletionIn,
+    HomeVisitCompletionCreate,
     HomeVisitTaskRead,
     KindCountRead,
     ReferenceDataSummary,
@@ -153,7 +153,7 @@ async def get_home_visit_task(
 )
 async def complete_home_visit_task(
     task_id: UUID,
-    body: HomeVisitCompletionIn,
+    body: HomeVisitCompletionCreate,
     request: Request,
     session: SessionDep,
     principal: HomeVisitRecorder,

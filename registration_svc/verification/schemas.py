@@ -56,7 +56,7 @@ class HomeVisitTaskRead(BaseModel):
     outcome_note: str | None
 
 
-class HomeVisitCompletionIn(BaseModel):
+class HomeVisitCompletionCreate(BaseModel):
     """The outcome of a visit: confirmed, contradicted (naming the rules found unmet) or unreachable."""
 
     model_config = ConfigDict(extra="forbid")
@@ -67,7 +67,7 @@ class HomeVisitCompletionIn(BaseModel):
     note: str = Field(min_length=1, max_length=2000)
 
     @model_validator(mode="after")
-    def _consistent(self) -> HomeVisitCompletionIn:
+    def _consistent(self) -> HomeVisitCompletionCreate:
         if self.outcome is HomeVisitOutcome.CONTRADICTED and not self.rules:
             raise ValueError("a contradicted outcome names the rules found unmet / 核实不符须列明不符条件")
         if self.outcome is not HomeVisitOutcome.CONTRADICTED and self.rules:
