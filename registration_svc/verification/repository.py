@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import Select, delete, func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +17,7 @@ from registration_svc.verification.models import (
     ReferenceRecord,
 )
 from registration_svc.verification.reference_csv import ReferenceRow
+from shared.auth import Principal, scope_region
 from shared.pagination import PageRequest, keyset
 from shared.regions import in_region
 
@@ -114,22 +115,27 @@ async def insert_open_task(session: AsyncSession, values: Mapping[str, object]) 
 
 
 async def get_task(
-    session: AsyncSession, task_id: uuid.UUID, *, for_update: bool = False
+    session: AsyncSession, principal: Principal, task_id: uuid.UUID, *, for_update: bool = False
 ) -> HomeVisitTask | None:
-    """Gets a task by id, optionally locking it."""
-    query = select(HomeVisitTask).where(HomeVisitTask.id == task_id)
+    """Gets a task the caller may see by id, optionally locking it; None when missing or out of scope."""
+    query = readable_tasks(principal).where(HomeVisitTask.id == task_id)
     if for_update:
         query = query.with_for_update()
     return await session.scalar(query)
 
 
-async def list_tasks(
-    session: AsyncSession, region_prefix: str, status: HomeVisitStatus, page: PageRequest
-) -> Sequence[HomeVisitTask]:
-    """Lists one page of the tasks of a status in a region, oldest first."""
-    query = select(HomeVisitTask).where(
-        HomeVisitTask.status == status.value, in_region(HomeVisitTask.agency_region_code, region_prefix)
+def readable_tasks(principal: Principal, region: str | None = None) -> Select[HomeVisitTask]:
+    """Returns the home-visit tasks the caller may see: those of their region, or of `region` inside it."""
+    return select(HomeVisitTask).where(
+        in_region(HomeVisitTask.agency_region_code, scope_region(principal, region))
     )
+
+
+async def list_tasks(
+    session: AsyncSession, principal: Principal, region: str | None, status: HomeVisitStatus, page: PageRequest
+) -> Sequence[HomeVisitTask]:
+    """Lists one page of the tasks of a status that the caller may see, oldest first."""
+    query = readable_tasks(principal, region).where(HomeVisitTask.status == status)
     return (await session.scalars(keyset(query, HomeVisitTask.created_at, HomeVisitTask.id, page))).all()
 
 

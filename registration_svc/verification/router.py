@@ -12,9 +12,7 @@ from registration_svc.registration import service as registration_service
 from registration_svc.verification import repository, service
 from registration_svc.verification.errors import ReferenceFileNotCsv, ReferenceFileTooLarge, UnknownReferenceSource
 from registration_svc.verification.models import (
-    HomeVisitOutcome,
     HomeVisitStatus,
-    HomeVisitTask,
     SourceName,
 )
 from registration_svc.verification.reference_csv import SOURCE_KINDS
@@ -25,7 +23,7 @@ from registration_svc.verification.schemas import (
     ReferenceDataSummary,
 )
 from shared import audit
-from shared.auth import Principal, RegionQuery, Role, forbidden, require_roles, scope_region
+from shared.auth import Principal, RegionQuery, Role, require_roles
 from shared.clock import ClockDep
 from shared.db import SessionDep
 from shared.idempotency import Idempotent
@@ -104,47 +102,28 @@ async def get_reference_data(
     return await _summary(request, session, _source(source))
 
 
-def _task_read(task: HomeVisitTask, request: Request) -> HomeVisitTaskRead:
-    return HomeVisitTaskRead(
-        id=task.id, registration_id=task.registration_id, person_id=task.person_id,
-        agency_region_code=task.agency_region_code, due_on=task.due_on,
-        overdue=task.status == HomeVisitStatus.OPEN.value and task.due_on < request.app.state.clock.today(),
-        reason=task.reason, status=HomeVisitStatus(task.status), created_at=task.created_at,
-        completed_at=task.completed_at, completed_by=task.completed_by,
-        visited_on=task.visited_on, outcome=HomeVisitOutcome(task.outcome) if task.outcome else None,
-        outcome_rules=task.outcome_rules or [], outcome_note=task.outcome_note,
-    )
-
-
-async def _task_in_scope(
-    session: SessionDep, task_id: UUID, principal: Principal, *, for_update: bool = False
-) -> HomeVisitTask:
-    task = await repository.get_task(session, task_id, for_update=for_update)
-    if task is None or not principal.covers_region(task.agency_region_code):
-        raise forbidden()
-    return task
-
-
 @router.get("/home-visit-tasks", response_model=Page[HomeVisitTaskRead], tags=["home visits"])
 async def list_home_visit_tasks(
-    request: Request,
     session: SessionDep,
     principal: HomeVisitReader,
     page: PageRequestDep,
+    clock: ClockDep,
     status: HomeVisitStatus = HomeVisitStatus.OPEN,
     region: RegionQuery = None,
 ) -> Page[HomeVisitTaskRead]:
     """Lists home-visit tasks in the caller's region (open ones by default), oldest first."""
-    tasks = await repository.list_tasks(session, scope_region(principal, region), status, page)
-    return to_page(tasks, page, lambda task: _task_read(task, request), lambda task: (task.created_at, task.id))
+    tasks = await repository.list_tasks(session, principal, region, status, page)
+    return to_page(
+        tasks, page, lambda task: service.task_read(task, clock.today()), lambda task: (task.created_at, task.id)
+    )
 
 
 @router.get("/home-visit-tasks/{task_id}", response_model=HomeVisitTaskRead, tags=["home visits"])
 async def get_home_visit_task(
-    task_id: UUID, request: Request, session: SessionDep, principal: HomeVisitReader
+    task_id: UUID, session: SessionDep, principal: HomeVisitReader, clock: ClockDep
 ) -> HomeVisitTaskRead:
     """Gets one home-visit task of the caller's region."""
-    return _task_read(await _task_in_scope(session, task_id, principal), request)
+    return service.task_read(await service.get_task(session, principal, task_id), clock.today())
 
 
 @router.post(
@@ -161,7 +140,7 @@ async def complete_home_visit_task(
 ) -> HomeVisitTaskRead:
     """Records the outcome of a home visit and closes the task (409 when it is already done); a confirmed
     visit makes the pending registration take effect, any other leaves it for a caseworker's decision."""
-    task = await _task_in_scope(session, task_id, principal, for_update=True)
+    task = await service.get_task(session, principal, task_id, for_update=True)
     task = await service.complete_home_visit_task(
         session, task, outcome=body.outcome, visited_on=body.visited_on, rules=body.rules, note=body.note,
         completed_by=principal.sub, today=clock.today(),
@@ -179,4 +158,4 @@ async def complete_home_visit_task(
                            str(registration.id), request=request,
                            details={"task_id": str(task.id), "status": registration.status,
                                     "verification_state": registration.verification_state})
-    return _task_read(task, request)
+    return service.task_read(task, clock.today())

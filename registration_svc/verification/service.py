@@ -34,6 +34,8 @@ from registration_svc.verification.models import (
     SourceName,
 )
 from registration_svc.verification.reference_csv import CsvFileError, parse_reference_csv
+from registration_svc.verification.schemas import HomeVisitTaskRead
+from shared.auth import Principal, forbidden
 from shared.errors import Violation
 
 __all__ = [
@@ -126,6 +128,29 @@ async def create_home_visit_task(
         id=uuid.uuid4(), registration_id=registration_id, person_id=person_id,
         agency_region_code=agency_region_code, due_on=due_on, reason=reason, created_at=datetime.now(UTC),
     ))
+
+
+def task_read(task: HomeVisitTask, today: date) -> HomeVisitTaskRead:
+    """Returns the API view of a home-visit task; an open one past its due date is overdue."""
+    return HomeVisitTaskRead(
+        id=task.id, registration_id=task.registration_id, person_id=task.person_id,
+        agency_region_code=task.agency_region_code, due_on=task.due_on,
+        overdue=task.status == HomeVisitStatus.OPEN and task.due_on < today,
+        reason=task.reason, status=HomeVisitStatus(task.status), created_at=task.created_at,
+        completed_at=task.completed_at, completed_by=task.completed_by,
+        visited_on=task.visited_on, outcome=HomeVisitOutcome(task.outcome) if task.outcome else None,
+        outcome_rules=task.outcome_rules or [], outcome_note=task.outcome_note,
+    )
+
+
+async def get_task(
+    session: AsyncSession, principal: Principal, task_id: uuid.UUID, *, for_update: bool = False
+) -> HomeVisitTask:
+    """Gets a task of the caller's region; a missing one and one out of scope give the same 403."""
+    task = await repository.get_task(session, principal, task_id, for_update=for_update)
+    if task is None:
+        raise forbidden()
+    return task
 
 
 async def complete_home_visit_task(
