@@ -6,11 +6,12 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import select, text, update
+from sqlalchemy import Select, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from followup_svc.models import Deregistration, FirstContactStatus, FirstContactTask
+from shared.auth import Principal, scope_region
 from shared.pagination import PageRequest, keyset
 from shared.regions import in_region
 
@@ -23,11 +24,18 @@ async def lock_registration(session: AsyncSession, registration_id: uuid.UUID) -
     )
 
 
+def readable(principal: Principal, region: str | None = None) -> Select[FirstContactTask]:
+    """Returns the tasks the caller may see: those of their region, or of `region` inside it (T-REGION)."""
+    return select(FirstContactTask).where(
+        in_region(FirstContactTask.agency_region_code, scope_region(principal, region))
+    )
+
+
 async def get(
-    session: AsyncSession, task_id: uuid.UUID, *, for_update: bool = False
+    session: AsyncSession, principal: Principal, task_id: uuid.UUID, *, for_update: bool = False
 ) -> FirstContactTask | None:
-    """Gets a task by its ID, optionally locking it."""
-    stmt = select(FirstContactTask).where(FirstContactTask.id == task_id)
+    """Gets a task the caller may see by its ID, optionally locking it; None when missing or out of scope."""
+    stmt = readable(principal).where(FirstContactTask.id == task_id)
     if for_update:
         stmt = stmt.with_for_update()
     return (await session.execute(stmt)).scalar_one_or_none()
@@ -89,15 +97,16 @@ async def cancel_open(session: AsyncSession, registration_id: uuid.UUID, at: dat
 
 async def list_page(
     session: AsyncSession,
+    principal: Principal,
     *,
-    region_prefix: str,
+    region: str | None,
     status: FirstContactStatus | None,
     overdue_on: date | None,
     overdue: bool | None,
     page: PageRequest,
 ) -> Sequence[FirstContactTask]:
-    """Lists one page of tasks in a region, oldest first."""
-    stmt = select(FirstContactTask).where(in_region(FirstContactTask.agency_region_code, region_prefix))
+    """Lists one page of the tasks the caller may see, oldest first."""
+    stmt = readable(principal, region)
     if status is not None:
         stmt = stmt.where(FirstContactTask.status == status.value)
     if overdue is not None and overdue_on is not None:

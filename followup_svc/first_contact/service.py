@@ -20,7 +20,7 @@ from followup_svc.first_contact.rules import (
 )
 from followup_svc.first_contact.schemas import DueExplanation, FirstContactCompletion, FirstContactRead
 from followup_svc.models import FirstContactStatus, FirstContactTask
-from shared.auth import Principal, forbidden, scope_region
+from shared.auth import Principal, forbidden
 from shared.calendar import WorkdayCalendar
 from shared.deadlines import Deadline
 from shared.errors import Violation
@@ -113,7 +113,7 @@ async def list_tasks(
 ) -> Page[FirstContactRead]:
     """Lists the tasks in the caller's region (or a region inside it), oldest first, one page at a time."""
     rows = await repository.list_page(
-        session, region_prefix=scope_region(principal, region), status=status, overdue_on=today, overdue=overdue,
+        session, principal, region=region, status=status, overdue_on=today, overdue=overdue,
         page=page,
     )
     return to_page(rows, page, lambda task: to_read(task, today), lambda task: (task.created_at, task.id))
@@ -123,8 +123,8 @@ async def get_task(
     session: AsyncSession, principal: Principal, task_id: uuid.UUID, *, for_update: bool = False
 ) -> FirstContactTask:
     """Gets a task in the caller's scope; a missing task and one out of scope give the same 403."""
-    task = await repository.get(session, task_id, for_update=for_update)
-    if task is None or not principal.covers_region(task.agency_region_code):
+    task = await repository.get(session, principal, task_id, for_update=for_update)
+    if task is None:
         raise forbidden()
     return task
 
