@@ -590,7 +590,7 @@ async def list_registrations(
 # The API views of a registration: the one place that maps the tables to the responses.
 
 
-def _person_out(person: Person, full_number: bool) -> PersonRead:
+def _person_read(person: Person, full_number: bool) -> PersonRead:
     return PersonRead(
         id=person.id,
         id_type=person.id_type,
@@ -683,7 +683,7 @@ def to_read(
         decided_by=registration.decided_by,
         decision_reason=registration.decision_reason,
         registered_on=registration.registered_on,
-        person=_person_out(person, full_number or principal.role is Role.SYSTEM),
+        person=_person_read(person, full_number or principal.role is Role.SYSTEM),
         person_notes=[_note(c) for c in changes or []],
         hukou_region_code=registration.hukou_region_code,
         hukou_type=registration.hukou_type,
@@ -717,6 +717,7 @@ def to_read(
         deregistration=deregistration,
         created_at=registration.created_at,
     )
+
 
 def to_summary(r: Registration, p: Person, *, full_number: bool) -> RegistrationSummary:
     """Returns the list view of a registration."""
