@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
+from arq.constants import in_progress_key_prefix, job_key_prefix, result_key_prefix, retry_key_prefix
 from arq.jobs import Job
+from arq.utils import to_unix_ms
 from arq.worker import create_worker
 from sqlalchemy import delete
 
@@ -26,6 +28,7 @@ from tests.integration.e2e_support import preserved_logging, run_followup_worker
 from tests.support import service_settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+DAILY = {"cron:followup:flag_overdue_first_contacts", "cron:registration:flag_overdue_decisions"}
 
 
 @pytest.fixture
@@ -123,33 +126,52 @@ class TestSchedulerDrivesTheFollowupWorker:
     async def test_cron_at_one_oclock_runs_flag_overdue_first_contacts(
         self, settings: PlatformSettings, redis: ArqRedis, database_url: str
     ) -> None:
+        # The scheduler's clock is the instant given to run_cron, never the machine's: a run in the past
+        # is queued at once (arq defers only runs still to come), so this passes at any hour.
+        just_before = datetime(2026, 11, 23, 0, 59, 59, 500_000, tzinfo=SHANGHAI)
+        assert just_before + timedelta(days=1) < datetime.now(SHANGHAI)
         db = Database.from_url(database_url, pool_size=2, max_overflow=0)
-        today = datetime.now(SHANGHAI).date()
+        today = datetime.now(SHANGHAI).date()  # the followup job counts overdue against the real day
         late = task_row(region="440283", due_on=today - timedelta(days=1), registered_on=today - timedelta(days=9))
+        run_keys: list[str] = []
         try:
             async with db.transaction() as session:
                 session.add(late)
-            # Only the 01:00 job: the 01:10 one would be caught up by arq too, since the real clock is later.
-            (one_oclock,) = [c for c in cron_jobs(settings) if c.name == "cron:followup:flag_overdue_first_contacts"]
-            scheduler = create_worker(
-                build_scheduler_settings(settings),
-                cron_jobs=[one_oclock],
-                redis_pool=redis,
-                burst=True,
+            # The daily lines of the production table (the every-minute one would fire at 01:00 too).
+            daily_lines = [c for c in cron_jobs(settings) if c.name in DAILY]
+            firing = create_worker(
+                build_scheduler_settings(settings), cron_jobs=daily_lines, redis_pool=redis, burst=True,
                 handle_signals=False,
-                poll_delay=0.05,
             )
-            # Two heartbeats just before 01:00 Shanghai: the first plans the run, the second enqueues it.
-            before_one = datetime.now(SHANGHAI).replace(hour=0, minute=59, second=59, microsecond=500_000)
-            await scheduler.run_cron(before_one, 0.5)
-            await scheduler.run_cron(before_one + timedelta(milliseconds=200), 0.5)
-            assert await redis.zcard(settings.queue_name("scheduler")) == 1
+            # Two heartbeats just before 01:00: the first plans each line's next run, the second queues the
+            # 01:00 line's run (01:10 is still outside the window).
+            await firing.run_cron(just_before, 0.5)
+            (one_oclock,) = [c for c in daily_lines if c.name == "cron:followup:flag_overdue_first_contacts"]
+            assert one_oclock.next_run is not None
+            assert one_oclock.next_run.replace(microsecond=0) == datetime(2026, 11, 23, 1, 0, tzinfo=SHANGHAI)
+            run_id = f"{one_oclock.name}:{to_unix_ms(one_oclock.next_run)}"
+            # arq names a cron run without our queue prefix and keeps it in progress for 60 s after it ran,
+            # so a rerun within a minute would find it taken: forget this run before and after.
+            run_keys = [prefix + run_id for prefix in (in_progress_key_prefix, job_key_prefix, result_key_prefix,
+                                                       retry_key_prefix)]
+            await redis.delete(*run_keys)
+            await firing.run_cron(just_before + timedelta(milliseconds=200), 0.5)
+            scheduled = await redis.zrange(settings.queue_name("scheduler"), 0, -1)
+            assert [s.decode() for s in scheduled] == [run_id]
+
+            # A fresh scheduler worker runs the queued cron run. Its heartbeat reads the machine's clock, but
+            # its first one only plans, and stopping after one job leaves it no second one.
+            scheduler = create_worker(
+                build_scheduler_settings(settings), cron_jobs=[c for c in cron_jobs(settings) if c.name in DAILY],
+                redis_pool=redis, burst=True, max_burst_jobs=1, handle_signals=False, poll_delay=0.05,
+            )
             with preserved_logging():
                 await scheduler.main()
             assert scheduler.jobs_complete == 1 and scheduler.jobs_failed == 0
+            assert await redis.zcard(settings.queue_name("scheduler")) == 0
             queued = await redis.zrange(settings.queue_name("followup"), 0, -1)
             assert [q.decode() for q in queued] == [
-                f"{settings.queue_name('followup')}:flag_overdue_first_contacts:{before_one.date().isoformat()}T01:00"
+                f"{settings.queue_name('followup')}:flag_overdue_first_contacts:2026-11-23T01:00"
             ]
 
             worker = await run_followup_worker(cast(FollowupSettings, settings))
@@ -157,6 +179,8 @@ class TestSchedulerDrivesTheFollowupWorker:
             result = await Job(queued[0].decode(), redis, _queue_name=settings.queue_name("followup")).result()
             assert result.get("440283") == 1
         finally:
+            if run_keys:
+                await redis.delete(*run_keys)
             async with db.transaction() as session:
                 await session.execute(delete(FirstContactTask).where(FirstContactTask.id == late.id))
             await db.dispose()

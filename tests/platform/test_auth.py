@@ -209,11 +209,15 @@ class TestTokenCache:
         settings = PlatformSettings(app_env="test")
         cache = TokenCache(settings)
         now = int(_time.time())
-        claims = {"sub": "u1", "role": "caseworker", "region": "440203", "iat": now, "exp": now + 1,
+        # exp is in whole seconds: now + 1 left the first check only what remained of the current second
+        # (it failed if that second ended first); now + 2 leaves it at least one, and the sleep lasts until
+        # exp has passed.
+        exp = now + 2
+        claims = {"sub": "u1", "role": "caseworker", "region": "440203", "iat": now, "exp": exp,
                   "iss": settings.jwt_issuer}
         token = _jwt.encode(claims, settings.jwt_signing_key.get_secret_value(), algorithm="HS256")
         assert cache.principal(token).sub == "u1"
-        _time.sleep(1.1)
+        _time.sleep(max(0.0, exp - _time.time() + 0.1))
         try:
             cache.principal(token)
         except ProblemError as exc:

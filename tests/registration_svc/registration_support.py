@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import copy
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from httpx import AsyncClient
@@ -15,6 +16,7 @@ from registration_svc.config import Settings
 from registration_svc.models import platform
 from registration_svc.registration.models import Registration
 from services.registration.app import create_app
+from shared.clock import Clock
 from shared.db import Database
 from tests.support import bearer, running_app, service_settings
 
@@ -110,11 +112,22 @@ async def outbox_events(database: Database, registration_id: str) -> list[str]:
         return [r[0] for r in rows]
 
 
+# 00:30 in Beijing, when the UTC date is still the day before: the instant of the fixed clock that tests
+# saying "today" give the app, so the test and the service agree on the date at any hour.
+AFTER_MIDNIGHT = datetime(2026, 11, 24, 0, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def clock() -> Clock | None:
+    """The app's clock: the real one, unless a test class overrides this with `Clock.fixed(...)`."""
+    return None
+
+
 @pytest.fixture
 async def client(
-    database: Database, database_url: str, redis_url: str, queue_prefix: str
+    database: Database, database_url: str, redis_url: str, queue_prefix: str, clock: Clock | None
 ) -> AsyncIterator[AsyncClient]:
     """The registration app on the test's rolled-back transaction."""
     settings = service_settings(Settings, database_url, redis_url, queue_prefix)
-    async with running_app(create_app, settings, database) as c:
+    async with running_app(create_app, settings, database, clock) as c:
         yield c

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from httpx import AsyncClient
 
+from shared.clock import Clock
 from shared.db import Database
 from shared.policy import default_registry
 from tests.registration_svc.registration_support import (
+    AFTER_MIDNIGHT,
     application,
     caseworker,
     client,
@@ -25,7 +26,6 @@ __all__ = ["client"]
 
 URL = "/api/v1/registrations"
 APPLIED_ON = date(2026, 11, 2)
-TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 async def _registered(client: AsyncClient) -> str:
@@ -101,6 +101,10 @@ class TestDeregistrationConflicts:
 
 
 class TestEffectiveDate:
+    @pytest.fixture
+    def clock(self) -> Clock:
+        return Clock.fixed(AFTER_MIDNIGHT)
+
     async def test_day_before_registration_fails(self, client: AsyncClient) -> None:
         registration_id = await _registered(client)
         response = await _deregister(
@@ -115,9 +119,10 @@ class TestEffectiveDate:
 
     async def test_today_is_allowed_tomorrow_is_not(self, client: AsyncClient) -> None:
         registration_id = await _registered(client)
-        tomorrow = await _deregister(client, registration_id, effective_date=str(TODAY + timedelta(days=1)))
+        today = AFTER_MIDNIGHT.date()
+        tomorrow = await _deregister(client, registration_id, effective_date=str(today + timedelta(days=1)))
         assert tomorrow.status_code == 422 and tomorrow.json()["violations"][0]["rule"] == "DEREG-DATE"
-        assert (await _deregister(client, registration_id, effective_date=str(TODAY))).status_code == 200
+        assert (await _deregister(client, registration_id, effective_date=str(today))).status_code == 200
 
 
 class TestStableIncome:

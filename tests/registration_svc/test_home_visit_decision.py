@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
+import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
 
 from registration_svc.models import platform
+from shared.clock import Clock
 from shared.db import Database
-from tests.registration_svc.registration_support import application, caseworker, id_number, outbox_events
+from tests.registration_svc.registration_support import (
+    AFTER_MIDNIGHT,
+    application,
+    caseworker,
+    id_number,
+    outbox_events,
+)
 from tests.support import bearer
 
 URL = "/api/v1/registrations"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 VISITOR = bearer("caseworker", "440203", "cw-visit")
 
 
@@ -48,6 +54,10 @@ def visit_findings(data: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 class TestHomeVisitCompletesTheRegistration:
+    @pytest.fixture
+    def clock(self) -> Clock:
+        return Clock.fixed(AFTER_MIDNIGHT)
+
     async def test_a_confirmed_visit_registers_and_emits_the_event(
         self, client: AsyncClient, database: Database
     ) -> None:
@@ -55,7 +65,7 @@ class TestHomeVisitCompletesTheRegistration:
         await complete(client, pending["verification"]["home_visit_task_id"])
         data = await registration(client, pending["id"])
         assert data["status"] == "registered" and data["decided_by"] == "cw-visit"
-        assert data["registered_on"] == datetime.now(SHANGHAI).date().isoformat()
+        assert data["registered_on"] == AFTER_MIDNIGHT.date().isoformat()
         assert data["verification"]["state"] == "confirmed"
         assert visit_findings(data) == [
             ("REG-UNEMPLOYED", "confirmed"), ("REG-ABLE", "confirmed"), ("REG-WILLING", "confirmed")

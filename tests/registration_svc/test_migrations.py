@@ -1,5 +1,5 @@
-"""The registration schema built by Alembic matches the ORM models (no drift between migration and code), and
-its revisions carry existing rows forward and back."""
+"""The registration revisions carry existing rows forward and back (that the migrated schema matches the
+models is tests/platform/test_migration_drift.py, for every service)."""
 
 from __future__ import annotations
 
@@ -8,51 +8,10 @@ import uuid
 from datetime import UTC, datetime
 
 import asyncpg
-import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import CheckConstraint, Connection, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from registration_svc.models import SCHEMA, metadata
 from services.migrate import alembic_config
-
-
-class TestRegistrationMigrations:
-    async def test_schema_matches_models(self, connection: AsyncConnection) -> None:
-        def diff(sync: Connection) -> list[object]:
-            context = MigrationContext.configure(
-                sync,
-                opts={
-                    "include_schemas": True,
-                    "include_name": lambda name, type_, parent: type_ != "schema" or name == SCHEMA,
-                    "compare_type": True,
-                    "version_table_schema": SCHEMA,
-                },
-            )
-            return list(compare_metadata(context, metadata))
-
-        assert await connection.run_sync(diff) == []
-
-    @pytest.mark.parametrize("table", ["notification"])
-    async def test_check_constraints_match_models(self, connection: AsyncConnection, table: str) -> None:
-        # Alembic's comparison leaves CHECK constraints out. Only tables whose constraints carry the models'
-        # names are listed: registration_0003 gave home_visit_task's and reference_record's doubled names.
-        rows = await connection.execute(
-            text(
-                "SELECT con.conname FROM pg_constraint con "
-                "WHERE con.contype = 'c' AND con.conrelid = CAST(:table AS regclass)"
-            ),
-            {"table": f"{SCHEMA}.{table}"},
-        )
-        in_models = {
-            str(constraint.name)
-            for constraint in metadata.tables[f"{SCHEMA}.{table}"].constraints
-            if isinstance(constraint, CheckConstraint)
-        }
-        assert set(rows.scalars()) == in_models
 
 
 async def _rows(url: str) -> dict[str, tuple[object, ...]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
 
@@ -13,9 +14,11 @@ from registration_svc.registration.tasks import flag_overdue
 from registration_svc.verification.models import HomeVisitTask, SourceName
 from registration_svc.verification.service import replace_reference_data
 from shared.calendar import default_calendar
+from shared.clock import Clock
 from shared.db import Database
 from shared.policy import default_registry
 from tests.registration_svc.registration_support import (
+    AFTER_MIDNIGHT,
     LANZHOU_CHENGGUAN,
     application,
     caseworker,
@@ -155,6 +158,10 @@ class TestOnlineVerification:
 
 
 class TestDecision:
+    @pytest.fixture
+    def clock(self) -> Clock:
+        return Clock.fixed(AFTER_MIDNIGHT)
+
     async def _pending(self, client: AsyncClient) -> dict[str, str]:
         number = id_number(date(1990, 5, 1))
         response = await client.post(URL, json=application(number, channel="online"), headers=citizen(number))
@@ -174,7 +181,7 @@ class TestDecision:
         assert response.status_code == 200, response.text
         data = response.json()
         assert data["status"] == "registered" and data["decided_by"] == "rv-1"
-        assert data["registered_on"] == datetime.now(SHANGHAI).date().isoformat()
+        assert data["registered_on"] == AFTER_MIDNIGHT.date().isoformat()
         assert await outbox_events(database, pending["id"]) == ["registration.created"]
 
     async def test_rejection_records_the_reason(self, client: AsyncClient, database: Database) -> None:

@@ -16,6 +16,7 @@ down_revision: str | None = "registration_0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Names are wrapped in op.f() so the naming convention of the live metadata (env.py) is not applied to them.
 SCHEMA = "registration"
 EMPTY_LIST = sa.text("'[]'::jsonb")
 
@@ -36,8 +37,8 @@ def upgrade() -> None:
         sa.Column("residence_type", sa.String(8), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_person"),
-        sa.UniqueConstraint("id_number", name="uq_person_id_number"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_person")),
+        sa.UniqueConstraint("id_number", name=op.f("uq_person_id_number")),
         schema=SCHEMA,
     )
     op.create_table(
@@ -96,28 +97,28 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(128), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_registration"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_registration")),
         sa.ForeignKeyConstraint(
-            ["person_id"], [f"{SCHEMA}.person.id"], name="fk_registration_person_id_person"
+            ["person_id"], [f"{SCHEMA}.person.id"], name=op.f("fk_registration_person_id_person")
         ),
         schema=SCHEMA,
     )
     # REG-DUPLICATE under concurrency: the second concurrent insert for a person fails on this index.
     op.create_index(
-        "uq_registration_valid_person", "registration", ["person_id"], unique=True, schema=SCHEMA,
+        op.f("uq_registration_valid_person"), "registration", ["person_id"], unique=True, schema=SCHEMA,
         postgresql_where=sa.text("status IN ('registered', 'pending_verification')"),
     )
     op.create_index(
-        "ix_registration_region_created", "registration", ["agency_region_code", "created_at", "id"],
+        op.f("ix_registration_region_created"), "registration", ["agency_region_code", "created_at", "id"],
         schema=SCHEMA, postgresql_ops={"agency_region_code": "varchar_pattern_ops"},
     )
     op.create_index(
-        "ix_registration_status_created", "registration", ["status", "created_at", "id"], schema=SCHEMA
+        op.f("ix_registration_status_created"), "registration", ["status", "created_at", "id"], schema=SCHEMA
     )
-    op.create_index("ix_registration_created", "registration", ["created_at", "id"], schema=SCHEMA)
-    op.create_index("ix_registration_person", "registration", ["person_id"], schema=SCHEMA)
+    op.create_index(op.f("ix_registration_created"), "registration", ["created_at", "id"], schema=SCHEMA)
+    op.create_index(op.f("ix_registration_person"), "registration", ["person_id"], schema=SCHEMA)
     op.create_index(
-        "ix_registration_pending_due", "registration", ["decision_due"], schema=SCHEMA,
+        op.f("ix_registration_pending_due"), "registration", ["decision_due"], schema=SCHEMA,
         postgresql_where=sa.text("status = 'pending_verification'"),
     )
 

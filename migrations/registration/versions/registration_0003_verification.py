@@ -18,6 +18,8 @@ down_revision: str | None = "registration_0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Names are wrapped in op.f() so the naming convention of the live metadata (env.py) is not applied
+# to them: the check constraints keep the doubled prefix that convention gave them when first released.
 SCHEMA = "registration"
 
 
@@ -30,10 +32,10 @@ def upgrade() -> None:
         sa.Column("content_sha256", sa.String(64), nullable=False),
         sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("loaded_by", sa.String(128), nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_reference_batch"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reference_batch")),
         schema=SCHEMA,
     )
-    op.create_index("ix_reference_batch_source_loaded_at", "reference_batch", ["source", "loaded_at"],
+    op.create_index(op.f("ix_reference_batch_source_loaded_at"), "reference_batch", ["source", "loaded_at"],
                     schema=SCHEMA)
     op.create_table(
         "reference_record",
@@ -47,18 +49,19 @@ def upgrade() -> None:
         sa.Column("detail", postgresql.JSONB(), server_default=sa.text("'{}'::jsonb"), nullable=False),
         sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("batch_id", postgresql.UUID(as_uuid=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_reference_record"),
-        sa.CheckConstraint("status IN ('active', 'ended')", name="ck_reference_record_status"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reference_record")),
+        sa.CheckConstraint("status IN ('active', 'ended')",
+                           name=op.f("ck_reference_record_ck_reference_record_status")),
         sa.CheckConstraint("valid_from IS NULL OR valid_to IS NULL OR valid_from <= valid_to",
-                           name="ck_reference_record_validity"),
+                           name=op.f("ck_reference_record_ck_reference_record_validity")),
         sa.ForeignKeyConstraint(["batch_id"], [f"{SCHEMA}.reference_batch.id"], ondelete="CASCADE",
-                                name="fk_reference_record_batch_id_reference_batch"),
+                                name=op.f("fk_reference_record_batch_id_reference_batch")),
         schema=SCHEMA,
     )
-    op.create_index("ix_reference_record_id_number_source", "reference_record", ["id_number", "source"],
+    op.create_index(op.f("ix_reference_record_id_number_source"), "reference_record", ["id_number", "source"],
                     schema=SCHEMA)
-    op.create_index("ix_reference_record_source", "reference_record", ["source"], schema=SCHEMA)
-    op.create_index("ix_reference_record_batch_id", "reference_record", ["batch_id"], schema=SCHEMA)
+    op.create_index(op.f("ix_reference_record_source"), "reference_record", ["source"], schema=SCHEMA)
+    op.create_index(op.f("ix_reference_record_batch_id"), "reference_record", ["batch_id"], schema=SCHEMA)
 
     op.create_table(
         "home_visit_task",
@@ -76,19 +79,23 @@ def upgrade() -> None:
         sa.Column("outcome", sa.String(16), nullable=True),
         sa.Column("outcome_rules", postgresql.JSONB(), nullable=True),
         sa.Column("outcome_note", sa.Text(), nullable=True),
-        sa.PrimaryKeyConstraint("id", name="pk_home_visit_task"),
-        sa.CheckConstraint("status IN ('open', 'done')", name="ck_home_visit_task_status"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_home_visit_task")),
+        sa.CheckConstraint("status IN ('open', 'done')", name=op.f("ck_home_visit_task_ck_home_visit_task_status")),
         sa.CheckConstraint("outcome IS NULL OR outcome IN ('confirmed', 'contradicted', 'unreachable')",
-                           name="ck_home_visit_task_outcome"),
-        sa.CheckConstraint("(status = 'done') = (outcome IS NOT NULL)", name="ck_home_visit_task_done_has_outcome"),
+                           name=op.f("ck_home_visit_task_ck_home_visit_task_outcome")),
+        sa.CheckConstraint("(status = 'done') = (outcome IS NOT NULL)",
+                           name=op.f("ck_home_visit_task_ck_home_visit_task_done_has_outcome")),
         schema=SCHEMA,
     )
-    op.create_index("uq_home_visit_task_open_registration", "home_visit_task", ["registration_id"], unique=True,
+    op.create_index(op.f("uq_home_visit_task_open_registration"), "home_visit_task", ["registration_id"],
+                    unique=True,
                     schema=SCHEMA, postgresql_where=sa.text("status = 'open'"))
-    op.create_index("ix_home_visit_task_region_open", "home_visit_task", ["agency_region_code", "created_at", "id"],
+    op.create_index(op.f("ix_home_visit_task_region_open"), "home_visit_task",
+                    ["agency_region_code", "created_at", "id"],
                     schema=SCHEMA, postgresql_where=sa.text("status = 'open'"),
                     postgresql_ops={"agency_region_code": "varchar_pattern_ops"})
-    op.create_index("ix_home_visit_task_registration_id", "home_visit_task", ["registration_id"], schema=SCHEMA)
+    op.create_index(op.f("ix_home_visit_task_registration_id"), "home_visit_task", ["registration_id"],
+                    schema=SCHEMA)
 
     op.create_table(
         "notification",
@@ -104,15 +111,18 @@ def upgrade() -> None:
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.PrimaryKeyConstraint("id", name="pk_notification"),
-        sa.CheckConstraint("channel IN ('sms', 'wechat', 'letter')", name="ck_notification_channel"),
-        sa.CheckConstraint("status IN ('pending', 'sent', 'failed')", name="ck_notification_status"),
-        sa.CheckConstraint("(status = 'sent') = (sent_at IS NOT NULL)", name="ck_notification_sent_has_time"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notification")),
+        sa.CheckConstraint("channel IN ('sms', 'wechat', 'letter')",
+                           name=op.f("ck_notification_ck_notification_channel")),
+        sa.CheckConstraint("status IN ('pending', 'sent', 'failed')",
+                           name=op.f("ck_notification_ck_notification_status")),
+        sa.CheckConstraint("(status = 'sent') = (sent_at IS NOT NULL)",
+                           name=op.f("ck_notification_ck_notification_sent_has_time")),
         schema=SCHEMA,
     )
-    op.create_index("ix_notification_person_created", "notification", ["person_id", "created_at", "id"],
+    op.create_index(op.f("ix_notification_person_created"), "notification", ["person_id", "created_at", "id"],
                     schema=SCHEMA)
-    op.create_index("ix_notification_pending", "notification", ["channel", "created_at"], schema=SCHEMA,
+    op.create_index(op.f("ix_notification_pending"), "notification", ["channel", "created_at"], schema=SCHEMA,
                     postgresql_where=sa.text("status = 'pending'"))
 
 

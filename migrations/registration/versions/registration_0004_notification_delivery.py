@@ -70,9 +70,9 @@ def upgrade() -> None:
                                schema=SCHEMA)
     op.create_check_constraint(op.f("ck_notification_sending_has_claim"), TABLE,
                                "status <> 'sending' OR claim_id IS NOT NULL", schema=SCHEMA)
-    op.create_index("ix_notification_next_attempt", TABLE, ["next_attempt_at"], schema=SCHEMA,
+    op.create_index(op.f("ix_notification_next_attempt"), TABLE, ["next_attempt_at"], schema=SCHEMA,
                     postgresql_where=sa.text("status IN ('pending', 'sending', 'failed')"))
-    op.create_index("ix_notification_status_created", TABLE, ["status", "created_at", "id"], schema=SCHEMA)
+    op.create_index(op.f("ix_notification_status_created"), TABLE, ["status", "created_at", "id"], schema=SCHEMA)
 
 
 def downgrade() -> None:
@@ -92,5 +92,5 @@ def downgrade() -> None:
     op.create_check_constraint(op.f(DOUBLED_STATUS), TABLE, "status IN ('pending', 'sent', 'failed')",
                                schema=SCHEMA)
     _rename_constraints({new: old for old, new in RENAMED.items()})
-    op.create_index("ix_notification_pending", TABLE, ["channel", "created_at"], schema=SCHEMA,
+    op.create_index(op.f("ix_notification_pending"), TABLE, ["channel", "created_at"], schema=SCHEMA,
                     postgresql_where=sa.text("status = 'pending'"))
