@@ -1,4 +1,4 @@
-"""Command line of the local system: `python -m services up | migrate | token`."""
+"""Command line of the local system: `python -m services up | migrate | token | schedule`."""
 
 from __future__ import annotations
 
@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--region", required=True, type=_region, help="2, 4, 6 or 9 digit region code")
     token.add_argument("--sub", help="subject (default: dev-<role>)")
     token.add_argument("--ttl", type=_ttl, default=3600, metavar="SECONDS", help="lifetime (default 3600)")
+    commands.add_parser("schedule", help="print what the scheduler runs when (each job declares its schedule)")
     return parser
 
 
@@ -89,6 +90,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ValueError as exc:
             print(f"python -m services token: error: {exc}", file=sys.stderr)
             return 2
+        return 0
+
+    if args.command == "schedule":
+        from services.scheduler import schedule_table
+
+        print(schedule_table())
         return 0
 
     from services import launcher

@@ -5,8 +5,8 @@ Run: arq services.scheduler.WorkerSettings
 
 from __future__ import annotations
 
+import importlib
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from arq.cron import CronJob, cron
 from arq.typing import WorkerCoroutine
 
 from shared.logging import configure_logging
+from shared.schedule import Schedule, schedule_of
 from shared.settings import PlatformSettings
 from shared.worker import JobCtx
 
@@ -23,27 +24,29 @@ logger = logging.getLogger(__name__)
 SCHEDULER_QUEUE = "scheduler"
 
 
-@dataclass(frozen=True, slots=True)
-class Schedule:
-    """When a job runs, in the scheduler's time zone (arq cron fields; None means every)."""
-
-    hour: int | None
-    minute: int | None
-    weekday: int | None = None
-    day: int | None = None
+# The services whose workers may declare scheduled jobs, in the order the table lists them.
+SCHEDULED_SERVICES = ("followup", "registration", "eligibility", "subsidy")
 
 
-def daily(hour: int, minute: int) -> Schedule:
-    """Returns a schedule of once a day at hour:minute."""
-    return Schedule(hour, minute)
+def collect_schedule() -> tuple[tuple[str, str, Schedule], ...]:
+    """Returns (service, job name, when) for every job a service's worker marks with @scheduled."""
+    table = []
+    for service in SCHEDULED_SERVICES:
+        worker = importlib.import_module(f"services.{service}.worker").WorkerSettings
+        for function in worker.functions:
+            when = schedule_of(function)
+            if when is not None:
+                # arq registers a function under its __qualname__: the name the scheduler enqueues.
+                table.append((service, function.__qualname__, when))
+    return tuple(table)
 
 
-# (service whose worker runs the job, job function name on that worker, when). One line per job.
-SCHEDULE: tuple[tuple[str, str, Schedule], ...] = (
-    ("followup", "flag_overdue_first_contacts", daily(1, 0)),
-    ("registration", "flag_overdue_decisions", daily(1, 10)),
-    ("registration", "send_pending_notifications", Schedule(hour=None, minute=None)),  # every minute
-)
+SCHEDULE: tuple[tuple[str, str, Schedule], ...] = collect_schedule()
+
+
+def schedule_table() -> str:
+    """Returns what runs when, one line per job (`python -m services schedule`)."""
+    return "\n".join(f"{when.describe():<24} {service:<13} {job}" for service, job, when in SCHEDULE)
 
 
 def enqueuer(service: str, job: str, queue_name: str, timezone: ZoneInfo) -> WorkerCoroutine:

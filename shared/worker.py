@@ -83,8 +83,9 @@ def build_worker_settings(
     cron_jobs: Sequence[CronJob] = (),
     run_relay: bool = True,
     settings: PlatformSettings | None = None,
+    clock: Clock | None = None,
 ) -> type:
-    """Returns an arq WorkerSettings class for a service."""
+    """Returns an arq WorkerSettings class for a service; a given `clock` (tests) replaces the real one."""
     settings = settings or PlatformSettings()
 
     async def startup(ctx: JobCtx) -> None:
@@ -96,7 +97,7 @@ def build_worker_settings(
                             queue_name=settings.queue_name)
         wc = WorkerContext(
             service, settings, platform, database, ctx["redis"], default_registry(), holder, relay,
-            Clock(settings.timezone),
+            clock or Clock(settings.timezone),
         )
         ctx["worker_context"] = wc
         ctx["event_handlers"] = handlers(wc)

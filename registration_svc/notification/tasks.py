@@ -54,6 +54,7 @@ from registration_svc.notification.rules import RetryPolicy, after_failure
 from registration_svc.notification.templates import render
 from shared.clock import Clock
 from shared.db import Database
+from shared.schedule import EVERY_MINUTE, scheduled
 from shared.worker import JobCtx, JobFunction, worker_context
 
 logger = logging.getLogger(__name__)
@@ -238,8 +239,11 @@ async def send_due(
 
 
 def sender_job(senders: Mapping[NotificationChannel, NotificationSender], options: SenderOptions) -> JobFunction:
-    """Returns the arq job `send_pending_notifications`, delivering through the given adapters."""
+    """Returns the arq job `send_pending_notifications`, delivering through the given adapters; it runs
+    every minute, so a deregistration notice leaves while the decision is fresh and the first retry (after
+    one minute) is not delayed."""
 
+    @scheduled(EVERY_MINUTE)
     async def send_pending_notifications(ctx: JobCtx) -> dict[str, int]:
         """arq job: sends the due notifications; returns how many were sent, failed and dead-lettered."""
         wc = worker_context(ctx)

@@ -17,6 +17,7 @@ from shared.calendar import WorkdayCalendar
 from shared.calendar_store import Redater
 from shared.clock import Clock
 from shared.deadlines import Deadline, StoredDeadlines, deadline_redater, redate_estimated
+from shared.schedule import daily, scheduled
 from shared.worker import JobCtx, worker_context
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ async def flag_overdue(session: AsyncSession, now: datetime, timezone: ZoneInfo)
     return len(flagged)
 
 
+@scheduled(daily(1, 10))
 async def flag_overdue_decisions(ctx: JobCtx) -> int:
     """arq job: flags overdue pending registrations in one transaction; returns how many were flagged."""
     wc = worker_context(ctx)

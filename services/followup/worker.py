@@ -9,6 +9,7 @@ from followup_svc.models import platform
 from shared.calendar_store import calendar_year_handler
 from shared.events import EventType
 from shared.outbox import EventHandler
+from shared.schedule import daily, scheduled
 from shared.settings import PlatformSettings
 from shared.worker import JobCtx, WorkerContext, build_worker_settings, worker_context
 
@@ -25,6 +26,7 @@ def event_handlers(wc: WorkerContext) -> Mapping[str, EventHandler]:
     }
 
 
+@scheduled(daily(1, 0))
 async def flag_overdue_first_contacts(ctx: JobCtx, on: str | None = None) -> dict[str, int]:
     """Logs open first contacts past due (FU-CONTACT) for upward reporting; `on` (ISO date) replays a day."""
     wc = worker_context(ctx)

@@ -20,7 +20,7 @@ from sqlalchemy import delete
 
 from followup_svc.config import Settings as FollowupSettings
 from followup_svc.models import FirstContactTask
-from services.scheduler import SCHEDULE, build_scheduler_settings, cron_jobs
+from services.scheduler import SCHEDULE, build_scheduler_settings, cron_jobs, schedule_table
 from shared.db import Database
 from shared.settings import PlatformSettings
 from tests.followup_svc.helpers import task_row
@@ -54,6 +54,13 @@ class TestScheduleTable:
             ("followup", "flag_overdue_first_contacts", (1, 0)),
             ("registration", "flag_overdue_decisions", (1, 10)),
             ("registration", "send_pending_notifications", (None, None)),
+        ]
+
+    def test_the_printed_table_says_what_runs_when(self) -> None:
+        assert schedule_table().splitlines() == [
+            "daily at 01:00           followup      flag_overdue_first_contacts",
+            "daily at 01:10           registration  flag_overdue_decisions",
+            "every minute             registration  send_pending_notifications",
         ]
 
     def test_every_scheduled_job_is_a_function_of_its_service_worker(self) -> None:
