@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registration_svc.models import Base
+from shared.db import EnumText
 
 
 class NotificationChannel(StrEnum):
@@ -51,10 +52,10 @@ class Notification(Base):
     agency_region_code: Mapped[str | None] = mapped_column(String(12))
     # Stored in clear because the sender needs it; every API response and log line masks it.
     phone: Mapped[str | None] = mapped_column(String(32))
-    channel: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[NotificationChannel] = mapped_column(EnumText(NotificationChannel, 8))
     template: Mapped[str] = mapped_column(String(64))
     params: Mapped[dict[str, str]] = mapped_column(JSONB)
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[NotificationStatus] = mapped_column(EnumText(NotificationStatus, 16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Attempts handed to an adapter since the notification was stored or last retried by staff.

@@ -140,7 +140,7 @@ async def retry_dead_letter(
         "channel": notification.channel,
     }
     # The last error stays for staff to read until the next attempt replaces it.
-    notification.status = NotificationStatus.PENDING.value
+    notification.status = NotificationStatus.PENDING
     notification.attempts = 0
     notification.next_attempt_at = now
     notification.dead_lettered_at = None

@@ -22,6 +22,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registration_svc.models import Base
+from shared.db import EnumText
 
 
 class SourceName(StrEnum):
@@ -61,7 +62,7 @@ class ReferenceBatch(Base):
     __tablename__ = "reference_batch"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    source: Mapped[str] = mapped_column(String(32))
+    source: Mapped[SourceName] = mapped_column(EnumText(SourceName, 32))
     row_count: Mapped[int]
     content_sha256: Mapped[str] = mapped_column(String(64))
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -76,10 +77,10 @@ class ReferenceRecord(Base):
     __tablename__ = "reference_record"
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    source: Mapped[str] = mapped_column(String(32))
+    source: Mapped[SourceName] = mapped_column(EnumText(SourceName, 32))
     id_number: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(8))
+    status: Mapped[RecordStatus] = mapped_column(EnumText(RecordStatus, 8))
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     detail: Mapped[dict[str, str]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
@@ -107,12 +108,12 @@ class HomeVisitTask(Base):
     agency_region_code: Mapped[str] = mapped_column(String(12))
     due_on: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(8))
+    status: Mapped[HomeVisitStatus] = mapped_column(EnumText(HomeVisitStatus, 8))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     completed_by: Mapped[str | None] = mapped_column(String(128))
     visited_on: Mapped[date | None] = mapped_column(Date)
-    outcome: Mapped[str | None] = mapped_column(String(16))
+    outcome: Mapped[HomeVisitOutcome | None] = mapped_column(EnumText(HomeVisitOutcome, 16))
     outcome_rules: Mapped[list[str] | None] = mapped_column(JSONB)
     outcome_note: Mapped[str | None] = mapped_column(Text)
 

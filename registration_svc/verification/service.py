@@ -177,8 +177,8 @@ async def complete_home_visit_task(
             f"The home-visit task was already completed ({task.outcome}).",
             f"该上门调查任务已完成（{task.outcome}）。",
         )
-    task.status = HomeVisitStatus.DONE.value
-    task.outcome = outcome.value
+    task.status = HomeVisitStatus.DONE
+    task.outcome = outcome
     task.visited_on = visited_on
     task.outcome_rules = list(rules)
     task.outcome_note = note
