@@ -11,10 +11,8 @@ from fastapi import APIRouter, Depends, Request
 
 from registration_svc.models import platform
 from registration_svc.notification import service
-from registration_svc.notification.masking import mask_phone
-from registration_svc.notification.models import Notification, NotificationChannel, NotificationStatus
+from registration_svc.notification.models import Notification, NotificationStatus
 from registration_svc.notification.schemas import NotificationRead
-from registration_svc.notification.service import rendered
 from shared import audit
 from shared.auth import Principal, RegionQuery, Role, require_roles
 from shared.clock import ClockDep
@@ -29,22 +27,6 @@ NotificationReader = Annotated[
 ]
 # Retrying sends a message to a person again: the caseworkers and administrators who act for the region.
 NotificationRetrier = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.ADMIN))]
-
-
-def _read(notification: Notification) -> NotificationRead:
-    message = rendered(notification)
-    return NotificationRead(
-        id=notification.id, person_id=notification.person_id, agency_region_code=notification.agency_region_code,
-        channel=NotificationChannel(notification.channel),
-        phone=mask_phone(notification.phone) if notification.phone else None,
-        template=notification.template, params=notification.params,
-        text_zh=message.text_zh if message else None, text_en=message.text_en if message else None,
-        status=NotificationStatus(notification.status), attempts=notification.attempts,
-        created_at=notification.created_at, sent_at=notification.sent_at,
-        next_attempt_at=notification.next_attempt_at, last_attempt_at=notification.last_attempt_at,
-        last_error=notification.last_error, dead_lettered_at=notification.dead_lettered_at,
-        delivery_reference=notification.delivery_reference,
-    )
 
 
 def _position(notification: Notification) -> tuple[datetime, UUID]:
@@ -62,7 +44,7 @@ async def list_person_notifications(
     """Lists the notifications to a person that the caller's region may see, oldest first."""
     # Out-of-scope rows are left out rather than refused, so the answer never reveals they exist.
     rows = await service.list_notifications(session, principal, page, person_id=person_id, status=status)
-    return to_page(rows, page, _read, _position)
+    return to_page(rows, page, service.to_read, _position)
 
 
 @router.get("/notifications", response_model=Page[NotificationRead], summary="List notifications in scope")
@@ -76,7 +58,7 @@ async def list_notifications(
     """Lists the notifications of the caller's region (or a region inside it), oldest first; with
     `status=failed` those being retried, with `status=dead_letter` those given up."""
     rows = await service.list_notifications(session, principal, page, region=region, status=status)
-    return to_page(rows, page, _read, _position)
+    return to_page(rows, page, service.to_read, _position)
 
 
 @router.post(
@@ -99,4 +81,4 @@ async def retry_notification(
         session, platform.audit_log, principal, "notification.retry", "notification", str(notification.id),
         request=request, details=before,
     )
-    return _read(notification)
+    return service.to_read(notification)

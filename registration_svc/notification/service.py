@@ -14,7 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.notification import repository
 from registration_svc.notification.errors import NotDeadLettered
+from registration_svc.notification.masking import mask_phone
 from registration_svc.notification.models import Notification, NotificationChannel, NotificationStatus
+from registration_svc.notification.schemas import NotificationRead
 from registration_svc.notification.templates import Message, render
 from shared.auth import Principal, forbidden, scope_region
 from shared.pagination import PageRequest
@@ -167,3 +169,19 @@ def rendered(notification: Notification) -> Message | None:
     except ValueError:
         return None
 
+
+def to_read(notification: Notification) -> NotificationRead:
+    """Returns the staff view of a notification: phone masked, the message rendered in both languages."""
+    message = rendered(notification)
+    return NotificationRead(
+        id=notification.id, person_id=notification.person_id, agency_region_code=notification.agency_region_code,
+        channel=NotificationChannel(notification.channel),
+        phone=mask_phone(notification.phone) if notification.phone else None,
+        template=notification.template, params=notification.params,
+        text_zh=message.text_zh if message else None, text_en=message.text_en if message else None,
+        status=NotificationStatus(notification.status), attempts=notification.attempts,
+        created_at=notification.created_at, sent_at=notification.sent_at,
+        next_attempt_at=notification.next_attempt_at, last_attempt_at=notification.last_attempt_at,
+        last_error=notification.last_error, dead_lettered_at=notification.dead_lettered_at,
+        delivery_reference=notification.delivery_reference,
+    )
