@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 
 class EventType(StrEnum):
@@ -15,6 +15,11 @@ class EventType(StrEnum):
     REGISTRATION_CREATED = "registration.created"
     REGISTRATION_DEREGISTERED = "registration.deregistered"
     CALENDAR_YEAR_REPLACED = "calendar.year_replaced"
+    FOLLOWUP_DEREGISTRATION_REQUESTED = "followup.deregistration_requested"
+    DIFFICULTY_APPLICATION_SUBMITTED = "difficulty.application_submitted"
+    DIFFICULTY_DECIDED = "difficulty.decided"
+    DIFFICULTY_CERTIFIED = "difficulty.certified"
+    DIFFICULTY_ENDED = "difficulty.ended"
 
 
 # Which services consume each event; the outbox relay puts one job on each of their queues.
@@ -22,6 +27,13 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     EventType.REGISTRATION_CREATED: ("followup",),
     EventType.REGISTRATION_DEREGISTERED: ("followup",),
     EventType.CALENDAR_YEAR_REPLACED: ("registration", "followup", "eligibility"),
+    # FU-OUTCOME, FU-REFUSAL, FU-UNREACHABLE: the registration service carries the deregistration out.
+    EventType.FOLLOWUP_DEREGISTRATION_REQUESTED: ("registration",),
+    # FU-TIER: the certification workflow drives the three tiers of assistance in the follow-up service.
+    EventType.DIFFICULTY_APPLICATION_SUBMITTED: ("followup",),
+    EventType.DIFFICULTY_DECIDED: ("followup",),
+    EventType.DIFFICULTY_CERTIFIED: ("followup",),
+    EventType.DIFFICULTY_ENDED: ("followup",),
 }
 
 HANDLE_EVENT_JOB = "handle_event"
@@ -70,3 +82,62 @@ class CalendarYearReplaced(BaseModel):
     makeup_workdays: dict[str, str]
     source: str
     updated_by: str
+
+
+class FollowupDeregistrationRequested(BaseModel):
+    """Payload of followup.deregistration_requested: a follow-up outcome ends the registration (FU-OUTCOME,
+    FU-REFUSAL, FU-UNREACHABLE); the registration service deregisters as its endpoint would."""
+
+    registration_id: UUID
+    reason: str
+    effective_date: date
+    # The caseworker whose contact (or the job whose run) asked for it: the actor of the deregistration.
+    requested_by: str
+    # What the request rests on: the rule, the contact or months counted, for the audit log.
+    evidence: dict[str, JsonValue] = Field(default_factory=dict)
+    # DEREG-INCOME needs the monthly income of a stable_income outcome.
+    monthly_income_fen: int | None = None
+    note: str = ""
+
+
+class DifficultyApplicationSubmitted(BaseModel):
+    """Payload of difficulty.application_submitted: Tier I assistance starts (FU-TIER)."""
+
+    application_id: UUID
+    person_id: UUID
+    agency_region_code: str
+    submitted_on: date
+    # The date the certification is due by, which is also Tier I's deadline.
+    certification_due: date
+
+
+class DifficultyDecided(BaseModel):
+    """Payload of difficulty.decided: an application was certified or rejected."""
+
+    application_id: UUID
+    person_id: UUID
+    agency_region_code: str
+    certified: bool
+    decided_on: date
+
+
+class DifficultyCertified(BaseModel):
+    """Payload of difficulty.certified: Tier II or III assistance starts (FU-TIER)."""
+
+    certification_id: UUID
+    application_id: UUID
+    person_id: UUID
+    agency_region_code: str
+    tier: int
+    categories: list[str]
+    certified_on: date
+
+
+class DifficultyEnded(BaseModel):
+    """Payload of difficulty.ended: the certification ended (DIFF-EXIT) and so do the tiers."""
+
+    certification_id: UUID
+    person_id: UUID
+    agency_region_code: str
+    reason: str
+    ended_on: date

@@ -14,8 +14,6 @@ from registration_svc.deregistration.schemas import (
     DeregistrationResult,
     NotifyExplanation,
 )
-from registration_svc.models import platform
-from shared import audit
 from shared.auth import Principal, Role, require_roles
 from shared.clock import ClockDep
 from shared.db import SessionDep
@@ -46,21 +44,7 @@ async def deregister(
         session, principal, request.app.state.policy, registration_id, body, now, today
     )
     registration = outcome.registration
-    await audit.record(
-        session,
-        platform.audit_log,
-        principal,
-        "registration.deregister",
-        "registration",
-        str(registration.id),
-        request=request,
-        details={
-            "reason": body.reason.value,
-            "effective_date": body.effective_date.isoformat(),
-            "notify_person": outcome.notify.met,
-            "false_information": body.false_information,
-        },
-    )
+    await service.record_audit(session, principal, outcome, body, request=request)
     return DeregistrationResult(
         id=registration.id,
         status=registration.status,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from fastapi import Request
+from pydantic import JsonValue
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.deregistration.errors import AlreadyDeregistered, DeregistrationNotAllowed, NotRegistered
@@ -21,12 +24,14 @@ from registration_svc.notification.service import notify_person
 from registration_svc.person.models import Person
 from registration_svc.registration import repository
 from registration_svc.registration.models import Registration, RegistrationStatus
-from shared import outbox
-from shared.auth import Principal, forbidden
-from shared.errors import Violation
-from shared.events import EventType, RegistrationDeregistered
+from shared import audit, outbox
+from shared.auth import Principal, Role, forbidden
+from shared.errors import DomainError, Violation
+from shared.events import EventType, FollowupDeregistrationRequested, RegistrationDeregistered
 from shared.explain import RuleResult, failures
 from shared.policy import ParameterNotInForceError, PolicyRegistry
+
+logger = logging.getLogger(__name__)
 
 NOTIFICATION_TEMPLATE = "registration.deregistered"
 
@@ -131,3 +136,69 @@ async def deregister(
         ),
     )
     return DeregistrationOutcome(registration, person, notify)
+
+
+async def record_audit(
+    session: AsyncSession,
+    principal: Principal,
+    outcome: DeregistrationOutcome,
+    body: DeregistrationCreate,
+    *,
+    request: Request | None = None,
+    evidence: dict[str, JsonValue] | None = None,
+) -> None:
+    """Writes the audit entry of a deregistration, whether asked at the endpoint or by a follow-up event."""
+    details: dict[str, JsonValue] = {
+        "reason": body.reason.value,
+        "effective_date": body.effective_date.isoformat(),
+        "notify_person": outcome.notify.met,
+        "false_information": body.false_information,
+    }
+    if evidence is not None:
+        details["requested_by_followup"] = evidence
+    await audit.record(
+        session, platform.audit_log, principal, "registration.deregister", "registration",
+        str(outcome.registration.id), request=request, details=details,
+    )
+
+
+async def deregister_on_request(
+    session: AsyncSession,
+    policy: PolicyRegistry,
+    request: FollowupDeregistrationRequested,
+    now: datetime,
+    today: date,
+) -> DeregistrationOutcome | None:
+    """Carries out a deregistration the follow-up service asked for (followup.deregistration_requested),
+    exactly as the endpoint would, with the requesting caseworker as the actor.
+
+    A registration already deregistered, or not (yet) in effect, is left as it is; a request a DEREG rule
+    refuses is logged with the rules that failed and changes nothing. Either way the event is done: a
+    retry could not turn out differently.
+    """
+    found = await repository.get_registration(session, request.registration_id, for_update=True)
+    if found is None or found[0].status != RegistrationStatus.REGISTERED:
+        logger.info(
+            "deregistration request left alone: the registration is not in effect",
+            extra={"registration_id": str(request.registration_id), "reason": request.reason,
+                   "status": found[0].status if found else None},
+        )
+        return None
+    registration = found[0]
+    principal = Principal(request.requested_by, Role.CASEWORKER, registration.agency_region_code)
+    try:
+        body = DeregistrationCreate(
+            reason=DeregistrationReason(request.reason), effective_date=request.effective_date,
+            note=request.note, monthly_income_fen=request.monthly_income_fen,
+        )
+        outcome = await deregister(session, principal, policy, registration.id, body, now, today)
+    except (DomainError, ValueError) as exc:
+        logger.warning(
+            "deregistration request refused",
+            extra={"registration_id": str(request.registration_id), "reason": request.reason,
+                   "error": str(exc)[:300],
+                   "rules": [v.rule for v in getattr(exc, "violations", ())]},
+        )
+        return None
+    await record_audit(session, principal, outcome, body, evidence=request.evidence)
+    return outcome

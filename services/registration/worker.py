@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 
 from registration_svc.config import Settings
+from registration_svc.deregistration.tasks import deregistration_request_handler
 from registration_svc.models import platform
 from registration_svc.notification.adapters import NotificationSender, configured_senders
 from registration_svc.notification.models import NotificationChannel
@@ -19,7 +20,8 @@ def event_handlers(wc: WorkerContext) -> Mapping[str, EventHandler]:
     return {
         EventType.CALENDAR_YEAR_REPLACED: calendar_year_handler(
             platform.calendar_year, decision_redater(wc.clock)
-        )
+        ),
+        EventType.FOLLOWUP_DEREGISTRATION_REQUESTED: deregistration_request_handler(wc.policy, wc.clock),
     }
 
 
