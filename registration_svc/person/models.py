@@ -27,9 +27,11 @@ class Person(Base):
     gender: Mapped[str | None] = mapped_column(String(8))
     birth_date: Mapped[date | None] = mapped_column(Date)
     phone: Mapped[str | None] = mapped_column(String(32))
-    hukou_region_code: Mapped[str] = mapped_column(String(12))
-    hukou_type: Mapped[AreaType] = mapped_column(EnumText(AreaType, 8))
-    residence_region_code: Mapped[str] = mapped_column(String(12))
-    residence_type: Mapped[AreaType] = mapped_column(EnumText(AreaType, 8))
+    # Known once a registration (or a service that knows them) reports them; the registry may hold a
+    # person by identity alone.
+    hukou_region_code: Mapped[str | None] = mapped_column(String(12))
+    hukou_type: Mapped[AreaType | None] = mapped_column(EnumText(AreaType, 8))
+    residence_region_code: Mapped[str | None] = mapped_column(String(12))
+    residence_type: Mapped[AreaType | None] = mapped_column(EnumText(AreaType, 8))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

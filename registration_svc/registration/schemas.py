@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
 from registration_svc.identity.rules import IdType
+from registration_svc.person.schemas import PersonNote, PersonRead
 from registration_svc.registration.models import Channel, RegistrationStatus
 from shared.clock import LocalDateTime
 from shared.identity import Gender
@@ -136,31 +137,6 @@ class DeadlineRead(BaseModel):
     estimated: bool
     reason: str
     reason_zh: str
-
-
-class PersonRead(BaseModel):
-    """The person as stored; the identity number is masked unless the caller may see it."""
-
-    id: UUID
-    id_type: str
-    id_number: str
-    name: str
-    gender: str | None
-    birth_date: date | None
-    phone: str | None
-    hukou_region_code: str
-    hukou_type: str
-    residence_region_code: str
-    residence_type: str
-
-
-class PersonNote(BaseModel):
-    """What happened to an existing person's stored data on this application."""
-
-    field: str
-    action: Literal["kept", "updated"]
-    message: str
-    message_zh: str
 
 
 class VerificationRead(BaseModel):

@@ -16,9 +16,12 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.deregistration.rules import DeregistrationReason, reason_group
-from registration_svc.identity.rules import IdentityFacts, normalize_id_number, validate_identity
+from registration_svc.identity.rules import normalize_id_number, validate_identity
 from registration_svc.models import platform
+from registration_svc.person import service as person_service
 from registration_svc.person.models import Person
+from registration_svc.person.repository import insert_or_get_person
+from registration_svc.person.service import PersonChange, merge_person, person_values
 from registration_svc.registration import repository
 from registration_svc.registration.errors import (
     ApplicationInFuture,
@@ -40,8 +43,6 @@ from registration_svc.registration.schemas import (
     DeadlineRead,
     DeclarationRead,
     DeregistrationRead,
-    PersonNote,
-    PersonRead,
     RegistrationCreate,
     RegistrationRead,
     RegistrationSummary,
@@ -72,8 +73,6 @@ logger = logging.getLogger(__name__)
 # Applications dated a little ahead of the server clock are accepted (device clocks drift).
 CLOCK_SKEW = timedelta(minutes=5)
 VERIFICATION_ACTOR = "verification"
-IDENTITY_FIELDS = ("id_type", "name", "gender", "birth_date")
-CONTACT_FIELDS = ("phone", "hukou_region_code", "hukou_type", "residence_region_code", "residence_type")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,16 +82,6 @@ class RegistrationEnv:
     calendar: WorkdayCalendar
     policy: PolicyRegistry
     timezone: ZoneInfo
-
-
-@dataclass(frozen=True, slots=True)
-class PersonChange:
-    """One field of an existing person that the application kept or updated."""
-
-    field: str
-    action: str
-    stored: str | None
-    given: str | None
 
 
 @dataclass(slots=True)
@@ -154,51 +143,6 @@ def authorize_create(principal: Principal, body: RegistrationCreate, id_number: 
         return
     if principal.role is not Role.CASEWORKER or not principal.covers_region(body.agency_region_code):
         raise forbidden()
-
-
-def _string(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, enum.Enum):
-        return str(value.value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _person_values(body: RegistrationCreate, facts: IdentityFacts) -> dict[str, object]:
-    person = body.person
-    gender = facts.gender or person.gender
-    return {
-        "id_type": person.id_type.value,
-        "id_number": facts.id_number,
-        "name": person.name,
-        "gender": gender.value if gender else None,
-        "birth_date": facts.birth_date or person.birth_date,
-        "phone": person.phone,
-        "hukou_region_code": person.hukou_region_code,
-        "hukou_type": person.hukou_type.value,
-        "residence_region_code": person.residence_region_code,
-        "residence_type": person.residence_type.value,
-    }
-
-
-def _merge_person(person: Person, values: Mapping[str, object], now: datetime) -> list[PersonChange]:
-    """Keeps an existing person's identity fields and takes the new contact and household details;
-    returns what changed."""
-    changes: list[PersonChange] = []
-    for name in IDENTITY_FIELDS:
-        stored, given = _string(getattr(person, name)), _string(values[name])
-        if given is not None and stored != given:
-            changes.append(PersonChange(name, "kept", stored, given))
-    for name in CONTACT_FIELDS:
-        stored, given = _string(getattr(person, name)), _string(values[name])
-        if given is not None and stored != given:
-            setattr(person, name, values[name])
-            changes.append(PersonChange(name, "updated", stored, given))
-    if any(change.action == "updated" for change in changes):
-        person.updated_at = now
-    return changes
 
 
 def _finding_json(finding: object) -> dict[str, JsonValue]:
@@ -298,10 +242,10 @@ async def create_registration(
             f"政策参数包 {pack.id} 在 {applied_on} 无生效参数。",
         ) from exc
 
-    values = _person_values(body, facts) if facts else None
+    values = person_values(body.person, facts) if facts else None
     # The person is written before the checks, which need the stored birth date: a failed application
     # raises, and the request's rollback takes the row away again.
-    stored = await repository.insert_or_get_person(session, values) if values else None
+    stored = (await insert_or_get_person(session, values))[0] if values else None
     birth_date = (
         stored.birth_date
         if stored and stored.birth_date
@@ -331,7 +275,7 @@ async def create_registration(
     assert stored is not None and values is not None
 
     person = stored
-    changes = _merge_person(person, values, now)
+    changes = merge_person(person, values, now)
 
     deadline = decision_deadline(
         body.channel, applied_on, params.registration_online_workdays, online.source, env.calendar
@@ -590,38 +534,6 @@ async def list_registrations(
 # The API views of a registration: the one place that maps the tables to the responses.
 
 
-def _person_read(person: Person, full_number: bool) -> PersonRead:
-    return PersonRead(
-        id=person.id,
-        id_type=person.id_type,
-        id_number=person.id_number if full_number else mask_id_number(person.id_number),
-        name=person.name,
-        gender=person.gender,
-        birth_date=person.birth_date,
-        phone=person.phone,
-        hukou_region_code=person.hukou_region_code,
-        hukou_type=person.hukou_type,
-        residence_region_code=person.residence_region_code,
-        residence_type=person.residence_type,
-    )
-
-
-def _note(change: PersonChange) -> PersonNote:
-    if change.action == "kept":
-        return PersonNote(
-            field=change.field,
-            action="kept",
-            message=f"{change.field} differs from the stored person; the stored identity field is kept",
-            message_zh=f"{change.field} 与已登记的人员信息不一致，保留原有身份信息",
-        )
-    return PersonNote(
-        field=change.field,
-        action="updated",
-        message=f"{change.field} of the stored person was updated from this application",
-        message_zh=f"已按本次申请更新人员的 {change.field}",
-    )
-
-
 def to_read(
     registration: Registration,
     person: Person,
@@ -683,8 +595,8 @@ def to_read(
         decided_by=registration.decided_by,
         decision_reason=registration.decision_reason,
         registered_on=registration.registered_on,
-        person=_person_read(person, full_number or principal.role is Role.SYSTEM),
-        person_notes=[_note(c) for c in changes or []],
+        person=person_service.to_read(person, full_number or principal.role is Role.SYSTEM),
+        person_notes=[person_service.note(c) for c in changes or []],
         hukou_region_code=registration.hukou_region_code,
         hukou_type=registration.hukou_type,
         residence_region_code=registration.residence_region_code,

@@ -1,0 +1,66 @@
+"""API models of the person registry (api.md "Persons")."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from registration_svc.identity.rules import IdType
+from shared.clock import LocalDateTime
+from shared.identity import Gender
+from shared.regions import AreaType, RecordRegionCode
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class PersonPut(BaseModel):
+    """A person as another service knows them: the identity, and what contact details it has."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id_type: IdType
+    id_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+    name: ShortText
+    gender: Gender | None = None
+    birth_date: date | None = None
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = None
+    hukou_region_code: RecordRegionCode | None = None
+    hukou_type: AreaType | None = None
+    residence_region_code: RecordRegionCode | None = None
+    residence_type: AreaType | None = None
+
+
+class PersonRead(BaseModel):
+    """The person as stored; the identity number is masked unless the caller may see it."""
+
+    id: UUID
+    id_type: str
+    id_number: str
+    name: str
+    gender: str | None
+    birth_date: date | None
+    phone: str | None
+    hukou_region_code: str | None
+    hukou_type: str | None
+    residence_region_code: str | None
+    residence_type: str | None
+
+
+class PersonNote(BaseModel):
+    """What happened to an existing person's stored data on this request."""
+
+    field: str
+    action: Literal["kept", "updated"]
+    message: str
+    message_zh: str
+
+
+class PersonRecordRead(PersonRead):
+    """A person of the registry, with when it was first and last written."""
+
+    created_at: LocalDateTime
+    updated_at: LocalDateTime
+    person_notes: list[PersonNote] = Field(default_factory=list)
