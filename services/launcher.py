@@ -326,6 +326,16 @@ def service_port(name: str) -> int:
     return int(raw)
 
 
+def peer_urls() -> dict[str, str]:
+    """Returns <NAME>_URL of every service for the children, so they call each other on the ports this
+    launch uses (<NAME>_PORT); a URL already set in the environment (a peer elsewhere) is kept."""
+    return {
+        f"{name.upper()}_URL": os.environ.get(f"{name.upper()}_URL", "").strip()
+        or f"http://127.0.0.1:{service_port(name)}"
+        for name in SERVICES
+    }
+
+
 def parse_only(raw: str | None) -> tuple[str, ...]:
     """Returns the services (and "scheduler") selected by --only; all of them when unset."""
     if not raw:
@@ -506,6 +516,7 @@ def up(
                 "REDIS_URL": found.redis_url,
                 # Human-readable logs locally unless asked otherwise; production keeps JSON lines.
                 "LOG_JSON": os.environ.get("LOG_JSON", "false"),
+                **peer_urls(),
             }
             with supervisor:
                 for spec in plan(selected, env):

@@ -89,10 +89,15 @@ class DomainError(Exception):
         """The HTTP status of this error's kind."""
         return problem_status(type(self))
 
+    @property
+    def headers(self) -> dict[str, str] | None:
+        """HTTP headers the answer carries (a Retry-After for what may work later)."""
+        return None
+
     def problem(self) -> ProblemError:
         """Returns the problem+json this error is reported as."""
         return ProblemError(problem_status(type(self)), self.code, self.title, self.detail, self.detail_zh,
-                            self.violations)
+                            self.violations, headers=self.headers)
 
 
 class InvalidInput(DomainError):
@@ -129,6 +134,13 @@ class MalformedPayload(DomainError):
 
 class PeerUnavailable(DomainError):
     """A service this one depends on is unreachable; nothing was saved, the call can be retried."""
+
+    code = "service.peer_unavailable"
+    title = "Peer service unavailable"
+
+    @property
+    def headers(self) -> dict[str, str] | None:
+        return {"Retry-After": "5"}
 
 
 # The one table from kinds of domain error to HTTP status.

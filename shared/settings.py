@@ -52,6 +52,15 @@ class PlatformSettings(BaseSettings):
     followup_url: str = Field(default="http://127.0.0.1:8002", validation_alias="FOLLOWUP_URL")
     eligibility_url: str = Field(default="http://127.0.0.1:8003", validation_alias="ELIGIBILITY_URL")
     subsidy_url: str = Field(default="http://127.0.0.1:8004", validation_alias="SUBSIDY_URL")
+    # Calls to the other services: the time one attempt may take, and how often an idempotent call is
+    # tried again after a connection failure or a 502/503/504.
+    peer_timeout_seconds: float = Field(default=5.0, gt=0, validation_alias="PEER_TIMEOUT_SECONDS")
+    peer_retries: int = Field(default=2, ge=0, le=5, validation_alias="PEER_RETRIES")
+    # With RS256 a service cannot sign its own tokens: the identity provider's token for this service.
+    service_token: SecretStr | None = Field(default=None, validation_alias="SERVICE_TOKEN")
+    # The region claim of the system tokens services sign for each other (a system sees every region).
+    system_region: str = Field(default="44", pattern=r"^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$",
+                               validation_alias="SYSTEM_REGION")
 
     @model_validator(mode="after")
     def _check(self) -> PlatformSettings:

@@ -1,0 +1,1 @@
+"""Typed HTTP clients of the services, one module per peer (see base.py)."""
