@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
-from typing import Annotated, Final, Self
-
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from typing import Final
 
 from eligibility_svc.difficulty.materials import (
     HouseholdSituation,
@@ -25,9 +22,6 @@ from shared.timerules import RetirementCategory, add_months, age_on, retirement_
 
 SOURCE_BASE: Final = "001 §六(一)"
 SOURCE_AGE: Final = "001 §六(一); T-AGE; T-RETIRE"
-
-# GB/T 2260 administrative-division code: province (2), city (4), county (6), town (9), village (12).
-RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{2}(?:\d{2}(?:\d{2}(?:\d{3}(?:\d{3})?)?)?)?$")]
 
 
 class HukouType(StrEnum):
@@ -55,67 +49,32 @@ class DifficultyCategory(StrEnum):
 
 
 # ---- input -----------------------------------------------------------------------------------------
-
-# extra="forbid": a misspelt fact name would otherwise be read as "false" and give a wrong answer.
-_INPUT = ConfigDict(frozen=True, extra="forbid")
+# Plain values: the API's request models (schemas.py) are checked and mapped to these by the service.
 
 
-def field_error(loc: tuple[str, ...], kind: str, message: str, value: object) -> InitErrorDetails:
-    """Returns one input error at a field path, for raise_field_errors."""
-    return InitErrorDetails(type=PydanticCustomError(kind, message), loc=loc, input=value)
-
-
-def raise_field_errors(title: str, errors: Sequence[InitErrorDetails]) -> None:
-    """Raises a ValidationError carrying each error at its own field path, if there are any."""
-    if errors:
-        raise ValidationError.from_exception_data(title, list(errors))
-
-
-class DifficultyPerson(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Person:
     """The applicant as the rules see them."""
 
-    model_config = _INPUT
-
-    id_number: str | None = Field(default=None, max_length=32)
     gender: Gender
     birth_date: date
-    retirement_category: RetirementCategory | None = None
-    hukou_region_code: RegionCode
+    retirement_category: RetirementCategory | None
+    hukou_region_code: str
     hukou_type: HukouType
 
-    @model_validator(mode="after")
-    def _category_matches_gender(self) -> Self:
-        category = self.retirement_category
-        if category is not None and (category is RetirementCategory.MALE) != (self.gender is Gender.MALE):
-            raise_field_errors(
-                "DifficultyPerson",
-                [
-                    field_error(
-                        ("retirement_category",),
-                        "retirement_category_gender",
-                        f"retirement_category {category.value} does not fit gender {self.gender.value}: "
-                        "men use male, women female_55 or female_50",
-                        category.value,
-                    )
-                ],
-            )
-        return self
 
-
-class EmploymentStatus(BaseModel):
+@dataclass(frozen=True, slots=True)
+class DeclaredStatus:
     """The applicant's declared status (ELIG-UNEMPLOYED, ELIG-ABLE, ELIG-WILLING)."""
-
-    model_config = _INPUT
 
     unemployed: bool
     able_to_work: bool
     wants_work: bool
 
 
-class DifficultyFacts(BaseModel):
+@dataclass(frozen=True, slots=True)
+class CategoryFacts:
     """Facts behind the categories; omitted facts are false or unknown."""
-
-    model_config = _INPUT
 
     disability_certificate: bool = False
     subsistence_allowance: bool = False
@@ -132,63 +91,16 @@ class DifficultyFacts(BaseModel):
     critical_illness_diagnosed_on: date | None = None
 
 
-class DifficultyRequest(BaseModel):
-    """One difficulty evaluation request (api.md POST /api/v1/difficulty/evaluate)."""
-
-    model_config = _INPUT
+@dataclass(frozen=True, slots=True)
+class DifficultyCase:
+    """One applicant to evaluate on a date; the dates are in order (none after as_of, none before birth)."""
 
     as_of: date
-    person: DifficultyPerson
-    status: EmploymentStatus
-    facts: DifficultyFacts = Field(default_factory=DifficultyFacts)
+    person: Person
+    status: DeclaredStatus
+    facts: CategoryFacts
     # Office receiving the application; decides whether the applicant's hukou is in "this city".
-    agency_region_code: RegionCode | None = None
-
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> Self:
-        errors = []
-        as_of = self.as_of.isoformat()
-        birth = self.person.birth_date
-        if birth > self.as_of:
-            errors.append(
-                field_error(
-                    ("person", "birth_date"),
-                    "date_after_as_of",
-                    f"birth_date {birth.isoformat()} is after as_of {as_of}",
-                    birth.isoformat(),
-                )
-            )
-        registered = self.facts.latest_registration_date
-        if registered is not None and registered > self.as_of:
-            errors.append(
-                field_error(
-                    ("facts", "latest_registration_date"),
-                    "date_after_as_of",
-                    f"latest_registration_date {registered.isoformat()} is after as_of {as_of}",
-                    registered.isoformat(),
-                )
-            )
-        elif registered is not None and registered < birth:
-            errors.append(
-                field_error(
-                    ("facts", "latest_registration_date"),
-                    "date_before_birth",
-                    f"latest_registration_date {registered.isoformat()} is before birth_date {birth.isoformat()}",
-                    registered.isoformat(),
-                )
-            )
-        diagnosed = self.facts.critical_illness_diagnosed_on
-        if diagnosed is not None and diagnosed > self.as_of:
-            errors.append(
-                field_error(
-                    ("facts", "critical_illness_diagnosed_on"),
-                    "date_after_as_of",
-                    f"critical_illness_diagnosed_on {diagnosed.isoformat()} is after as_of {as_of}",
-                    diagnosed.isoformat(),
-                )
-            )
-        raise_field_errors("DifficultyRequest", errors)
-        return self
+    agency_region_code: str | None = None
 
 
 # ---- output ----------------------------------------------------------------------------------------
@@ -602,7 +514,7 @@ def _older_unemployed(
 
 
 def _long_term_unemployed(
-    facts: DifficultyFacts, on: date, d: str, params: PolicyParameters, fixed: _FixedResults
+    facts: CategoryFacts, on: date, d: str, params: PolicyParameters, fixed: _FixedResults
 ) -> CategoryResult:
     """Category 7 long_term_unemployed: 12 months since the latest registration, not employed since.
 
@@ -645,7 +557,7 @@ def _long_term_unemployed(
 
 
 def _retired_soldier(
-    facts: DifficultyFacts, on: date, d: str, params: PolicyParameters, fixed: _FixedResults
+    facts: CategoryFacts, on: date, d: str, params: PolicyParameters, fixed: _FixedResults
 ) -> CategoryResult:
     """Category 11 retired_soldier: discharged and registered unemployed 6 months or more when applying.
 
@@ -690,7 +602,7 @@ def _retired_soldier(
 
 
 def _critically_ill_relative(
-    facts: DifficultyFacts, on: date, d: str, params: PolicyParameters, fixed: _FixedResults
+    facts: CategoryFacts, on: date, d: str, params: PolicyParameters, fixed: _FixedResults
 ) -> CategoryResult:
     """Category 12: supports a critically ill relative; a given diagnosis date must be recent enough.
 
@@ -747,12 +659,12 @@ def clear_caches() -> None:
     _hukou_rule.cache_clear()
 
 
-def evaluate_difficulty(request: DifficultyRequest, pack: PolicyPack) -> DifficultyEvaluation:
+def evaluate_difficulty(case: DifficultyCase, pack: PolicyPack) -> DifficultyEvaluation:
     """Evaluates every base rule and every category on its own, and lists the materials to show."""
-    on = request.as_of
+    on = case.as_of
     fixed = _fixed(pack, on)
     params = fixed.params
-    person, status, facts = request.person, request.status, request.facts
+    person, status, facts = case.person, case.status, case.facts
     birth = person.birth_date
 
     category = person.retirement_category
@@ -802,7 +714,7 @@ def evaluate_difficulty(request: DifficultyRequest, pack: PolicyPack) -> Difficu
     )
     met = tuple([result.met for result in categories])
     other_city = (
-        household_situation(person.hukou_region_code, request.agency_region_code, params.difficulty_hukou_province)
+        household_situation(person.hukou_region_code, case.agency_region_code, params.difficulty_hukou_province)
         is HouseholdSituation.OTHER_CITY_IN_PROVINCE
     )
     cached = fixed.materials.get((other_city, met))
