@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
@@ -106,18 +106,7 @@ class DifficultyCase:
 # ---- output ----------------------------------------------------------------------------------------
 
 
-# A frozen dataclass's generated __init__ sets every field through object.__setattr__, which cost
-# about a quarter of an evaluation; the two per-request result types below write their slots through
-# the slot descriptors instead. Same signature, still frozen once built.
-_Setter = Callable[[object, object], None]
-
-
-def _slot_setters(cls: type) -> tuple[_Setter, ...]:
-    # In field order, which is also the order of the hand-written __init__ parameters.
-    return tuple(cls.__dict__[field.name].__set__ for field in fields(cls))
-
-
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(frozen=True, slots=True)
 class CategoryResult:
     """Whether one category is met, judged on its own, with the figures compared and the clause."""
 
@@ -128,28 +117,8 @@ class CategoryResult:
     source: str
     field: str | None = None
 
-    def __init__(
-        self,
-        category: DifficultyCategory,
-        met: bool,
-        reason: str,
-        reason_zh: str,
-        source: str,
-        field: str | None = None,
-    ) -> None:
-        set_category, set_met, set_reason, set_reason_zh, set_source, set_field = _CATEGORY_RESULT_SETTERS
-        set_category(self, category)
-        set_met(self, met)
-        set_reason(self, reason)
-        set_reason_zh(self, reason_zh)
-        set_source(self, source)
-        set_field(self, field)
 
-
-_CATEGORY_RESULT_SETTERS = _slot_setters(CategoryResult)
-
-
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(frozen=True, slots=True)
 class DifficultyEvaluation:
     """The answer of POST /api/v1/difficulty/evaluate, plus the pack and retirement category used."""
 
@@ -161,30 +130,6 @@ class DifficultyEvaluation:
     required_materials: tuple[Material, ...]
     retirement_category: RetirementCategory
     pack_id: str
-
-    def __init__(
-        self,
-        eligible: bool,
-        categories_met: tuple[DifficultyCategory, ...],
-        base_rules: tuple[RuleResult, ...],
-        categories: tuple[CategoryResult, ...],
-        retirement_date: date,
-        required_materials: tuple[Material, ...],
-        retirement_category: RetirementCategory,
-        pack_id: str,
-    ) -> None:
-        setters = _EVALUATION_SETTERS
-        setters[0](self, eligible)
-        setters[1](self, categories_met)
-        setters[2](self, base_rules)
-        setters[3](self, categories)
-        setters[4](self, retirement_date)
-        setters[5](self, required_materials)
-        setters[6](self, retirement_category)
-        setters[7](self, pack_id)
-
-
-_EVALUATION_SETTERS = _slot_setters(DifficultyEvaluation)
 
 
 # ---- rules -----------------------------------------------------------------------------------------
