@@ -10,7 +10,6 @@ from functools import lru_cache
 from typing import Final
 
 from eligibility_svc.difficulty.materials import (
-    HouseholdSituation,
     Material,
     household_situation,
     required_materials,
@@ -172,8 +171,6 @@ class _FixedResults:
     retired_soldier_not: CategoryResult
     retired_soldier_not_registered: CategoryResult
     critically_ill_relative: Pair
-    # (other city?, met flags of the 12 categories) -> (categories met, materials to show)
-    materials: dict[tuple[bool, tuple[bool, ...]], tuple[tuple[DifficultyCategory, ...], tuple[Material, ...]]]
 
 
 def _category_source(number: int) -> str:
@@ -356,7 +353,6 @@ def _build_fixed(params: PolicyParameters, sources: Mapping[str, str]) -> _Fixed
                 "无需赡养同一家庭户口中患重大疾病的直系亲属",
             ),
         ),
-        materials={},
     )
 
 
@@ -657,25 +653,13 @@ def evaluate_difficulty(case: DifficultyCase, pack: PolicyPack) -> DifficultyEva
         _retired_soldier(facts, on, d, params, fixed),
         _critically_ill_relative(facts, on, d, params, fixed),
     )
-    met = tuple([result.met for result in categories])
-    other_city = (
-        household_situation(person.hukou_region_code, case.agency_region_code, params.difficulty_hukou_province)
-        is HouseholdSituation.OTHER_CITY_IN_PROVINCE
+    categories_met = tuple([result.category for result in categories if result.met])
+    situation = household_situation(
+        person.hukou_region_code, case.agency_region_code, params.difficulty_hukou_province
     )
-    cached = fixed.materials.get((other_city, met))
-    if cached is None:
-        # At most 2 x 2**12 combinations per pack segment, so this cache stays small.
-        categories_met = tuple([result.category for result in categories if result.met])
-        cached = (
-            categories_met,
-            required_materials(
-                HouseholdSituation.OTHER_CITY_IN_PROVINCE if other_city else HouseholdSituation.THIS_CITY,
-                categories_met,
-                diagnosis_months=params.critical_illness_diagnosis_months,
-            ),
-        )
-        fixed.materials[other_city, met] = cached
-    categories_met, materials = cached
+    materials = required_materials(
+        situation, categories_met, diagnosis_months=params.critical_illness_diagnosis_months
+    )
     hukou_rule, age_rule = base_rules[0], base_rules[1]
     return DifficultyEvaluation(
         eligible=(
