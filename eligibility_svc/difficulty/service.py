@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Final, TypeVar
-
-from pydantic import BaseModel
-
 from eligibility_svc.difficulty.rules import (
     CategoryFacts,
     DeclaredStatus,
@@ -15,17 +11,14 @@ from eligibility_svc.difficulty.rules import (
     evaluate_difficulty,
 )
 from eligibility_svc.difficulty.schemas import (
-    CategoryRead,
     DifficultyEvaluationRead,
     DifficultyRequest,
-    MaterialRead,
     difficulty_input_violations,
     invalid_request,
     policy_not_in_force,
 )
 from shared.calendar import TimeRuleError
 from shared.errors import ProblemError, Violation
-from shared.explain import RuleResultRead
 from shared.policy import ParameterNotInForceError, PolicyRegistry
 
 
@@ -63,37 +56,20 @@ def difficulty_case(body: DifficultyRequest) -> DifficultyCase:
     )
 
 
-# Most results are built once per pack segment by the rules module and shared by every request, so
-# their response models are kept by identity (the entry holds the object, so its id cannot be reused
-# while cached). Converting each result anew cost more than the evaluation itself.
-_READ_CACHE_MAX: Final = 4096
-_reads: dict[int, tuple[object, BaseModel]] = {}
-
-R = TypeVar("R", bound=BaseModel)
-
-
-def _read(model: type[R], result: object) -> R:
-    entry = _reads.get(id(result))
-    if entry is not None and entry[0] is result and isinstance(entry[1], model):
-        return entry[1]
-    if len(_reads) >= _READ_CACHE_MAX:
-        _reads.clear()
-    converted = model.model_validate(result)
-    _reads[id(result)] = (result, converted)
-    return converted
-
-
 def evaluation_read(evaluation: DifficultyEvaluation) -> DifficultyEvaluationRead:
     """Returns the response model of an evaluation."""
-    return DifficultyEvaluationRead(
-        eligible=evaluation.eligible,
-        categories_met=list(evaluation.categories_met),
-        base_rules=[_read(RuleResultRead, result) for result in evaluation.base_rules],
-        categories=[_read(CategoryRead, result) for result in evaluation.categories],
-        retirement_date=evaluation.retirement_date,
-        required_materials=[_read(MaterialRead, material) for material in evaluation.required_materials],
-        retirement_category=evaluation.retirement_category,
-        policy_pack=evaluation.pack_id,
+    # One validation of the whole answer: pydantic reads the nested result dataclasses by attribute.
+    return DifficultyEvaluationRead.model_validate(
+        {
+            "eligible": evaluation.eligible,
+            "categories_met": evaluation.categories_met,
+            "base_rules": evaluation.base_rules,
+            "categories": evaluation.categories,
+            "retirement_date": evaluation.retirement_date,
+            "required_materials": evaluation.required_materials,
+            "retirement_category": evaluation.retirement_category,
+            "policy_pack": evaluation.pack_id,
+        }
     )
 
 
