@@ -314,13 +314,13 @@ def date_range_violations(field: str, value: date | None, earliest: date | None)
 
 def policy_not_in_force(pack: PolicyPack, on: date, field: str, exc: ParameterNotInForceError) -> ProblemError:
     """Returns the 422 problem for a date before the pack's parameters are in force."""
-    d = on.isoformat()
+    day = on.isoformat()
     return ProblemError(
         422, "policy.not_in_force", "No policy in force",
-        f"Policy pack {pack.id} has no parameters in force on {d}: {exc.message}",
-        f"政策包 {pack.id} 在 {d} 没有有效的政策参数",
+        f"Policy pack {pack.id} has no parameters in force on {day}: {exc.message}",
+        f"政策包 {pack.id} 在 {day} 没有有效的政策参数",
         [Violation(
-            POLICY_RULE, field, f"{field} {d}: {exc.message}", f"{field} {d} 无有效政策参数（政策包 {pack.id}）"
+            POLICY_RULE, field, f"{field} {day}: {exc.message}", f"{field} {day} 无有效政策参数（政策包 {pack.id}）"
         )],
     )
 

@@ -168,15 +168,15 @@ def loan_age_rule(person: IndividualBorrower, on: date, params: PolicyParameters
     limit = params.loan_age_max_female if female else params.loan_age_max_male
     age = age_on(person.birth_date, on)
     last_day = nth_birthday(person.birth_date, limit + 1) - timedelta(days=1)
-    b, d, last = person.birth_date.isoformat(), on.isoformat(), last_day.isoformat()
+    born, day, last = person.birth_date.isoformat(), on.isoformat(), last_day.isoformat()
     who, who_zh = ("women", "女性") if female else ("men", "男性")
     return _result(
         "LOAN-AGE",
         on <= last_day,
         (
-            f"born {b}: {age} on {d}; {who} may be at most {limit}, i.e. apply up to {last} "
+            f"born {born}: {age} on {day}; {who} may be at most {limit}, i.e. apply up to {last} "
             f"(the day before the {limit + 1}th birthday)",
-            f"{b}出生，{d}年满{age}周岁；{who_zh}不超过{limit}周岁，即最迟{last}（{limit + 1}周岁生日前一日）申请",
+            f"{born}出生，{day}年满{age}周岁；{who_zh}不超过{limit}周岁，即最迟{last}（{limit + 1}周岁生日前一日）申请",
         ),
         source,
         "individual.birth_date",
@@ -246,11 +246,11 @@ def loan_other_debt_rule(person: IndividualBorrower, params: PolicyParameters, s
             False,
             (
                 "applicant or spouse holds "
-                + "; ".join(p[0] for p in problems)
+                + "; ".join(english for english, _ in problems)
                 + ": only student, poverty-alleviation, housing and car loans and consumer loans up to "
                 f"{yuan(limit)} yuan in total are allowed",
                 "本人或配偶有"
-                + "；".join(p[1] for p in problems)
+                + "；".join(chinese for _, chinese in problems)
                 + f"，除助学、扶贫、住房、购车贷款及合计{yuan(limit)}元以下（含）的消费贷款外不得有其他贷款",
             ),
             source,
@@ -306,7 +306,7 @@ def loan_non_key_rule(
             field,
         )
     due = period_end(registered, years * 12, calendar)
-    r, last, d = registered.isoformat(), due.due.isoformat(), on.isoformat()
+    registered_on, last, day = registered.isoformat(), due.due.isoformat(), on.isoformat()
     note, note_zh = "", ""
     plain_end = add_months(registered, years * 12)
     if due.due != plain_end:
@@ -320,8 +320,9 @@ def loan_non_key_rule(
         "LOAN-NON-KEY",
         on <= due.due,
         (
-            f"not in a key group: business registered {r}, {years} years run to {last}{note}; applied {d}",
-            f"非重点扶持对象：创业主体{r}登记注册，{years}年期限至{last}{note_zh}；申请日{d}",
+            f"not in a key group: business registered {registered_on}, {years} years run to {last}{note}; "
+            f"applied {day}",
+            f"非重点扶持对象：创业主体{registered_on}登记注册，{years}年期限至{last}{note_zh}；申请日{day}",
         ),
         source,
         field,
