@@ -116,7 +116,7 @@ class RetirementCategory(StrEnum):
     FEMALE_50 = "female_50"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RetirementAge:
     """A statutory retirement age in years and months (e.g. 60 years 1 month)."""
 
@@ -152,6 +152,13 @@ class RetirementRule:
     birth_months_per_delay_month: int
     max_delay_months: int
     name_zh: str
+
+    def delay_months(self, birth_date: date) -> int:
+        """Returns by how many months this row delays retirement for a birth date."""
+        months_from_start = (birth_date.year - self.delay_start_year) * 12 + (birth_date.month - self.delay_start_month)
+        if months_from_start < 0:
+            return 0
+        return min(self.max_delay_months, months_from_start // self.birth_months_per_delay_month + 1)
 
 
 # T-RETIRE: the whole rule of the 2024 NPC Standing Committee decision (effective 2025-01-01),
@@ -194,19 +201,13 @@ RETIREMENT_RULES: Final[Mapping[RetirementCategory, RetirementRule]] = MappingPr
 
 def retirement_delay_months(birth_date: date, category: RetirementCategory) -> int:
     """Returns by how many months the 2024 decision delays retirement for a birth date (T-RETIRE)."""
-    rule = RETIREMENT_RULES[RetirementCategory(category)]
-    months_from_start = (birth_date.year - rule.delay_start_year) * 12 + (
-        birth_date.month - rule.delay_start_month
-    )
-    if months_from_start < 0:
-        return 0
-    return min(rule.max_delay_months, months_from_start // rule.birth_months_per_delay_month + 1)
+    return RETIREMENT_RULES[RetirementCategory(category)].delay_months(birth_date)
 
 
 def retirement_age(birth_date: date, category: RetirementCategory) -> RetirementAge:
     """Returns the statutory retirement age for a birth date and category (T-RETIRE)."""
     rule = RETIREMENT_RULES[RetirementCategory(category)]
-    total = rule.original_age_years * 12 + retirement_delay_months(birth_date, category)
+    total = rule.original_age_years * 12 + rule.delay_months(birth_date)
     return RetirementAge(years=total // 12, months=total % 12)
 
 

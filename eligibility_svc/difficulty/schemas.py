@@ -1,15 +1,16 @@
-"""Response models and strict input handling of POST /api/v1/difficulty/evaluate (api.md "Eligibility service")."""
+"""Request and response models and strict input handling of POST /api/v1/difficulty/evaluate (api.md)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Final, TypeVar
+from typing import Annotated, Final, Self, TypeVar
 
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from eligibility_svc.difficulty.rules import DifficultyCategory, DifficultyEvaluation, DifficultyRequest
+from eligibility_svc.difficulty.rules import DifficultyCategory, HukouType
 from shared.calendar import MAX_DATE
 from shared.errors import ProblemError, Violation
 from shared.explain import RuleResultRead as BaseRuleRead
@@ -38,6 +39,145 @@ EARLIEST_BIRTH_DATE: Final = date(1900, 1, 1)
 # GB/T 2260 province-level codes: the 31 mainland provinces, Taiwan, Hong Kong and Macao.
 PROVINCE_CODES: Final = MAINLAND_PROVINCES | {"71", "81", "82"}
 
+# GB/T 2260 administrative-division code: province (2), city (4), county (6), town (9), village (12).
+RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{2}(?:\d{2}(?:\d{2}(?:\d{3}(?:\d{3})?)?)?)?$")]
+
+
+# ---- requests --------------------------------------------------------------------------------------
+
+# extra="forbid": a misspelt fact name would otherwise be read as "false" and give a wrong answer.
+_INPUT = ConfigDict(frozen=True, extra="forbid")
+
+
+def field_error(loc: tuple[str, ...], kind: str, message: str, value: object) -> InitErrorDetails:
+    """Returns one input error at a field path, for raise_field_errors."""
+    return InitErrorDetails(type=PydanticCustomError(kind, message), loc=loc, input=value)
+
+
+def raise_field_errors(title: str, errors: Sequence[InitErrorDetails]) -> None:
+    """Raises a ValidationError carrying each error at its own field path, if there are any."""
+    if errors:
+        raise ValidationError.from_exception_data(title, list(errors))
+
+
+class DifficultyPerson(BaseModel):
+    """The applicant as the rules see them."""
+
+    model_config = _INPUT
+
+    id_number: str | None = Field(default=None, max_length=32)
+    gender: Gender
+    birth_date: date
+    retirement_category: RetirementCategory | None = None
+    hukou_region_code: RegionCode
+    hukou_type: HukouType
+
+    @model_validator(mode="after")
+    def _category_matches_gender(self) -> Self:
+        category = self.retirement_category
+        if category is not None and (category is RetirementCategory.MALE) != (self.gender is Gender.MALE):
+            raise_field_errors(
+                "DifficultyPerson",
+                [
+                    field_error(
+                        ("retirement_category",),
+                        "retirement_category_gender",
+                        f"retirement_category {category.value} does not fit gender {self.gender.value}: "
+                        "men use male, women female_55 or female_50",
+                        category.value,
+                    )
+                ],
+            )
+        return self
+
+
+class EmploymentStatus(BaseModel):
+    """The applicant's declared status (ELIG-UNEMPLOYED, ELIG-ABLE, ELIG-WILLING)."""
+
+    model_config = _INPUT
+
+    unemployed: bool
+    able_to_work: bool
+    wants_work: bool
+
+
+class DifficultyFacts(BaseModel):
+    """Facts behind the categories; omitted facts are false or unknown."""
+
+    model_config = _INPUT
+
+    disability_certificate: bool = False
+    subsistence_allowance: bool = False
+    urban_zero_employment_family: bool = False
+    rural_zero_transfer_poor_family: bool = False
+    landless_farmer: bool = False
+    latest_registration_date: date | None = None
+    employed_since_latest_registration: bool = False
+    drug_rehabilitated: bool = False
+    released_prisoner: bool = False
+    mental_disorder_rehabilitated: bool = False
+    retired_soldier: bool = False
+    supports_critically_ill_relative: bool = False
+    critical_illness_diagnosed_on: date | None = None
+
+
+class DifficultyRequest(BaseModel):
+    """One difficulty evaluation request (api.md POST /api/v1/difficulty/evaluate)."""
+
+    model_config = _INPUT
+
+    as_of: date
+    person: DifficultyPerson
+    status: EmploymentStatus
+    facts: DifficultyFacts = Field(default_factory=DifficultyFacts)
+    # Office receiving the application; decides whether the applicant's hukou is in "this city".
+    agency_region_code: RegionCode | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Self:
+        errors = []
+        as_of = self.as_of.isoformat()
+        birth = self.person.birth_date
+        if birth > self.as_of:
+            errors.append(
+                field_error(
+                    ("person", "birth_date"),
+                    "date_after_as_of",
+                    f"birth_date {birth.isoformat()} is after as_of {as_of}",
+                    birth.isoformat(),
+                )
+            )
+        registered = self.facts.latest_registration_date
+        if registered is not None and registered > self.as_of:
+            errors.append(
+                field_error(
+                    ("facts", "latest_registration_date"),
+                    "date_after_as_of",
+                    f"latest_registration_date {registered.isoformat()} is after as_of {as_of}",
+                    registered.isoformat(),
+                )
+            )
+        elif registered is not None and registered < birth:
+            errors.append(
+                field_error(
+                    ("facts", "latest_registration_date"),
+                    "date_before_birth",
+                    f"latest_registration_date {registered.isoformat()} is before birth_date {birth.isoformat()}",
+                    registered.isoformat(),
+                )
+            )
+        diagnosed = self.facts.critical_illness_diagnosed_on
+        if diagnosed is not None and diagnosed > self.as_of:
+            errors.append(
+                field_error(
+                    ("facts", "critical_illness_diagnosed_on"),
+                    "date_after_as_of",
+                    f"critical_illness_diagnosed_on {diagnosed.isoformat()} is after as_of {as_of}",
+                    diagnosed.isoformat(),
+                )
+            )
+        raise_field_errors("DifficultyRequest", errors)
+        return self
 
 
 # ---- responses -------------------------------------------------------------------------------------
@@ -81,40 +221,6 @@ class DifficultyEvaluationRead(BaseModel):
     required_materials: list[MaterialRead]
     retirement_category: RetirementCategory
     policy_pack: str
-
-
-# Most results are built once per pack segment by the rules module and shared by every request, so
-# their response models are kept by identity (the entry holds the object, so its id cannot be reused
-# while cached). Converting each result anew cost more than the evaluation itself.
-_READ_CACHE_MAX: Final = 4096
-_reads: dict[int, tuple[object, BaseModel]] = {}
-
-R = TypeVar("R", bound=BaseModel)
-
-
-def _read(model: type[R], result: object) -> R:
-    entry = _reads.get(id(result))
-    if entry is not None and entry[0] is result and isinstance(entry[1], model):
-        return entry[1]
-    if len(_reads) >= _READ_CACHE_MAX:
-        _reads.clear()
-    converted = model.model_validate(result)
-    _reads[id(result)] = (result, converted)
-    return converted
-
-
-def evaluation_read(evaluation: DifficultyEvaluation) -> DifficultyEvaluationRead:
-    """Returns the response model of an evaluation."""
-    return DifficultyEvaluationRead(
-        eligible=evaluation.eligible,
-        categories_met=list(evaluation.categories_met),
-        base_rules=[_read(BaseRuleRead, result) for result in evaluation.base_rules],
-        categories=[_read(CategoryRead, result) for result in evaluation.categories],
-        retirement_date=evaluation.retirement_date,
-        required_materials=[_read(MaterialRead, material) for material in evaluation.required_materials],
-        retirement_category=evaluation.retirement_category,
-        policy_pack=evaluation.pack_id,
-    )
 
 
 # ---- strict JSON bodies ----------------------------------------------------------------------------
@@ -208,13 +314,13 @@ def date_range_violations(field: str, value: date | None, earliest: date | None)
 
 def policy_not_in_force(pack: PolicyPack, on: date, field: str, exc: ParameterNotInForceError) -> ProblemError:
     """Returns the 422 problem for a date before the pack's parameters are in force."""
-    d = on.isoformat()
+    day = on.isoformat()
     return ProblemError(
         422, "policy.not_in_force", "No policy in force",
-        f"Policy pack {pack.id} has no parameters in force on {d}: {exc.message}",
-        f"政策包 {pack.id} 在 {d} 没有有效的政策参数",
+        f"Policy pack {pack.id} has no parameters in force on {day}: {exc.message}",
+        f"政策包 {pack.id} 在 {day} 没有有效的政策参数",
         [Violation(
-            POLICY_RULE, field, f"{field} {d}: {exc.message}", f"{field} {d} 无有效政策参数（政策包 {pack.id}）"
+            POLICY_RULE, field, f"{field} {day}: {exc.message}", f"{field} {day} 无有效政策参数（政策包 {pack.id}）"
         )],
     )
 

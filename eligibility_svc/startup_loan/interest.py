@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Final
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Final
 
 from shared.policy import PolicyParameters
 from shared.timerules import add_months
@@ -50,14 +48,13 @@ class Repayment(StrEnum):
 _MONTHS_PER_PERIOD: Final = {"monthly": 1, "quarterly": 3}
 
 
-class LoanTerms(BaseModel):
+@dataclass(frozen=True, slots=True)
+class LoanTerms:
     """A loan to build a subsidy schedule for."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    principal_fen: Annotated[int, Field(strict=True, gt=0)]
-    annual_rate_bp: Annotated[int, Field(strict=True, ge=0)]
-    term_months: Annotated[int, Field(strict=True, ge=1, le=600)]
+    principal_fen: int
+    annual_rate_bp: int
+    term_months: int
     start_date: date
     frequency: InterestFrequency = InterestFrequency.MONTHLY
     repayment: Repayment = Repayment.LUMP_SUM

@@ -6,12 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Final, Self
+from typing import Final
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-from pydantic_core import InitErrorDetails
-
-from eligibility_svc.difficulty.rules import field_error, raise_field_errors
 from shared.calendar import WorkdayCalendar, default_calendar
 from shared.explain import RuleResult, all_met, failures
 from shared.identity import Gender
@@ -20,10 +16,6 @@ from shared.timerules import add_months, age_on, nth_birthday, period_end
 
 SOURCE_INDIVIDUAL: Final = "001 §五(二)1(1)"
 SOURCE_ENTERPRISE: Final = "001 §五(二) 小微企业借款人1"
-
-# Counts and money are strict integers: "3" or 3.0 is rejected rather than coerced, and never a float.
-Count = Annotated[int, Field(strict=True, ge=0)]
-Fen = Annotated[int, Field(strict=True, gt=0)]
 
 
 class KeyGroup(StrEnum):
@@ -77,108 +69,53 @@ class ApplicantType(StrEnum):
     ENTERPRISE = "enterprise"
 
 
-_INPUT = ConfigDict(frozen=True, extra="forbid")
+# ---- input -----------------------------------------------------------------------------------------
+# Plain values: the API's request models (schemas.py) are checked and mapped to these by the service.
 
 
-class OtherDebt(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Debt:
     """One outstanding loan of the applicant or the spouse."""
 
-    model_config = _INPUT
-
     kind: DebtKind
-    amount_fen: Fen
+    amount_fen: int
 
 
-class IndividualApplicant(BaseModel):
+@dataclass(frozen=True, slots=True)
+class IndividualBorrower:
     """An individual borrower (个人借款人)."""
-
-    model_config = _INPUT
 
     gender: Gender
     birth_date: date
-    key_groups: tuple[KeyGroup, ...] = ()
+    key_groups: tuple[KeyGroup, ...]
     has_project: bool
     business_registered_in_city: bool
-    business_registered_on: date | None = None
-    jobs_created: Count = 0  # people employed besides the borrower
-    previous_loans: Count = 0
-    other_debts: tuple[OtherDebt, ...] = ()
+    business_registered_on: date | None
+    jobs_created: int  # people employed besides the borrower
+    previous_loans: int
+    other_debts: tuple[Debt, ...]
 
 
-class EnterpriseApplicant(BaseModel):
+@dataclass(frozen=True, slots=True)
+class EnterpriseBorrower:
     """A small or micro enterprise borrower (小微企业借款人)."""
 
-    model_config = _INPUT
-
     registered_in_city: bool
-    staff_count: Annotated[int, Field(strict=True, ge=1)]
+    staff_count: int
     # Key-group persons hired in the 12 months before applying with contracts of 1 year or more.
-    new_key_group_hires_12m: Count
+    new_key_group_hires_12m: int
     serious_violation_record: bool
-    previous_loans: Count = 0
+    previous_loans: int
 
 
-class StartupLoanRequest(BaseModel):
-    """One startup-loan evaluation request (api.md POST /api/v1/startup-loan/evaluate)."""
-
-    model_config = _INPUT
+@dataclass(frozen=True, slots=True)
+class LoanApplication:
+    """One borrower asking for an amount and a term on a date; birth and registration are not after as_of."""
 
     as_of: date
-    applicant_type: ApplicantType
-    individual: IndividualApplicant | None = None
-    enterprise: EnterpriseApplicant | None = None
-    requested_amount_fen: Fen
-    requested_term_months: Annotated[int, Field(strict=True, ge=1)]
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Self:
-        errors: list[InitErrorDetails] = []
-        wanted, other = (
-            ("individual", "enterprise")
-            if self.applicant_type is ApplicantType.INDIVIDUAL
-            else ("enterprise", "individual")
-        )
-        if getattr(self, wanted) is None:
-            errors.append(
-                field_error(
-                    (wanted,),
-                    "missing_applicant",
-                    f"{wanted} is required when applicant_type is {self.applicant_type}",
-                    None,
-                )
-            )
-        if getattr(self, other) is not None:
-            errors.append(
-                field_error(
-                    (other,),
-                    "unexpected_applicant",
-                    f"{other} must be omitted when applicant_type is {self.applicant_type}",
-                    other,
-                )
-            )
-        person = self.individual
-        if person is not None:
-            if person.birth_date > self.as_of:
-                errors.append(
-                    field_error(
-                        ("individual", "birth_date"),
-                        "date_after_as_of",
-                        f"birth_date {person.birth_date} is after as_of {self.as_of}",
-                        person.birth_date.isoformat(),
-                    )
-                )
-            registered = person.business_registered_on
-            if registered is not None and registered > self.as_of:
-                errors.append(
-                    field_error(
-                        ("individual", "business_registered_on"),
-                        "date_after_as_of",
-                        f"business_registered_on {registered} is after as_of {self.as_of}",
-                        registered.isoformat(),
-                    )
-                )
-        raise_field_errors("StartupLoanRequest", errors)
-        return self
+    borrower: IndividualBorrower | EnterpriseBorrower
+    requested_amount_fen: int
+    requested_term_months: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +159,7 @@ def _result(rule: str, met: bool, texts: tuple[str, str], source: str, field: st
 # ---- individual rules ------------------------------------------------------------------------------
 
 
-def loan_age_rule(person: IndividualApplicant, on: date, params: PolicyParameters, source: str) -> RuleResult:
+def loan_age_rule(person: IndividualBorrower, on: date, params: PolicyParameters, source: str) -> RuleResult:
     """LOAN-AGE: women at most 55, men at most 60 on the application date.
 
     "不超过N周岁" holds up to the day before the (N+1)-th birthday (T-AGE).
@@ -231,22 +168,22 @@ def loan_age_rule(person: IndividualApplicant, on: date, params: PolicyParameter
     limit = params.loan_age_max_female if female else params.loan_age_max_male
     age = age_on(person.birth_date, on)
     last_day = nth_birthday(person.birth_date, limit + 1) - timedelta(days=1)
-    b, d, last = person.birth_date.isoformat(), on.isoformat(), last_day.isoformat()
+    born, day, last = person.birth_date.isoformat(), on.isoformat(), last_day.isoformat()
     who, who_zh = ("women", "女性") if female else ("men", "男性")
     return _result(
         "LOAN-AGE",
         on <= last_day,
         (
-            f"born {b}: {age} on {d}; {who} may be at most {limit}, i.e. apply up to {last} "
+            f"born {born}: {age} on {day}; {who} may be at most {limit}, i.e. apply up to {last} "
             f"(the day before the {limit + 1}th birthday)",
-            f"{b}出生，{d}年满{age}周岁；{who_zh}不超过{limit}周岁，即最迟{last}（{limit + 1}周岁生日前一日）申请",
+            f"{born}出生，{day}年满{age}周岁；{who_zh}不超过{limit}周岁，即最迟{last}（{limit + 1}周岁生日前一日）申请",
         ),
         source,
         "individual.birth_date",
     )
 
 
-def loan_project_rule(person: IndividualApplicant) -> RuleResult:
+def loan_project_rule(person: IndividualBorrower) -> RuleResult:
     """LOAN-PROJECT: the applicant has a concrete business project."""
     texts = (
         ("has a concrete business project", "有具体经营项目")
@@ -256,7 +193,7 @@ def loan_project_rule(person: IndividualApplicant) -> RuleResult:
     return _result("LOAN-PROJECT", person.has_project, texts, "001 §五(二)1(1)②", "individual.has_project")
 
 
-def loan_registered_rule(person: IndividualApplicant) -> RuleResult:
+def loan_registered_rule(person: IndividualBorrower) -> RuleResult:
     """LOAN-REGISTERED: the business is legally registered in the city."""
     texts = (
         ("business legally registered in the city", "已在本市行政区域内办理法定登记注册手续")
@@ -276,7 +213,7 @@ def loan_registered_rule(person: IndividualApplicant) -> RuleResult:
     )
 
 
-def loan_other_debt_rule(person: IndividualApplicant, params: PolicyParameters, source: str) -> RuleResult:
+def loan_other_debt_rule(person: IndividualBorrower, params: PolicyParameters, source: str) -> RuleResult:
     """LOAN-OTHER-DEBT: no loans of applicant or spouse but exempt kinds and consumer loans up to the limit.
 
     "10万元以下" includes 100,000 yuan itself: in Chinese legal usage 以下 counts the number
@@ -309,11 +246,11 @@ def loan_other_debt_rule(person: IndividualApplicant, params: PolicyParameters, 
             False,
             (
                 "applicant or spouse holds "
-                + "; ".join(p[0] for p in problems)
+                + "; ".join(english for english, _ in problems)
                 + ": only student, poverty-alleviation, housing and car loans and consumer loans up to "
                 f"{yuan(limit)} yuan in total are allowed",
                 "本人或配偶有"
-                + "；".join(p[1] for p in problems)
+                + "；".join(chinese for _, chinese in problems)
                 + f"，除助学、扶贫、住房、购车贷款及合计{yuan(limit)}元以下（含）的消费贷款外不得有其他贷款",
             ),
             source,
@@ -333,7 +270,7 @@ def loan_other_debt_rule(person: IndividualApplicant, params: PolicyParameters, 
 
 
 def loan_non_key_rule(
-    person: IndividualApplicant, on: date, params: PolicyParameters, source: str, calendar: WorkdayCalendar
+    person: IndividualBorrower, on: date, params: PolicyParameters, source: str, calendar: WorkdayCalendar
 ) -> RuleResult:
     """LOAN-NON-KEY: applicants outside the key groups need the business registered within 3 years.
 
@@ -369,7 +306,7 @@ def loan_non_key_rule(
             field,
         )
     due = period_end(registered, years * 12, calendar)
-    r, last, d = registered.isoformat(), due.due.isoformat(), on.isoformat()
+    registered_on, last, day = registered.isoformat(), due.due.isoformat(), on.isoformat()
     note, note_zh = "", ""
     plain_end = add_months(registered, years * 12)
     if due.due != plain_end:
@@ -383,8 +320,9 @@ def loan_non_key_rule(
         "LOAN-NON-KEY",
         on <= due.due,
         (
-            f"not in a key group: business registered {r}, {years} years run to {last}{note}; applied {d}",
-            f"非重点扶持对象：创业主体{r}登记注册，{years}年期限至{last}{note_zh}；申请日{d}",
+            f"not in a key group: business registered {registered_on}, {years} years run to {last}{note}; "
+            f"applied {day}",
+            f"非重点扶持对象：创业主体{registered_on}登记注册，{years}年期限至{last}{note_zh}；申请日{day}",
         ),
         source,
         field,
@@ -451,7 +389,7 @@ def _term_rule(requested: int, maximum: int, who: tuple[str, str], source: str) 
     )
 
 
-def individual_max_amount_fen(person: IndividualApplicant, params: PolicyParameters) -> int:
+def individual_max_amount_fen(person: IndividualBorrower, params: PolicyParameters) -> int:
     """Returns the individual maximum: higher when the business employs 5 or more besides the borrower."""
     if person.jobs_created >= params.loan_jobs_for_higher_max:
         return params.loan_individual_max_with_jobs_fen
@@ -459,9 +397,9 @@ def individual_max_amount_fen(person: IndividualApplicant, params: PolicyParamet
 
 
 def _individual_rules(
-    request: StartupLoanRequest, person: IndividualApplicant, pack: PolicyPack, calendar: WorkdayCalendar
+    application: LoanApplication, person: IndividualBorrower, pack: PolicyPack, calendar: WorkdayCalendar
 ) -> tuple[tuple[RuleResult, ...], int, int]:
-    on = request.as_of
+    on = application.as_of
     params, sources = pack.params(on), pack.sources(on)
     female = person.gender is Gender.FEMALE
     maximum = individual_max_amount_fen(person, params)
@@ -493,13 +431,13 @@ def _individual_rules(
             "individual.previous_loans",
         ),
         _amount_rule(
-            request.requested_amount_fen,
+            application.requested_amount_fen,
             maximum,
             why,
             sources["loan_individual_max_with_jobs_fen" if higher else "loan_individual_max_fen"],
         ),
         _term_rule(
-            request.requested_term_months,
+            application.requested_term_months,
             term_max,
             ("individual", "个人"),
             sources["loan_term_months_individual"],
@@ -511,7 +449,7 @@ def _individual_rules(
 # ---- enterprise rules ------------------------------------------------------------------------------
 
 
-def enterprise_hires_rule(company: EnterpriseApplicant, params: PolicyParameters, source: str) -> RuleResult:
+def enterprise_hires_rule(company: EnterpriseBorrower, params: PolicyParameters, source: str) -> RuleResult:
     """LOAN-ENT-HIRES: key-group hires of the last 12 months reach 10% of staff (5% above 100 staff).
 
     "达到...10%" means hires / staff >= 10%, compared in integers (hires * 10000 >= staff * ratio_bp),
@@ -541,9 +479,9 @@ def enterprise_hires_rule(company: EnterpriseApplicant, params: PolicyParameters
 
 
 def _enterprise_rules(
-    request: StartupLoanRequest, company: EnterpriseApplicant, pack: PolicyPack
+    application: LoanApplication, company: EnterpriseBorrower, pack: PolicyPack
 ) -> tuple[tuple[RuleResult, ...], int, int]:
-    on = request.as_of
+    on = application.as_of
     params, sources = pack.params(on), pack.sources(on)
     large = company.staff_count > params.loan_enterprise_large_staff_over
     registered = (
@@ -585,13 +523,13 @@ def _enterprise_rules(
         ),
         loan_count_rule(company.previous_loans, True, params, sources["loan_max_count"], "enterprise.previous_loans"),
         _amount_rule(
-            request.requested_amount_fen,
+            application.requested_amount_fen,
             maximum,
             ("small/micro enterprise", "小微企业"),
             sources["loan_enterprise_max_fen"],
         ),
         _term_rule(
-            request.requested_term_months,
+            application.requested_term_months,
             term_max,
             ("enterprise", "小微企业"),
             sources["loan_term_months_enterprise"],
@@ -601,18 +539,17 @@ def _enterprise_rules(
 
 
 def evaluate_startup_loan(
-    request: StartupLoanRequest, pack: PolicyPack, calendar: WorkdayCalendar | None = None
+    application: LoanApplication, pack: PolicyPack, calendar: WorkdayCalendar | None = None
 ) -> LoanEvaluation:
-    """Evaluates every LOAN-* rule for the applicant and reports all that fail, with the limits."""
-    params = pack.params(request.as_of)
-    if request.individual is not None:
+    """Evaluates every LOAN-* rule for the borrower and reports all that fail, with the limits."""
+    params = pack.params(application.as_of)
+    borrower = application.borrower
+    if isinstance(borrower, IndividualBorrower):
         rules, maximum, term_max = _individual_rules(
-            request, request.individual, pack, calendar if calendar is not None else default_calendar()
+            application, borrower, pack, calendar if calendar is not None else default_calendar()
         )
-    elif request.enterprise is not None:
-        rules, maximum, term_max = _enterprise_rules(request, request.enterprise, pack)
-    else:  # pragma: no cover - the request model guarantees one applicant
-        raise ValueError("no applicant")
+    else:
+        rules, maximum, term_max = _enterprise_rules(application, borrower, pack)
     return LoanEvaluation(
         eligible=all_met(rules),
         max_amount_fen=maximum,

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Final
+from typing import Annotated, Final, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import InitErrorDetails
 
-from eligibility_svc.difficulty.rules import RegionCode
 from eligibility_svc.difficulty.schemas import (
     EARLIEST_BIRTH_DATE,
+    RegionCode,
     date_range_violations,
+    field_error,
+    raise_field_errors,
     range_violation,
     region_violations,
 )
-from eligibility_svc.startup_loan.interest import InterestPeriod, LoanTerms
-from eligibility_svc.startup_loan.rules import ApplicantType, LoanEvaluation, StartupLoanRequest
+from eligibility_svc.startup_loan.interest import InterestFrequency, Repayment
+from eligibility_svc.startup_loan.rules import ApplicantType, DebtKind, KeyGroup
 from shared.calendar import MIN_DATE
 from shared.errors import Violation
-from shared.explain import RuleResult
 from shared.explain import RuleResultRead as LoanRuleRead
 from shared.explain import ViolationRead as LoanViolationRead
+from shared.identity import Gender
 
 _OUT: Final = ConfigDict(frozen=True, from_attributes=True)
 
@@ -32,13 +35,119 @@ MAX_PREVIOUS_LOANS: Final = 1_000
 MAX_DEBTS: Final = 100
 MAX_RATE_BP: Final = 10_000  # 100 % a year
 
+# Counts and money are strict integers: "3" or 3.0 is rejected rather than coerced, and never a float.
+Count = Annotated[int, Field(strict=True, ge=0)]
+Fen = Annotated[int, Field(strict=True, gt=0)]
+
+_INPUT = ConfigDict(frozen=True, extra="forbid")
+
+
+class OtherDebt(BaseModel):
+    """One outstanding loan of the applicant or the spouse."""
+
+    model_config = _INPUT
+
+    kind: DebtKind
+    amount_fen: Fen
+
+
+class IndividualApplicant(BaseModel):
+    """An individual borrower (个人借款人)."""
+
+    model_config = _INPUT
+
+    gender: Gender
+    birth_date: date
+    key_groups: tuple[KeyGroup, ...] = ()
+    has_project: bool
+    business_registered_in_city: bool
+    business_registered_on: date | None = None
+    jobs_created: Count = 0  # people employed besides the borrower
+    previous_loans: Count = 0
+    other_debts: tuple[OtherDebt, ...] = ()
+
+
+class EnterpriseApplicant(BaseModel):
+    """A small or micro enterprise borrower (小微企业借款人)."""
+
+    model_config = _INPUT
+
+    registered_in_city: bool
+    staff_count: Annotated[int, Field(strict=True, ge=1)]
+    # Key-group persons hired in the 12 months before applying with contracts of 1 year or more.
+    new_key_group_hires_12m: Count
+    serious_violation_record: bool
+    previous_loans: Count = 0
+
+
+class StartupLoanRequest(BaseModel):
+    """One startup-loan evaluation request (api.md POST /api/v1/startup-loan/evaluate)."""
+
+    model_config = _INPUT
+
+    as_of: date
+    applicant_type: ApplicantType
+    individual: IndividualApplicant | None = None
+    enterprise: EnterpriseApplicant | None = None
+    requested_amount_fen: Fen
+    requested_term_months: Annotated[int, Field(strict=True, ge=1)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        errors: list[InitErrorDetails] = []
+        wanted, other = (
+            ("individual", "enterprise")
+            if self.applicant_type is ApplicantType.INDIVIDUAL
+            else ("enterprise", "individual")
+        )
+        if getattr(self, wanted) is None:
+            errors.append(
+                field_error(
+                    (wanted,),
+                    "missing_applicant",
+                    f"{wanted} is required when applicant_type is {self.applicant_type}",
+                    None,
+                )
+            )
+        if getattr(self, other) is not None:
+            errors.append(
+                field_error(
+                    (other,),
+                    "unexpected_applicant",
+                    f"{other} must be omitted when applicant_type is {self.applicant_type}",
+                    other,
+                )
+            )
+        person = self.individual
+        if person is not None:
+            if person.birth_date > self.as_of:
+                errors.append(
+                    field_error(
+                        ("individual", "birth_date"),
+                        "date_after_as_of",
+                        f"birth_date {person.birth_date} is after as_of {self.as_of}",
+                        person.birth_date.isoformat(),
+                    )
+                )
+            registered = person.business_registered_on
+            if registered is not None and registered > self.as_of:
+                errors.append(
+                    field_error(
+                        ("individual", "business_registered_on"),
+                        "date_after_as_of",
+                        f"business_registered_on {registered} is after as_of {self.as_of}",
+                        registered.isoformat(),
+                    )
+                )
+        raise_field_errors("StartupLoanRequest", errors)
+        return self
+
+
 
 class StartupLoanEvaluateRequest(StartupLoanRequest):
     """The api.md body, plus the region whose policy pack applies (default: the caller's region)."""
 
     region_code: RegionCode | None = None
-
-
 
 
 class LoanEvaluationRead(BaseModel):
@@ -57,29 +166,6 @@ class LoanEvaluationRead(BaseModel):
     interest_subsidy_share_bp: int
     rules: list[LoanRuleRead]
     policy_pack: str
-
-
-def _violation(result: RuleResult) -> LoanViolationRead:
-    return LoanViolationRead(
-        rule=result.rule, field=result.field, message=result.reason, message_zh=result.reason_zh,
-        source=result.source,
-    )
-
-
-def evaluation_read(evaluation: LoanEvaluation, applicant_type: ApplicantType) -> LoanEvaluationRead:
-    """Returns the response of an evaluation: the limits from the pack and every failing rule."""
-    return LoanEvaluationRead(
-        eligible=evaluation.eligible,
-        applicant_type=applicant_type,
-        max_amount_fen=evaluation.max_amount_fen,
-        max_term_months=evaluation.max_term_months,
-        violations=[_violation(result) for result in evaluation.rules if not result.met],
-        rate_cap_bp_over_lpr=evaluation.rate_cap_bp_over_lpr,
-        interest_subsidy_share=evaluation.interest_subsidy_share_bp / 10_000,
-        interest_subsidy_share_bp=evaluation.interest_subsidy_share_bp,
-        rules=[LoanRuleRead.model_validate(result) for result in evaluation.rules],
-        policy_pack=evaluation.pack_id,
-    )
 
 
 def _at_most(field: str, value: int, limit: int) -> list[Violation]:
@@ -120,7 +206,20 @@ def loan_input_violations(body: StartupLoanEvaluateRequest) -> list[Violation]:
 # ---- interest schedule -----------------------------------------------------------------------------
 
 
-class InterestScheduleRequest(LoanTerms):
+class LoanTermsRequest(BaseModel):
+    """A loan to build a subsidy schedule for."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    principal_fen: Annotated[int, Field(strict=True, gt=0)]
+    annual_rate_bp: Annotated[int, Field(strict=True, ge=0)]
+    term_months: Annotated[int, Field(strict=True, ge=1, le=600)]
+    start_date: date
+    frequency: InterestFrequency = InterestFrequency.MONTHLY
+    repayment: Repayment = Repayment.LUMP_SUM
+
+
+class InterestScheduleRequest(LoanTermsRequest):
     """A loan and the LPR it is priced against; the pack's parameters in force on start_date apply."""
 
     lpr_bp: Annotated[int, Field(strict=True, ge=0, le=MAX_RATE_BP)]
@@ -172,8 +271,3 @@ def interest_input_violations(body: InterestScheduleRequest) -> list[Violation]:
         *_at_most("principal_fen", body.principal_fen, MAX_AMOUNT_FEN),
         *_at_most("annual_rate_bp", body.annual_rate_bp, MAX_RATE_BP),
     ]
-
-
-def schedule_periods(periods: list[InterestPeriod]) -> list[InterestPeriodRead]:
-    """Returns the periods as response models."""
-    return [InterestPeriodRead.model_validate(period) for period in periods]

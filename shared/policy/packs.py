@@ -5,21 +5,19 @@ from __future__ import annotations
 import itertools
 import tomllib
 from bisect import bisect_right
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import ClassVar, TypeVar, cast
+from typing import ClassVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from shared.timerules import RetirementCategory
 
 PACKS_DIRECTORY = Path(__file__).with_name("packs")
-
-T = TypeVar("T")
 
 ParamScalar = int | str | RetirementCategory
 
@@ -166,7 +164,6 @@ class PolicyPack:
                 if isinstance(segment, str)
                 else MappingProxyType({name: self._entry(name, start).source for name in self._values})
             )
-        self._derived: list[dict[Hashable, object]] = [{} for _ in self._breaks]
 
     def __repr__(self) -> str:
         return f"PolicyPack({self.id!r})"
@@ -226,17 +223,6 @@ class PolicyPack:
         if name not in self._values:
             raise PolicyPackError(self.id, name, "unknown parameter")
         return self._values[name]
-
-    def derived(self, on: date, key: Hashable, build: Callable[[PolicyParameters, Mapping[str, str]], T]) -> T:
-        """Gets a value computed once from the parameters in force on a date (cached per segment)."""
-        index = self._segment_index(on)
-        cache_ = self._derived[index]
-        try:
-            return cast(T, cache_[key])
-        except KeyError:
-            value = build(cast(PolicyParameters, self._segments[index]), self._sources[index])
-            cache_[key] = value
-            return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,9 +24,10 @@ from eligibility_svc.difficulty.rules import (
     CategoryResult,
     DifficultyCategory,
     DifficultyEvaluation,
-    DifficultyRequest,
     evaluate_difficulty,
 )
+from eligibility_svc.difficulty.schemas import DifficultyRequest
+from eligibility_svc.difficulty.service import difficulty_case
 from shared.explain import RuleResult
 from shared.policy import PolicyPack, PolicyRegistry, default_registry
 from shared.timerules import RetirementCategory, add_months, age_on
@@ -82,7 +83,7 @@ def body(
 
 def evaluate(pack: PolicyPack = PACK, **kwargs: Any) -> DifficultyEvaluation:
     """Validates a body built from keyword arguments and evaluates it."""
-    return evaluate_difficulty(DifficultyRequest.model_validate(body(**kwargs)), pack)
+    return evaluate_difficulty(difficulty_case(DifficultyRequest.model_validate(body(**kwargs))), pack)
 
 
 def base(evaluation: DifficultyEvaluation, rule: str) -> RuleResult:
@@ -518,7 +519,7 @@ class TestInputValidation:
     def test_omitted_facts_are_false(self) -> None:
         document = body()
         del document["facts"]
-        evaluation = evaluate_difficulty(DifficultyRequest.model_validate(document), PACK)
+        evaluation = evaluate_difficulty(difficulty_case(DifficultyRequest.model_validate(document)), PACK)
         assert evaluation.categories_met == ()
 
 
@@ -722,7 +723,7 @@ class TestEvaluationProperties:
     @settings(max_examples=300, deadline=None)
     @given(requests())
     def test_invariants(self, request: DifficultyRequest) -> None:
-        evaluation = evaluate_difficulty(request, PACK)
+        evaluation = evaluate_difficulty(difficulty_case(request), PACK)
         met = tuple(r.category for r in evaluation.categories if r.met)
         assert evaluation.categories_met == met
         assert evaluation.eligible == (bool(met) and all(r.met for r in evaluation.base_rules))
@@ -736,14 +737,14 @@ class TestEvaluationProperties:
     @settings(max_examples=300, deadline=None)
     @given(requests())
     def test_older_unemployed_matches_the_age_threshold(self, request: DifficultyRequest) -> None:
-        result = category(evaluate_difficulty(request, PACK), C.OLDER_UNEMPLOYED)
+        result = category(evaluate_difficulty(difficulty_case(request), PACK), C.OLDER_UNEMPLOYED)
         threshold = 40 if request.person.gender == "female" else 50
         assert result.met == (age_on(request.person.birth_date, request.as_of) >= threshold)
 
     @settings(max_examples=300, deadline=None)
     @given(requests())
     def test_long_term_unemployed_matches_the_period(self, request: DifficultyRequest) -> None:
-        result = category(evaluate_difficulty(request, PACK), C.LONG_TERM_UNEMPLOYED)
+        result = category(evaluate_difficulty(difficulty_case(request), PACK), C.LONG_TERM_UNEMPLOYED)
         registered = request.facts.latest_registration_date
         expected = (
             registered is not None

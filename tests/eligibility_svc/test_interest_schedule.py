@@ -24,6 +24,8 @@ from eligibility_svc.startup_loan.interest import (
     round_half_up,
     subsidy_schedule,
 )
+from eligibility_svc.startup_loan.schemas import LoanTermsRequest
+from eligibility_svc.startup_loan.service import loan_terms
 from shared.policy import default_registry
 
 PARAMS = default_registry().default.params(date(2026, 1, 1))
@@ -39,7 +41,7 @@ def schedule(**terms: Any) -> list[InterestPeriod]:
         "start_date": date(2026, 1, 15),
     }
     values.update(terms)
-    return subsidy_schedule(LoanTerms.model_validate(values), lpr_bp=LPR_BP, params=PARAMS)
+    return subsidy_schedule(loan_terms(LoanTermsRequest.model_validate(values)), lpr_bp=LPR_BP, params=PARAMS)
 
 
 def exact_half_up(principal: int, rate_bp: int, days: int) -> int:

@@ -15,10 +15,11 @@ from pydantic import ValidationError
 from eligibility_svc.startup_loan.rules import (
     KeyGroup,
     LoanEvaluation,
-    StartupLoanRequest,
     evaluate_startup_loan,
     yuan,
 )
+from eligibility_svc.startup_loan.schemas import StartupLoanRequest
+from eligibility_svc.startup_loan.service import loan_application
 from shared.calendar import WorkdayCalendar, default_calendar
 from shared.explain import RuleResult
 from shared.policy import default_registry
@@ -80,7 +81,7 @@ def request(
 
 def evaluate(calendar: WorkdayCalendar | None = None, **kwargs: Any) -> LoanEvaluation:
     """Validates and evaluates a request built from keyword arguments."""
-    return evaluate_startup_loan(StartupLoanRequest.model_validate(request(**kwargs)), PACK, calendar)
+    return evaluate_startup_loan(loan_application(StartupLoanRequest.model_validate(request(**kwargs))), PACK, calendar)
 
 
 def rule(evaluation: LoanEvaluation, rule_id: str) -> RuleResult:

@@ -79,6 +79,8 @@ class LoadSpec:
     server_pid: int | None = None
     # "raw": our minimal HTTP/1.1 client (about a tenth of httpx's CPU per request); "httpx": httpx.AsyncClient.
     client: str = "raw"
+    # Sends this header with a value unique to each request (e.g. "Idempotency-Key"); None sends none.
+    unique_header: str | None = None
 
 
 @dataclass
@@ -204,10 +206,13 @@ class RawClient:
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
 
-    async def request(self, method: str, path: str, content: bytes | None = None) -> RawResponse:
+    async def request(
+        self, method: str, path: str, content: bytes | None = None, headers: Mapping[str, str] | None = None
+    ) -> RawResponse:
         """Sends one request and returns its reply; raises RawHTTPError on any transport failure."""
         body = content or b""
-        head = f"{method} {path} HTTP/1.1\r\n{self._fixed}content-length: {len(body)}\r\n\r\n"
+        extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items()) if headers else ""
+        head = f"{method} {path} HTTP/1.1\r\n{self._fixed}{extra}content-length: {len(body)}\r\n\r\n"
         try:
             async with asyncio.timeout(self._timeout_s):
                 if self._writer is None:
@@ -264,7 +269,7 @@ class RawClient:
 
 async def _worker(
     client: httpx.AsyncClient | RawClient, spec: LoadSpec, counter: Iterator[int], deadline: float, tally: _Tally,
-    schedule: _Schedule | None,
+    schedule: _Schedule | None, run_token: str,
 ) -> None:
     perf = time.perf_counter
     while True:
@@ -280,9 +285,11 @@ async def _worker(
             delay = started - perf()
             if delay > 0:
                 await asyncio.sleep(delay)
-        path, body = spec.source.request(next(counter))
+        index = next(counter)
+        path, body = spec.source.request(index)
+        unique = {spec.unique_header: f"{run_token}-{index}"} if spec.unique_header else None
         try:
-            response = await client.request(spec.method, path, content=body)
+            response = await client.request(spec.method, path, content=body, headers=unique)
         except (httpx.HTTPError, RawHTTPError) as exc:
             elapsed = perf() - started
             key = type(exc).__name__
@@ -336,8 +343,11 @@ async def _drive(spec: LoadSpec) -> LoadResult:
         warm = _Tally()
         warm_start = time.perf_counter()
         warm_schedule = _Schedule(warm_start, rate) if rate else None
+        # Unique per phase and process, so keys of earlier runs and phases never collide.
+        run_token = f"{secrets.token_hex(6)}-{spec.process_index}"
         await asyncio.gather(*(
-            _worker(clients[n % len(clients)], spec, counter, warm_start + spec.warmup_s, warm, warm_schedule)
+            _worker(clients[n % len(clients)], spec, counter, warm_start + spec.warmup_s, warm, warm_schedule,
+                    run_token)
             for n in range(tasks)
         ))
         tally = _Tally()
@@ -349,7 +359,8 @@ async def _drive(spec: LoadSpec) -> LoadResult:
         started = time.perf_counter()
         deadline = started + spec.duration_s
         schedule = _Schedule(started, rate) if rate else None
-        await asyncio.gather(*(_worker(clients[n % len(clients)], spec, counter, deadline, tally, schedule)
+        await asyncio.gather(*(_worker(clients[n % len(clients)], spec, counter, deadline, tally, schedule,
+                                       run_token)
                                for n in range(tasks)))
         # Requests started before the deadline are counted, so the time they took is counted too.
         elapsed = time.perf_counter() - started

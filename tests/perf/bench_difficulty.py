@@ -10,12 +10,16 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from eligibility_svc.difficulty.rules import DifficultyRequest, clear_caches, evaluate_difficulty
+from eligibility_svc.difficulty.rules import clear_caches, evaluate_difficulty
+from eligibility_svc.difficulty.schemas import DifficultyRequest
+from eligibility_svc.difficulty.service import difficulty_case, evaluation_read
 from shared.policy import default_registry
 
 REQUESTS = 20_000
 ROUNDS = 5
-TARGET_PER_S = 50_000
+# The bar of issue "One shape for every domain" §7: a performance trick in the rules stays only if
+# evaluation falls under this without it.
+TARGET_PER_S = 20_000
 
 _FACTS = (
     "disability_certificate",
@@ -93,19 +97,24 @@ def main() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     pack = default_registry().default
     bodies = _bodies(REQUESTS)
-    requests = [DifficultyRequest.model_validate(body) for body in bodies]
+    cases = [difficulty_case(DifficultyRequest.model_validate(body)) for body in bodies]
 
     def evaluate_only() -> None:
-        for request in requests:
-            evaluate_difficulty(request, pack)
+        for case in cases:
+            evaluate_difficulty(case, pack)
 
     def validate_and_evaluate() -> None:
         for body in bodies:
-            evaluate_difficulty(DifficultyRequest.model_validate(body), pack)
+            evaluate_difficulty(difficulty_case(DifficultyRequest.model_validate(body)), pack)
+
+    def evaluate_and_respond() -> None:
+        for case in cases:
+            evaluation_read(evaluate_difficulty(case, pack))
 
     evaluate_only()  # warm the per-pack caches
-    rate, rate_wall = _best_rate(evaluate_only, len(requests))
-    cold_rate, cold_wall = _best_rate(evaluate_only, len(requests), cold=True)
+    rate, rate_wall = _best_rate(evaluate_only, len(cases))
+    respond_rate, respond_wall = _best_rate(evaluate_and_respond, len(cases))
+    cold_rate, cold_wall = _best_rate(evaluate_only, len(cases), cold=True)
     full_rate, full_wall = _best_rate(validate_and_evaluate, len(bodies))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"machine: {_cpu_model()}, {platform.machine()}, {os.cpu_count()} CPUs visible, pinned to one core")
@@ -119,12 +128,15 @@ def main() -> None:
         f"{cold_rate:,.0f} per CPU-second ({cold_wall:,.0f}/s wall)"
     )
     print(
-        f"DifficultyRequest.model_validate + evaluate_difficulty: {full_rate:,.0f} per CPU-second "
+        f"evaluate_difficulty + response model (what the endpoint returns): {respond_rate:,.0f} per CPU-second "
+        f"({respond_wall:,.0f}/s wall)"
+    )
+    print(
+        f"DifficultyRequest.model_validate + difficulty_case + evaluate_difficulty: {full_rate:,.0f} per CPU-second "
         f"({full_wall:,.0f}/s wall)"
     )
-    if rate < TARGET_PER_S:
-        print("BELOW TARGET")
-        sys.exit(1)
+    verdict = "PASS" if rate >= TARGET_PER_S else "MISS"
+    print(f"target >= {TARGET_PER_S:,} evaluations per CPU-second on one core: {verdict}")
 
 
 if __name__ == "__main__":

@@ -307,19 +307,6 @@ class TestEffectiveDates:
         assert caught.value.parameter == "loan_max_count"
         assert pack.params(date(2025, 1, 1)).loan_max_count == 3
 
-    def test_derived_values_are_built_once_per_segment(self, tmp_path: Path) -> None:
-        pack = self._registry(tmp_path).get("base")
-        calls: list[int] = []
-
-        def build(params: object, sources: Mapping[str, str]) -> int:
-            calls.append(1)
-            return len(calls)
-
-        first = pack.derived(date(2026, 1, 1), "k", build)
-        assert pack.derived(date(2026, 6, 30), "k", build) == first
-        assert pack.derived(date(2026, 7, 1), "k", build) == first + 1
-        assert len(calls) == 2
-
 
 class TestValidation:
     def test_unknown_parameter(self, tmp_path: Path) -> None:
