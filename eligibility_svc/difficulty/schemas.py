@@ -11,8 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from eligibility_svc.difficulty.rules import DifficultyCategory, HukouType
+from eligibility_svc.errors import InvalidEvaluationRequest, PolicyNotInForce
 from shared.calendar import MAX_DATE
-from shared.errors import ProblemError, Violation
+from shared.errors import Violation
 from shared.explain import RuleResultRead as BaseRuleRead
 from shared.identity import (
     EIGHTEEN_CHARACTERS,
@@ -269,10 +270,9 @@ def json_body_openapi(model: type[BaseModel]) -> dict[str, object]:
     }
 
 
-def invalid_request(violations: Sequence[Violation]) -> ProblemError:
-    """Returns the 422 problem for a body that parses but cannot be evaluated as given."""
-    return ProblemError(
-        422, "request.invalid", "Invalid request",
+def invalid_request(violations: Sequence[Violation]) -> InvalidEvaluationRequest:
+    """Returns the 422 error for a body that parses but cannot be evaluated as given."""
+    return InvalidEvaluationRequest(
         "The request's values are out of range or contradict each other; see violations.",
         "请求中的取值超出范围或相互矛盾，详见 violations。",
         violations,
@@ -312,11 +312,12 @@ def date_range_violations(field: str, value: date | None, earliest: date | None)
     return []
 
 
-def policy_not_in_force(pack: PolicyPack, on: date, field: str, exc: ParameterNotInForceError) -> ProblemError:
-    """Returns the 422 problem for a date before the pack's parameters are in force."""
+def policy_not_in_force(
+    pack: PolicyPack, on: date, field: str, exc: ParameterNotInForceError
+) -> PolicyNotInForce:
+    """Returns the 422 error for a date before the pack's parameters are in force."""
     day = on.isoformat()
-    return ProblemError(
-        422, "policy.not_in_force", "No policy in force",
+    return PolicyNotInForce(
         f"Policy pack {pack.id} has no parameters in force on {day}: {exc.message}",
         f"政策包 {pack.id} 在 {day} 没有有效的政策参数",
         [Violation(

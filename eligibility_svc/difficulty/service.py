@@ -17,8 +17,9 @@ from eligibility_svc.difficulty.schemas import (
     invalid_request,
     policy_not_in_force,
 )
+from eligibility_svc.errors import InvalidEvaluationRequest
 from shared.calendar import TimeRuleError
-from shared.errors import ProblemError, Violation
+from shared.errors import Violation
 from shared.policy import ParameterNotInForceError, PolicyRegistry
 
 
@@ -88,8 +89,7 @@ def evaluate(body: DifficultyRequest, registry: PolicyRegistry) -> DifficultyEva
     except ParameterNotInForceError as exc:
         raise policy_not_in_force(pack, body.as_of, "as_of", exc) from None
     except TimeRuleError as exc:  # pragma: no cover - the input checks keep every date countable
-        raise ProblemError(
-            422, "request.invalid", "Invalid request", exc.message, exc.message_zh,
-            [Violation(exc.rule, "as_of", exc.message, exc.message_zh)],
+        raise InvalidEvaluationRequest(
+            exc.message, exc.message_zh, [Violation(exc.rule, "as_of", exc.message, exc.message_zh)]
         ) from None
     return evaluation_read(evaluation)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from eligibility_svc.difficulty.schemas import invalid_request, policy_not_in_force
+from eligibility_svc.errors import InvalidEvaluationRequest, RateAboveCap
 from eligibility_svc.startup_loan.interest import (
     DAY_COUNT_BASIS,
     RATE_SOURCE,
@@ -35,7 +36,7 @@ from eligibility_svc.startup_loan.schemas import (
     loan_input_violations,
 )
 from shared.calendar import TimeRuleError, WorkdayCalendar
-from shared.errors import ProblemError, Violation
+from shared.errors import Violation
 from shared.explain import RuleResult, RuleResultRead, ViolationRead
 from shared.policy import ParameterNotInForceError, PolicyRegistry
 
@@ -137,8 +138,8 @@ def evaluate(
     except TimeRuleError as exc:
         # Only LOAN-NON-KEY counts on the calendar: its 3 years from the registration run past 2150.
         field = "individual.business_registered_on"
-        raise ProblemError(
-            422, "request.invalid", "Invalid request", exc.message, exc.message_zh,
+        raise InvalidEvaluationRequest(
+            exc.message, exc.message_zh,
             [Violation(exc.rule, field, f"{field}: {exc.message}", f"{field}：{exc.message_zh}")],
         ) from None
     return evaluation_read(evaluation, body.applicant_type)
@@ -168,8 +169,8 @@ def interest_schedule(
     try:
         periods = subsidy_schedule(loan_terms(body), lpr_bp=body.lpr_bp, params=params)
     except RateAboveCapError as exc:
-        raise ProblemError(
-            422, "startup_loan.rate_above_cap", "Rate above the cap", exc.message, exc.message_zh,
+        raise RateAboveCap(
+            exc.message, exc.message_zh,
             [Violation(exc.rule, "annual_rate_bp", f"{exc.message} ({RATE_SOURCE})",
                        f"{exc.message_zh}（{RATE_SOURCE}）")],
         ) from None
