@@ -34,18 +34,19 @@ async def insert_or_get_person(session: AsyncSession, values: Mapping[str, objec
     return person
 
 
+# Built once, values passed at execution (see person.repository._INSERT_PERSON).
+_INSERT_REGISTRATION = (
+    pg_insert(Registration)
+    .on_conflict_do_nothing(index_elements=[Registration.person_id], index_where=text(VALID_REGISTRATION_WHERE))
+    .returning(Registration)
+)
+
+
 async def insert_registration(session: AsyncSession, values: Mapping[str, object]) -> Registration | None:
     """Inserts a registration and returns it; returns None, writing nothing, if the person already has a
     valid one (REG-DUPLICATE: the partial unique index is the arbiter, so losing a race to a concurrent
     request returns no row instead of aborting the transaction)."""
-    return await session.scalar(
-        pg_insert(Registration)
-        .values(**values)
-        .on_conflict_do_nothing(
-            index_elements=[Registration.person_id], index_where=text(VALID_REGISTRATION_WHERE)
-        )
-        .returning(Registration)
-    )
+    return (await session.scalars(_INSERT_REGISTRATION, [dict(values)])).first()
 
 
 async def valid_registration_status(session: AsyncSession, person_id: uuid.UUID) -> str | None:
