@@ -18,7 +18,7 @@ def _region(value: str) -> str:
     if not _REGION.match(value):
         raise argparse.ArgumentTypeError(
             f"{value!r} is not an administrative-division code: "
-            "use 2 (province), 6 (county) or 9 (town) digits"
+            "use 2 (province), 4 (city), 6 (county) or 9 (town) digits"
         )
     return value
 
