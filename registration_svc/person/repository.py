@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.person.models import Person
 
-
 # Built once, the values passed at execution: a statement with its values written in would be built and
 # keyed for the cache anew on every request (measured: most of a registration's server time).
 _INSERT_PERSON = pg_insert(Person).on_conflict_do_nothing(index_elements=[Person.id_number]).returning(Person)
