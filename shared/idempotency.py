@@ -48,9 +48,12 @@ class IdempotentReplay(Exception):
         self.status_code = status_code
         self.body = body
 
-    def response(self) -> JSONResponse:
-        """Returns the first response again, marked as replayed."""
-        return JSONResponse(self.body, status_code=self.status_code, headers={"Idempotent-Replayed": "true"})
+    def response(self) -> Response:
+        """Returns the first response again, marked as replayed (without a body if it had none)."""
+        headers = {"Idempotent-Replayed": "true"}
+        if self.body is None:
+            return Response(status_code=self.status_code, headers=headers)
+        return JSONResponse(self.body, status_code=self.status_code, headers=headers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +132,15 @@ async def claim_idempotency_key(request: Request, principal: PrincipalDep, sessi
 Idempotent = Depends(claim_idempotency_key)
 
 
+def _json_body(response: Response) -> JsonValue:
+    body = getattr(response, "body", b"")
+    try:
+        parsed: JsonValue = json.loads(bytes(body)) if body else None
+    except ValueError:
+        return None
+    return parsed
+
+
 class IdempotentRoute(APIRoute):
     """A route that stores a successful JSON response under the request's claimed key before the commit.
 
@@ -142,9 +154,10 @@ class IdempotentRoute(APIRoute):
         async def handle(request: Request) -> Response:
             response = await handler(request)
             claim: IdempotencyClaim | None = getattr(request.state, _STATE_KEY, None)
-            # Whatever the endpoint returned commits with the claim, so it is what a retry gets back.
+            # Whatever the endpoint returned commits with the claim, so it is what a retry gets back (an
+            # empty or non-JSON body is replayed as null with its status).
             if claim is not None:
-                await claim.remember(response.status_code, json.loads(bytes(response.body)))
+                await claim.remember(response.status_code, _json_body(response))
             return response
 
         return handle

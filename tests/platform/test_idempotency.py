@@ -122,6 +122,22 @@ class TestScope:
         assert empty.status_code == 422
 
 
+@router.post("/acknowledgements", status_code=204, dependencies=[Idempotent])
+async def acknowledge(session: SessionDep) -> None:
+    await outbox.emit(session, OUTBOX, EVENT, Order(marker="ack", amount_fen=0))
+
+
+class TestBodilessResponses:
+    async def test_a_204_is_remembered_and_replayed_without_a_body(
+        self, client: AsyncClient, database: Database
+    ) -> None:
+        first = await client.post("/api/v1/acknowledgements", headers=key_headers("k-ack"))
+        again = await client.post("/api/v1/acknowledgements", headers=key_headers("k-ack"))
+        assert first.status_code == 204 and again.status_code == 204
+        assert again.headers["idempotent-replayed"] == "true" and again.content == b""
+        assert await executed(database, "ack") == 1
+
+
 class TestFailedRequests:
     async def test_a_failed_request_keeps_nothing_and_its_retry_runs_again(
         self, client: AsyncClient, database: Database
