@@ -9,13 +9,19 @@ city-level agency `440200`.
 
 from __future__ import annotations
 
+import csv
 import re
+from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+from importlib import resources
 from typing import Annotated
 
 from pydantic import StringConstraints
 from sqlalchemy import ColumnElement, true
 from sqlalchemy.orm import InstrumentedAttribute
+
+from shared.errors import Violation
 
 # 2 (province), 4 (city), 6 (province, city or county) or 9 (town) digits.
 REGION_PATTERN = r"^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$"
@@ -83,6 +89,51 @@ def child_prefix(region: str, code: str) -> str | None:
     if child_length is None or not inner.startswith(parent) or len(inner) < child_length:
         return None
     return inner[:child_length]
+
+
+@dataclass(frozen=True, slots=True)
+class Division:
+    """One division of the GB/T 2260 list (province, city or county)."""
+
+    code: str
+    name: str
+    level: RegionLevel
+
+
+@cache
+def divisions() -> dict[str, Division]:
+    """Returns the division codes down to county shipped in shared/data/divisions.csv, by 6-digit code
+    (updated as data by scripts/update_divisions.py)."""
+    text = resources.files("shared.data").joinpath("divisions.csv").read_text(encoding="utf-8")
+    return {
+        row["code"]: Division(row["code"], row["name"], RegionLevel(row["level"]))
+        for row in csv.DictReader(text.splitlines())
+    }
+
+
+def known_division(code: str) -> Division | None:
+    """Returns the division a region code names, or None if it names none (T-REGION).
+
+    A 2- or 4-digit code is read as its province (`xx0000`) or city (`xxxx00`); a town code (9 digits)
+    is known when its county is, since towns are not in the published list: the county's own registry of
+    towns says their names.
+    """
+    if not is_region_code(code):
+        return None
+    prefix = region_prefix(code)
+    county_or_above = {2: prefix + "0000", 4: prefix + "00"}.get(len(prefix), prefix[:6])
+    return divisions().get(county_or_above)
+
+
+def unknown_region_violation(field: str, code: str | None) -> Violation | None:
+    """Returns the T-REGION violation of a region code that names no real division, else None."""
+    if code is None or known_division(code) is not None:
+        return None
+    return Violation(
+        "T-REGION", field,
+        f"{field} {code} names no division of GB/T 2260 (T-REGION)",
+        f"{field} {code} 不是有效的行政区划代码（T-REGION）",
+    )
 
 
 def in_region(column: ColumnElement[str] | InstrumentedAttribute[str], prefix: str) -> ColumnElement[bool]:

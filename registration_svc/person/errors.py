@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.errors import RuleFailed
+from shared.errors import InvalidInput, RuleFailed
 
 
 class InvalidIdentity(RuleFailed):
@@ -11,3 +11,10 @@ class InvalidIdentity(RuleFailed):
 
     code = "person.invalid_identity"
     title = "Invalid identity"
+
+
+class UnknownRegion(InvalidInput):
+    """A household or residence code names no real division (T-REGION)."""
+
+    code = "person.unknown_region"
+    title = "Unknown region"

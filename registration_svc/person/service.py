@@ -17,13 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.identity.rules import IdentityFacts, IdType, normalize_id_number, validate_identity
 from registration_svc.person import repository
-from registration_svc.person.errors import InvalidIdentity
+from registration_svc.person.errors import InvalidIdentity, UnknownRegion
 from registration_svc.person.models import Person
 from registration_svc.person.schemas import PersonNote, PersonPut, PersonRead, PersonRecordRead
 from shared.auth import Principal, Role, forbidden
 from shared.identity import Gender
 from shared.masking import mask_id_number
-from shared.regions import AreaType
+from shared.regions import AreaType, unknown_region_violation
 
 IDENTITY_FIELDS = ("id_type", "name", "gender", "birth_date")
 CONTACT_FIELDS = ("phone", "hukou_region_code", "hukou_type", "residence_region_code", "residence_type")
@@ -120,6 +120,18 @@ async def put_person(
             "The identity does not pass REG-ID; see violations. Nothing was saved.",
             "证件信息未通过 REG-ID 校验，详见 violations，未保存任何内容。",
             violations,
+        )
+    unknown = [
+        violation
+        for field_name, code in (("hukou_region_code", reported.hukou_region_code),
+                                 ("residence_region_code", reported.residence_region_code))
+        if (violation := unknown_region_violation(field_name, code)) is not None
+    ]
+    if unknown:
+        raise UnknownRegion(
+            "A region code names no division of GB/T 2260; see violations. Nothing was saved.",
+            "区划代码不是有效的行政区划代码，详见 violations，未保存任何内容。",
+            unknown,
         )
     values = person_values(reported, facts)
     person, created = await repository.insert_or_get_person(session, values)

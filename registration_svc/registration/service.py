@@ -67,6 +67,7 @@ from shared.explain import failures
 from shared.masking import mask_id_number
 from shared.pagination import PageRequest
 from shared.policy import ParameterNotInForceError, PolicyRegistry
+from shared.regions import unknown_region_violation
 
 logger = logging.getLogger(__name__)
 
@@ -269,6 +270,16 @@ async def create_registration(
     )
     violations.extend(
         _as_violation(r.rule, r.field, r.reason, r.reason_zh, r.source) for r in failures(results)
+    )
+    # T-REGION: every code of the form names a real division (a town by its county).
+    violations.extend(
+        violation
+        for field_name, code in (
+            ("agency_region_code", body.agency_region_code),
+            ("person.hukou_region_code", body.person.hukou_region_code),
+            ("person.residence_region_code", body.person.residence_region_code),
+        )
+        if (violation := unknown_region_violation(field_name, code)) is not None
     )
     if violations:
         raise _ineligible(violations)

@@ -6,7 +6,15 @@ import pytest
 
 from shared.auth import Principal, Role, scope_region
 from shared.errors import DomainError
-from shared.regions import child_prefix, region_contains, region_level, region_prefix
+from shared.regions import (
+    child_prefix,
+    divisions,
+    known_division,
+    region_contains,
+    region_level,
+    region_prefix,
+    unknown_region_violation,
+)
 
 
 class TestPrefixes:
@@ -89,3 +97,31 @@ class TestScope:
             scope_region(Principal("cw", Role.CASEWORKER, "440203"), asked)
         assert raised.value.status == 403 and raised.value.code == "auth.region_out_of_scope"
         assert raised.value.violations[0].rule == "T-REGION" and "440203" in raised.value.detail_zh
+
+
+class TestKnownDivisions:
+    """Codes must name a real division of the shipped GB/T 2260 list; a town is known by its county."""
+
+    @pytest.mark.parametrize(
+        ("code", "name"),
+        [("44", "广东省"), ("440000", "广东省"), ("4402", "韶关市"), ("440200", "韶关市"), ("440203", "武江区"),
+         ("440203001", "武江区"), ("620102", "城关区")],
+    )
+    def test_real_codes_at_every_level(self, code: str, name: str) -> None:
+        division = known_division(code)
+        assert division is not None and division.name == name
+
+    @pytest.mark.parametrize("code", ["449999999", "999999", "440299", "990000", "4499", "44020"])
+    def test_codes_that_name_nothing(self, code: str) -> None:
+        assert known_division(code) is None
+
+    def test_the_violation_names_the_field_and_t_region(self) -> None:
+        violation = unknown_region_violation("agency_region_code", "449999999")
+        assert violation is not None and violation.rule == "T-REGION" and violation.field == "agency_region_code"
+        assert "449999999" in violation.message_zh
+        assert unknown_region_violation("agency_region_code", "440203001") is None
+        assert unknown_region_violation("hukou_region_code", None) is None
+
+    def test_the_list_covers_every_province_and_only_real_ones(self) -> None:
+        provinces = [d for d in divisions().values() if d.level == "province"]
+        assert len(provinces) == 34 and not any(code.startswith("99") for code in divisions())

@@ -90,3 +90,14 @@ class TestGet:
         assert (await client.get(f"{URL}/{person_id}", headers=bearer("citizen", "44", number))).status_code == 200
         other = id_number(date(1986, 3, 4), sequence=317)
         assert (await client.get(f"{URL}/{person_id}", headers=bearer("citizen", "44", other))).status_code == 403
+
+
+class TestRegions:
+    async def test_a_household_code_naming_no_division_is_refused(
+        self, client: AsyncClient, database: Database
+    ) -> None:
+        number = id_number(date(1985, 3, 4), sequence=318)
+        response = await client.put(URL, json=identity(number, hukou_region_code="449999"), headers=SYSTEM)
+        assert response.status_code == 422 and response.json()["code"] == "person.unknown_region"
+        assert response.json()["violations"][0]["rule"] == "T-REGION"
+        assert await persons_with(database, number) == 0

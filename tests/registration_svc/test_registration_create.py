@@ -119,6 +119,20 @@ class TestRegPlace:
         assert rules_of(response.json()) == ["REG-PLACE"]
         assert response.json()["violations"][0]["field"] == "agency_region_code"
 
+    async def test_codes_that_name_no_division_fail_t_region_and_save_nothing(
+        self, client: AsyncClient, database: Database
+    ) -> None:
+        # 449999999 was accepted before (the agency's town of a county that does not exist), and so was 440299.
+        before = await registration_count(database)
+        body = application(
+            id_number(date(1990, 5, 1)), agency="449999999", person={"hukou_region_code": "440299"}
+        )
+        response = await client.post(URL, json=body, headers=caseworker(region="44"))
+        assert response.status_code == 422
+        fields = {(v["rule"], v["field"]) for v in response.json()["violations"]}
+        assert ("T-REGION", "agency_region_code") in fields and ("T-REGION", "person.hukou_region_code") in fields
+        assert await registration_count(database) == before
+
 
 class TestRegId:
     async def test_bad_check_character_fails(self, client: AsyncClient) -> None:
