@@ -27,6 +27,7 @@ from shared.context import new_request_id, request_id_var
 from shared.db import Database
 from shared.errors import ProblemError, install_error_handlers, internal_error_response, problem_response
 from shared.idempotency import IdempotentReplay, IdempotentRoute
+from shared.jobs import jobs_metrics, jobs_router
 from shared.logging import configure_logging
 from shared.outbox import outbox_backlog
 from shared.platform_tables import PlatformTables
@@ -115,6 +116,10 @@ class ServiceState:
 StartupHook = Callable[[ServiceState], Awaitable[None]]
 # Adds a domain's own metrics to /metrics, in the Prometheus text format; given the state and a session.
 MetricsHook = Callable[[ServiceState, AsyncSession], Awaitable[str]]
+
+
+async def _job_metrics(state: ServiceState, session: AsyncSession) -> str:
+    return await jobs_metrics(session, state.platform.job, state.service)
 
 
 def create_service_app(
@@ -258,7 +263,7 @@ def create_service_app(
             )
         except Exception:
             lines.append("# jiuye_outbox_pending unavailable: database unreachable\n")
-        for hook in metrics_hooks:
+        for hook in (_job_metrics, *metrics_hooks):
             try:
                 async with asyncio.timeout(2):
                     async with state.database.transaction() as session:
@@ -268,7 +273,7 @@ def create_service_app(
                 lines.append(f"# {getattr(hook, '__name__', 'metrics hook')} unavailable\n")
         return Response("".join(lines), media_type=CONTENT_TYPE_LATEST)
 
-    for router in routers:
+    for router in (jobs_router, *routers):
         include_flat(app, router, API_PREFIX)
     return app
 

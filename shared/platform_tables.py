@@ -31,6 +31,7 @@ class PlatformTables:
     audit_log: Table
     idempotency_key: Table
     calendar_year: Table
+    job: Table
 
 
 def define_platform_tables(metadata: MetaData) -> PlatformTables:
@@ -88,4 +89,26 @@ def define_platform_tables(metadata: MetaData) -> PlatformTables:
         Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Column("updated_by", String(128), nullable=False),
     )
-    return PlatformTables(outbox, processed_event, audit_log, idempotency_key, calendar_year)
+    # One row per run of a batch job (api.md "Batch jobs"): at most one queued or running per (kind, period,
+    # scope), its progress committed chunk by chunk so a crashed run resumes from `resume_from`.
+    job = Table(
+        "job", metadata,
+        Column("id", UUID(as_uuid=True), primary_key=True),
+        Column("kind", String(64), nullable=False),
+        Column("period", String(16), nullable=False, server_default=""),
+        Column("scope", String(12), nullable=False, server_default=""),
+        Column("status", String(16), nullable=False),
+        Column("processed", Integer, nullable=False, server_default=text("0")),
+        Column("total", Integer),
+        Column("resume_from", JSONB),
+        Column("result", JSONB),
+        Column("error", Text),
+        Column("requested_by", String(128), nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("started_at", DateTime(timezone=True)),
+        Column("finished_at", DateTime(timezone=True)),
+        Index("uq_job_active", "kind", "period", "scope", unique=True,
+              postgresql_where=text("status IN ('queued', 'running')")),
+        Index("ix_job_status_created", "status", "created_at"),
+    )
+    return PlatformTables(outbox, processed_event, audit_log, idempotency_key, calendar_year, job)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from shared.calendar_store import CalendarHolder
 from shared.clock import Clock
 from shared.db import Database
 from shared.events import HANDLE_EVENT_JOB
+from shared.jobs import RUN_JOB, ChunkWork, requeue_queued, run_job
 from shared.logging import configure_logging
 from shared.outbox import EventHandler, OutboxRelay, consume_event
 from shared.platform_tables import PlatformTables
@@ -84,6 +86,7 @@ def build_worker_settings(
     run_relay: bool = True,
     settings: PlatformSettings | None = None,
     clock: Clock | None = None,
+    batch_work: Callable[[WorkerContext], Mapping[str, ChunkWork]] | None = None,
 ) -> type:
     """Returns an arq WorkerSettings class for a service; a given `clock` (tests) replaces the real one."""
     settings = settings or PlatformSettings()
@@ -101,6 +104,12 @@ def build_worker_settings(
         )
         ctx["worker_context"] = wc
         ctx["event_handlers"] = handlers(wc)
+        ctx["batch_work"] = batch_work(wc) if batch_work is not None else {}
+        try:
+            # Runs whose enqueue after commit failed (Redis was down) are sent again at every start.
+            await requeue_queued(database, platform.job, ctx["redis"], settings.queue_name(service))
+        except Exception as exc:
+            logger.warning("queued batch jobs not re-sent", extra={"error": repr(exc)[:300]})
         ctx["background"] = [asyncio.create_task(holder.keep_fresh(database, platform.calendar_year))]
         if run_relay:
             ctx["background"].append(asyncio.create_task(relay.run_forever()))
@@ -124,12 +133,20 @@ def build_worker_settings(
             raise Retry(defer=min(60, 2**tries)) from exc
 
     handle_event.__name__ = HANDLE_EVENT_JOB
+
+    async def run_batch_job(ctx: JobCtx, job_id: str) -> str:
+        wc = worker_context(ctx)
+        status = await run_job(wc.database, platform.job, uuid.UUID(job_id), ctx["batch_work"])
+        return status.value
+
+    run_batch_job.__name__ = RUN_JOB
+    jobs: tuple[JobFunction, ...] = (handle_event, run_batch_job, *functions)
     prefix = settings.queue_prefix
     return type(
         "WorkerSettings",
         (),
         {
-            "functions": [_counted(service, prefix, f) for f in (handle_event, *functions)],
+            "functions": [_counted(service, prefix, f) for f in jobs],
             "cron_jobs": list(cron_jobs),
             "on_startup": startup,
             "on_shutdown": shutdown,
