@@ -11,6 +11,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
+import httpx
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
@@ -122,6 +123,24 @@ async def _job_metrics(state: ServiceState, session: AsyncSession) -> str:
     return await jobs_metrics(session, state.platform.job, state.service)
 
 
+PEER_URL_SETTINGS = {"registration": "registration_url", "followup": "followup_url",
+                     "eligibility": "eligibility_url", "subsidy": "subsidy_url"}
+
+
+async def _peer_health(settings: PlatformSettings, peer: str) -> str:
+    """Says whether a peer service answers /healthz at the URL this service calls it on."""
+    setting = PEER_URL_SETTINGS.get(peer)
+    if setting is None:
+        return "unknown service"
+    url = f"{getattr(settings, setting)}/healthz"
+    try:
+        async with httpx.AsyncClient(timeout=1.0, trust_env=False) as client:
+            response = await client.get(url)
+    except httpx.HTTPError as exc:
+        return f"unreachable at {url}: {type(exc).__name__}"
+    return "ok" if response.status_code == 200 else f"unhealthy at {url}: HTTP {response.status_code}"
+
+
 def create_service_app(
     service: str,
     *,
@@ -201,9 +220,11 @@ def create_service_app(
         return {"status": "ok", "service": service}
 
     @app.get("/readyz", tags=["health"])
-    async def readyz(request: Request, only: str | None = None) -> JSONResponse:
+    async def readyz(request: Request, only: str | None = None, peers: str | None = None) -> JSONResponse:
         """Checks the database and Redis; `?only=database` lets an orchestrator keep writes flowing
-        while Redis is down (the outbox holds the events)."""
+        while Redis is down (the outbox holds the events). `?peers=registration,subsidy` also checks that
+        those services answer at their `*_URL` (for an operator; probes leave it off, so that one service
+        down does not make the others unready)."""
         checks: dict[str, str] = {}
         state: ServiceState = request.app.state.service_state
         try:
@@ -220,6 +241,8 @@ def create_service_app(
                 checks["redis"] = "ok"
             except Exception as exc:
                 checks["redis"] = f"unreachable: {type(exc).__name__}"
+        for peer in [p.strip() for p in (peers or "").split(",") if p.strip()]:
+            checks[f"peer:{peer}"] = await _peer_health(settings, peer)
         if all(v == "ok" for v in checks.values()):
             return JSONResponse({"status": "ready", "service": service, **checks})
         problem = ProblemError(

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import jwt
 import psutil
 import pytest
@@ -361,6 +362,39 @@ class TestUp:
         assert proc.returncode == 0, output + rest
         assert [pid for pid in [*family, postmaster] if _alive(pid)] == []
         assert "stopping embedded PostgreSQL" in rest and "stopping embedded Redis" in rest
+
+
+    def test_services_started_on_other_ports_find_each_other_there(self, data_root: Path) -> None:
+        # Real processes: eligibility calls registration on the port this launch gave it, not on 8001.
+        registration, eligibility = _free_port(), _free_port()
+        env = _env_without_servers(REGISTRATION_PORT=str(registration), ELIGIBILITY_PORT=str(eligibility))
+        for name in ("REGISTRATION_URL", "FOLLOWUP_URL", "ELIGIBILITY_URL", "SUBSIDY_URL"):
+            env.pop(name, None)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "services", "up", "--only", "registration,eligibility",
+             "--data-dir", str(data_root)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO, env=env,
+        )
+        assert proc.stdout is not None
+        seen: list[str] = []
+        deadline = time.monotonic() + 90
+        for line in proc.stdout:
+            seen.append(line)
+            if "press Ctrl-C to stop" in line or time.monotonic() > deadline:
+                break
+        try:
+            assert "press Ctrl-C to stop" in "".join(seen), "".join(seen)
+            ready = httpx.get(f"http://127.0.0.1:{eligibility}/readyz", params={"peers": "registration"},
+                              timeout=5, trust_env=False)
+            assert ready.status_code == 200, ready.text
+            assert ready.json()["peer:registration"] == "ok"
+            missing = httpx.get(f"http://127.0.0.1:{eligibility}/readyz", params={"peers": "subsidy"},
+                                timeout=5, trust_env=False)
+            assert missing.status_code == 503 and "peer:subsidy" in missing.json()["detail"]
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.communicate(timeout=30)
+        assert proc.returncode == 0
 
 
 def _env_without_servers(**extra: str) -> dict[str, str]:
