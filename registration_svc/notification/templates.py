@@ -50,10 +50,16 @@ def _deregistered(params: Mapping[str, str]) -> Message:
         raise TemplateError(f"unknown deregistration reason {reason!r}")
     zh, en = DEREGISTRATION_REASONS[reason]
     name, effective = params["name"], params["effective_date"]
+    # The agency's contact, from the region registry, when the agency of the region is recorded there.
+    agency, telephone = params.get("agency_name"), params.get("agency_telephone")
+    contact_zh = f"{agency}（电话 {telephone}）" if agency and telephone else "办理登记的公共就业服务机构"
+    contact_en = f"{agency} (telephone {telephone})" if agency and telephone else (
+        "the public employment service office that registered you"
+    )
     return Message(
-        f"{name}：因您{zh}，您的失业登记已于{effective}注销（{SOURCE}）。如有疑问，请联系办理登记的公共就业服务机构。",
+        f"{name}：因您{zh}，您的失业登记已于{effective}注销（{SOURCE}）。如有疑问，请联系{contact_zh}。",
         f"Dear {name}, your unemployment registration was ended on {effective} because {en} ({SOURCE}). "
-        "For questions, contact the public employment service office that registered you.",
+        f"For questions, contact {contact_en}.",
     )
 
 

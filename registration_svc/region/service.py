@@ -80,6 +80,15 @@ async def children(session: AsyncSession, code: str) -> RegionChildren:
     return RegionChildren(code=canonical_code(code), children=await views(session, codes))
 
 
+async def agency_of(session: AsyncSession, code: str) -> Agency | None:
+    """Returns the agency that answers for a region: its own, else the nearest recorded above it (town,
+    county, city, province), for the contact a notice gives."""
+    prefix = region_prefix(code)
+    candidates = [canonical_code(prefix[:length]) for length in (9, 6, 4, 2) if len(prefix) >= length]
+    found = await repository.agencies(session, candidates)
+    return next((found[c] for c in candidates if c in found), None)
+
+
 async def put_town(session: AsyncSession, principal: Principal, code: str, body: TownPut, now: datetime) -> RegionRead:
     """Names a town of a county the caller's region covers; 422 if the code is no town of a real county."""
     if len(code) != 9 or not code.isdigit():

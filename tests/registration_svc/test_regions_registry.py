@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from httpx import AsyncClient
 
-from tests.registration_svc.registration_support import client
+from tests.registration_svc.registration_support import application, caseworker, client, id_number
 from tests.support import bearer
 
 __all__ = ["client"]
@@ -65,3 +67,27 @@ class TestTownsAndAgencies:
         assert county.status_code == 422 and county.json()["code"] == "region.not_a_town"
         fake = await client.put("/api/v1/towns/449999001", json={"name": "x"}, headers=city_admin)
         assert fake.status_code == 422 and fake.json()["code"] == "region.unknown"
+
+
+class TestNoticesGiveTheAgencyContact:
+    async def test_the_deregistration_notice_names_the_recorded_agency(self, client: AsyncClient) -> None:
+        city_admin = bearer("admin", "4402", "admin-shaoguan")
+        city_agency = {**AGENCY, "name": "韶关市公共就业服务中心", "telephone": "0751-1234567"}
+        assert (await client.put("/api/v1/agencies/4402", json=city_agency, headers=city_admin)).status_code == 200
+        number = id_number(date(1990, 5, 1), sequence=451)
+        registered = await client.post(
+            "/api/v1/registrations", json=application(number, applied_at="2026-11-02T09:00:00+08:00"),
+            headers=caseworker(),
+        )
+        assert registered.status_code == 201, registered.text
+        ended = await client.post(
+            f"/api/v1/registrations/{registered.json()['id']}/deregistration",
+            json={"reason": "hired", "effective_date": "2026-11-10"}, headers=caseworker(),
+        )
+        assert ended.status_code == 200, ended.text
+        # The county (440203) has no agency recorded: the city's answers for it.
+        notices = (await client.get(f"/api/v1/persons/{registered.json()['person_id']}/notifications",
+                                    headers=caseworker())).json()["items"]
+        assert len(notices) == 1
+        assert "韶关市公共就业服务中心（电话 0751-1234567）" in notices[0]["text_zh"]
+        assert "0751-1234567" in notices[0]["text_en"]
