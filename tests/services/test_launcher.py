@@ -337,18 +337,7 @@ class TestUp:
     ) -> None:
         port = _free_port()
         env = _env_without_servers(ELIGIBILITY_PORT=str(port))
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "services", "up", "--only", "eligibility", "--data-dir", str(data_root)],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO, env=env,
-        )
-        assert proc.stdout is not None
-        seen: list[str] = []
-        deadline = time.monotonic() + 60
-        for line in proc.stdout:
-            seen.append(line)
-            if "press Ctrl-C to stop" in line or time.monotonic() > deadline:
-                break
-        output = "".join(seen)
+        proc, output = _start_up("eligibility", data_root, env, timeout=60)
         assert "press Ctrl-C to stop" in output, output
         base = rf"http://127\.0\.0\.1:{port}"
         assert re.search(rf"eligibility\s+{base}\s+{base}/docs", output), output
@@ -370,20 +359,9 @@ class TestUp:
         env = _env_without_servers(REGISTRATION_PORT=str(registration), ELIGIBILITY_PORT=str(eligibility))
         for name in ("REGISTRATION_URL", "FOLLOWUP_URL", "ELIGIBILITY_URL", "SUBSIDY_URL"):
             env.pop(name, None)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "services", "up", "--only", "registration,eligibility",
-             "--data-dir", str(data_root)],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO, env=env,
-        )
-        assert proc.stdout is not None
-        seen: list[str] = []
-        deadline = time.monotonic() + 90
-        for line in proc.stdout:
-            seen.append(line)
-            if "press Ctrl-C to stop" in line or time.monotonic() > deadline:
-                break
+        proc, output = _start_up("registration,eligibility", data_root, env, timeout=90)
         try:
-            assert "press Ctrl-C to stop" in "".join(seen), "".join(seen)
+            assert "press Ctrl-C to stop" in output, output
             ready = httpx.get(f"http://127.0.0.1:{eligibility}/readyz", params={"peers": "registration"},
                               timeout=5, trust_env=False)
             assert ready.status_code == 200, ready.text
@@ -395,6 +373,22 @@ class TestUp:
             proc.send_signal(signal.SIGINT)
             proc.communicate(timeout=30)
         assert proc.returncode == 0
+
+
+def _start_up(only: str, data_root: Path, env: dict[str, str], *, timeout: float) -> tuple[subprocess.Popen[str], str]:
+    """Starts `python -m services up --only ONLY` and returns it with its output up to the ready line."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "services", "up", "--only", only, "--data-dir", str(data_root)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO, env=env,
+    )
+    assert proc.stdout is not None
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    for line in proc.stdout:
+        seen.append(line)
+        if "press Ctrl-C to stop" in line or time.monotonic() > deadline:
+            break
+    return proc, "".join(seen)
 
 
 def _env_without_servers(**extra: str) -> dict[str, str]:
