@@ -4,6 +4,7 @@ from collections.abc import Mapping
 
 from registration_svc.config import Settings
 from registration_svc.deregistration.tasks import deregistration_request_handler
+from registration_svc.job_seeker.tasks import flag_overdue_job_seeker_reviews
 from registration_svc.models import platform
 from registration_svc.notification.adapters import NotificationSender, configured_senders
 from registration_svc.notification.models import NotificationChannel
@@ -43,7 +44,10 @@ def worker_settings(
     # send_pending_notifications every minute (registration_svc/notification/tasks.py says why).
     return build_worker_settings(
         "registration", platform, handlers=event_handlers,
-        functions=[flag_overdue_decisions, sender_job(senders, SenderOptions.from_settings(settings))],
+        functions=[
+            flag_overdue_decisions, flag_overdue_job_seeker_reviews,
+            sender_job(senders, SenderOptions.from_settings(settings)),
+        ],
         run_relay=run_relay, settings=settings,
     )
 

@@ -1,0 +1,65 @@
+"""Job services (seed 001 §四): job-seeker registrations and employers' vacancies, each reviewed before
+publication (JOB-REVIEW), vacancies refused on discriminatory requirements (JOB-FAIR-HIRING).
+
+Revision ID: registration_0009
+Revises: registration_0008
+Create Date: 2026-11-29
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision: str = "registration_0009"
+down_revision: str | None = "registration_0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+SCHEMA = "registration"
+
+
+def upgrade() -> None:
+    op.create_table(
+        "job_seeker",
+        sa.Column("id", postgresql.UUID(as_uuid=True), nullable=False),
+        sa.Column("person_id", postgresql.UUID(as_uuid=True), nullable=False),
+        sa.Column("agency_region_code", sa.String(9), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("occupation_codes", postgresql.JSONB(), nullable=False),
+        sa.Column("region_codes", postgresql.JSONB(), nullable=False),
+        sa.Column("min_monthly_wage_fen", sa.BigInteger(), nullable=True),
+        sa.Column("full_time", sa.Boolean(), nullable=True),
+        sa.Column("skills", postgresql.JSONB(), nullable=False),
+        sa.Column("education", sa.String(32), nullable=True),
+        sa.Column("experience_years", sa.SmallInteger(), nullable=True),
+        sa.Column("applied_on", sa.Date(), nullable=False),
+        sa.Column("review_due", sa.Date(), nullable=False),
+        sa.Column("review_workdays", sa.SmallInteger(), nullable=False),
+        sa.Column("review_source", sa.String(200), nullable=False),
+        sa.Column("review_estimated", sa.Boolean(), nullable=False),
+        sa.Column("overdue", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("overdue_flagged_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("reviewed_on", sa.Date(), nullable=True),
+        sa.Column("reviewed_by", sa.String(128), nullable=True),
+        sa.Column("review_reason", sa.Text(), nullable=True),
+        sa.Column("created_by", sa.String(128), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.ForeignKeyConstraint(["person_id"], [f"{SCHEMA}.person.id"],
+                                name=op.f("fk_job_seeker_person_id_person")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_job_seeker")),
+        schema=SCHEMA,
+    )
+    op.create_index(op.f("uq_job_seeker_valid_person"), "job_seeker", ["person_id"], unique=True, schema=SCHEMA,
+                    postgresql_where=sa.text("status IN ('pending_review', 'published')"))
+    op.create_index(op.f("ix_job_seeker_region_created"), "job_seeker", ["agency_region_code", "created_at", "id"],
+                    schema=SCHEMA, postgresql_ops={"agency_region_code": "varchar_pattern_ops"})
+    op.create_index(op.f("ix_job_seeker_person"), "job_seeker", ["person_id"], schema=SCHEMA)
+    op.create_index(op.f("ix_job_seeker_pending_due"), "job_seeker", ["review_due"], schema=SCHEMA,
+                    postgresql_where=sa.text("status = 'pending_review'"))
+
+
+def downgrade() -> None:
+    op.drop_table("job_seeker", schema=SCHEMA)
