@@ -7,10 +7,11 @@ from registration_svc.person.router import router as person_router
 from registration_svc.region.router import router as region_router
 from registration_svc.registration.router import router as registration_router
 from registration_svc.statistics.router import router as statistics_router
+from registration_svc.vacancy.router import router as vacancy_router
 from registration_svc.verification.router import router as verification_router
 
 # Statistics first: its literal path must win over /registrations/{registration_id}.
 routers = (
     statistics_router, registration_router, deregistration_router, verification_router, notification_router,
-    person_router, region_router, job_seeker_router,
+    person_router, region_router, job_seeker_router, vacancy_router,
 )

@@ -10,6 +10,7 @@ from registration_svc.notification.adapters import NotificationSender, configure
 from registration_svc.notification.models import NotificationChannel
 from registration_svc.notification.tasks import SenderOptions, sender_job
 from registration_svc.registration.tasks import decision_redater, flag_overdue_decisions
+from registration_svc.vacancy.tasks import close_expired_vacancies, flag_overdue_vacancy_reviews
 from shared.calendar_store import calendar_year_handler
 from shared.events import EventType
 from shared.outbox import EventHandler
@@ -45,7 +46,8 @@ def worker_settings(
     return build_worker_settings(
         "registration", platform, handlers=event_handlers,
         functions=[
-            flag_overdue_decisions, flag_overdue_job_seeker_reviews,
+            flag_overdue_decisions, flag_overdue_job_seeker_reviews, close_expired_vacancies,
+            flag_overdue_vacancy_reviews,
             sender_job(senders, SenderOptions.from_settings(settings)),
         ],
         run_relay=run_relay, settings=settings,

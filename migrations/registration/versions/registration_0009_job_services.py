@@ -60,6 +60,65 @@ def upgrade() -> None:
     op.create_index(op.f("ix_job_seeker_pending_due"), "job_seeker", ["review_due"], schema=SCHEMA,
                     postgresql_where=sa.text("status = 'pending_review'"))
 
+    op.create_table(
+        "vacancy",
+        sa.Column("id", postgresql.UUID(as_uuid=True), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("employer_credit_code", sa.String(18), nullable=False),
+        sa.Column("employer_name", sa.String(200), nullable=False),
+        sa.Column("employer_region_code", sa.String(9), nullable=False),
+        sa.Column("employer_contact_phone", sa.String(32), nullable=False),
+        sa.Column("title", sa.String(200), nullable=False),
+        sa.Column("description", sa.Text(), nullable=True),
+        sa.Column("occupation_code", sa.String(16), nullable=False),
+        sa.Column("positions", sa.Integer(), nullable=False),
+        sa.Column("region_code", sa.String(9), nullable=False),
+        sa.Column("monthly_wage_min_fen", sa.BigInteger(), nullable=False),
+        sa.Column("monthly_wage_max_fen", sa.BigInteger(), nullable=False),
+        sa.Column("full_time", sa.Boolean(), nullable=False),
+        sa.Column("education", sa.String(32), nullable=True),
+        sa.Column("min_age", sa.SmallInteger(), nullable=True),
+        sa.Column("max_age", sa.SmallInteger(), nullable=True),
+        sa.Column("skills", postgresql.JSONB(), nullable=False),
+        sa.Column("valid_until", sa.Date(), nullable=False),
+        sa.Column("applied_on", sa.Date(), nullable=False),
+        sa.Column("review_due", sa.Date(), nullable=False),
+        sa.Column("review_workdays", sa.SmallInteger(), nullable=False),
+        sa.Column("review_source", sa.String(200), nullable=False),
+        sa.Column("review_estimated", sa.Boolean(), nullable=False),
+        sa.Column("overdue", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("overdue_flagged_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("reviewed_on", sa.Date(), nullable=True),
+        sa.Column("reviewed_by", sa.String(128), nullable=True),
+        sa.Column("review_reason", sa.Text(), nullable=True),
+        sa.Column("close_reason", sa.String(16), nullable=True),
+        sa.Column("closed_on", sa.Date(), nullable=True),
+        sa.Column("closed_by", sa.String(128), nullable=True),
+        sa.Column("created_by", sa.String(128), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.CheckConstraint("positions >= 1", name=op.f("ck_vacancy_positions")),
+        sa.CheckConstraint("monthly_wage_min_fen >= 0 AND monthly_wage_min_fen <= monthly_wage_max_fen",
+                           name=op.f("ck_vacancy_wage")),
+        sa.CheckConstraint("min_age IS NULL OR max_age IS NULL OR min_age <= max_age", name=op.f("ck_vacancy_age")),
+        sa.CheckConstraint("status IN ('pending_review', 'published', 'rejected', 'closed')",
+                           name=op.f("ck_vacancy_status")),
+        sa.CheckConstraint("close_reason IS NULL OR close_reason IN ('filled', 'expired', 'withdrawn')",
+                           name=op.f("ck_vacancy_close_reason")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_vacancy")),
+        schema=SCHEMA,
+    )
+    op.create_index(op.f("ix_vacancy_region_created"), "vacancy", ["region_code", "created_at", "id"],
+                    schema=SCHEMA, postgresql_ops={"region_code": "varchar_pattern_ops"})
+    op.create_index(op.f("ix_vacancy_employer"), "vacancy", ["employer_credit_code", "created_at"], schema=SCHEMA)
+    op.create_index(op.f("ix_vacancy_published_created"), "vacancy", ["created_at", "id"], schema=SCHEMA,
+                    postgresql_where=sa.text("status = 'published'"))
+    op.create_index(op.f("ix_vacancy_published_valid"), "vacancy", ["valid_until"], schema=SCHEMA,
+                    postgresql_where=sa.text("status = 'published'"))
+    op.create_index(op.f("ix_vacancy_pending_due"), "vacancy", ["review_due"], schema=SCHEMA,
+                    postgresql_where=sa.text("status = 'pending_review'"))
+
 
 def downgrade() -> None:
+    op.drop_table("vacancy", schema=SCHEMA)
     op.drop_table("job_seeker", schema=SCHEMA)
