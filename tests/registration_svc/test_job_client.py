@@ -46,7 +46,8 @@ class TestJobCalls:
         client, peer = apps
         ids = []
         for body in (vacancy_body(occupation_code="4-02-01-01"), vacancy_body(occupation_code="4-02-03-01"),
-                     vacancy_body(credit_code=OTHER_EMPLOYER, occupation_code="2-05-01-01"),
+                     vacancy_body(credit_code=OTHER_EMPLOYER, occupation_code="2-05-01-01",
+                                  requirements={"skills": ["nursing"]}),
                      vacancy_body(occupation_code="4-02-01-01", title="未审核")):
             created = await client.post("/api/v1/vacancies", json=body,
                                         headers=employer(body["employer"]["credit_code"]))
