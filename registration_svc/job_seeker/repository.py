@@ -101,3 +101,14 @@ async def flag_overdue(session: AsyncSession, today: date, now: datetime) -> Seq
         .returning(JobSeeker.id, JobSeeker.agency_region_code, JobSeeker.review_due)
     )
     return (await session.execute(stmt)).all()
+
+
+async def pending_with_estimated_deadline(session: AsyncSession) -> Sequence[JobSeeker]:
+    """Gets, locked, the registrations waiting for review whose review_due was estimated."""
+    stmt = (
+        select(JobSeeker)
+        .where(JobSeeker.status == ReviewStatus.PENDING_REVIEW, JobSeeker.review_estimated.is_(True))
+        .order_by(JobSeeker.applied_on)
+        .with_for_update()
+    )
+    return (await session.scalars(stmt)).all()

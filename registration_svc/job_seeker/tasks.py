@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.job_seeker import repository
+from registration_svc.job_seeker.models import JobSeeker
+from registration_svc.job_seeker.rules import REVIEW_RULE
+from registration_svc.job_seeker.service import stored_deadline
+from shared.deadlines import Deadline, StoredDeadlines
 from shared.schedule import daily, scheduled
 from shared.worker import JobCtx, worker_context
 
@@ -35,3 +39,16 @@ async def flag_overdue_job_seeker_reviews(ctx: JobCtx) -> int:
     wc = worker_context(ctx)
     async with wc.database.transaction() as session:
         return await flag_overdue(session, wc.clock.now(), wc.clock.zone)
+
+
+def stored_review_deadlines() -> StoredDeadlines[JobSeeker]:
+    """JOB-REVIEW as stored on job-seeker registrations waiting for review, for re-counting when a year's
+    holiday arrangement arrives (shared.deadlines); one flagged overdue whose new due date has not passed is
+    no longer overdue."""
+
+    def move(job_seeker: JobSeeker, deadline: Deadline, today: date) -> None:
+        job_seeker.review_due, job_seeker.review_estimated = deadline.due_on, deadline.estimated
+        if job_seeker.overdue and deadline.due_on >= today:
+            job_seeker.overdue, job_seeker.overdue_flagged_at = False, None
+
+    return StoredDeadlines(REVIEW_RULE, repository.pending_with_estimated_deadline, stored_deadline, move)

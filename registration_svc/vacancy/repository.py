@@ -105,3 +105,14 @@ async def flag_overdue(session: AsyncSession, today: date, now: datetime) -> Seq
         .returning(Vacancy.id)
     )
     return (await session.scalars(stmt)).all()
+
+
+async def pending_with_estimated_deadline(session: AsyncSession) -> Sequence[Vacancy]:
+    """Gets, locked, the vacancies waiting for review whose review_due was estimated."""
+    stmt = (
+        select(Vacancy)
+        .where(Vacancy.status == ReviewStatus.PENDING_REVIEW, Vacancy.review_estimated.is_(True))
+        .order_by(Vacancy.applied_on)
+        .with_for_update()
+    )
+    return (await session.scalars(stmt)).all()

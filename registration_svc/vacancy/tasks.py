@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registration_svc.job_seeker.rules import REVIEW_RULE
 from registration_svc.vacancy import repository
+from registration_svc.vacancy.models import Vacancy
+from registration_svc.vacancy.service import stored_deadline
+from shared.deadlines import Deadline, StoredDeadlines
 from shared.schedule import daily, scheduled
 from shared.worker import JobCtx, worker_context
 
@@ -49,3 +53,15 @@ async def flag_overdue_vacancy_reviews(ctx: JobCtx) -> int:
     wc = worker_context(ctx)
     async with wc.database.transaction() as session:
         return await flag_overdue(session, wc.clock.now(), wc.clock.zone)
+
+
+def stored_review_deadlines() -> StoredDeadlines[Vacancy]:
+    """JOB-REVIEW as stored on vacancies waiting for review, for re-counting when a year's holiday
+    arrangement arrives; one flagged overdue whose new due date has not passed is no longer overdue."""
+
+    def move(vacancy: Vacancy, deadline: Deadline, today: date) -> None:
+        vacancy.review_due, vacancy.review_estimated = deadline.due_on, deadline.estimated
+        if vacancy.overdue and deadline.due_on >= today:
+            vacancy.overdue, vacancy.overdue_flagged_at = False, None
+
+    return StoredDeadlines(REVIEW_RULE, repository.pending_with_estimated_deadline, stored_deadline, move)
