@@ -16,6 +16,7 @@ class Base(DeclarativeBase):
     metadata = metadata
 
 # The service's own tables, imported last so that Alembic's metadata sees them.
+from registration_svc.job_fair import models as job_fair  # noqa: E402, F401
 from registration_svc.job_seeker import models as job_seeker  # noqa: E402, F401
 from registration_svc.notification import models as notification  # noqa: E402, F401
 from registration_svc.person import models as person  # noqa: E402, F401

@@ -1,5 +1,6 @@
 """Job services (seed 001 §四): job-seeker registrations and employers' vacancies, each reviewed before
-publication (JOB-REVIEW), vacancies refused on discriminatory requirements (JOB-FAIR-HIRING).
+publication (JOB-REVIEW), vacancies refused on discriminatory requirements (JOB-FAIR-HIRING), and job fairs
+for unemployed persons with their vacancies and invitations.
 
 Revision ID: registration_0009
 Revises: registration_0008
@@ -118,7 +119,61 @@ def upgrade() -> None:
     op.create_index(op.f("ix_vacancy_pending_due"), "vacancy", ["review_due"], schema=SCHEMA,
                     postgresql_where=sa.text("status = 'pending_review'"))
 
+    op.create_table(
+        "job_fair",
+        sa.Column("id", postgresql.UUID(as_uuid=True), nullable=False),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("held_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("place", sa.Text(), nullable=False),
+        sa.Column("agency_region_code", sa.String(9), nullable=False),
+        sa.Column("created_by", sa.String(128), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.CheckConstraint("kind IN ('online', 'offline')", name=op.f("ck_job_fair_kind")),
+        sa.CheckConstraint("ends_on >= held_on", name=op.f("ck_job_fair_dates")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_job_fair")),
+        schema=SCHEMA,
+    )
+    op.create_index(op.f("ix_job_fair_region_held"), "job_fair", ["agency_region_code", "held_on"], schema=SCHEMA,
+                    postgresql_ops={"agency_region_code": "varchar_pattern_ops"})
+    op.create_table(
+        "job_fair_vacancy",
+        sa.Column("fair_id", postgresql.UUID(as_uuid=True), nullable=False),
+        sa.Column("vacancy_id", postgresql.UUID(as_uuid=True), nullable=False),
+        sa.Column("added_by", sa.String(128), nullable=False),
+        sa.Column("added_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.ForeignKeyConstraint(["fair_id"], [f"{SCHEMA}.job_fair.id"],
+                                name=op.f("fk_job_fair_vacancy_fair_id_job_fair")),
+        sa.ForeignKeyConstraint(["vacancy_id"], [f"{SCHEMA}.vacancy.id"],
+                                name=op.f("fk_job_fair_vacancy_vacancy_id_vacancy")),
+        sa.PrimaryKeyConstraint("fair_id", "vacancy_id", name=op.f("pk_job_fair_vacancy")),
+        schema=SCHEMA,
+    )
+    op.create_table(
+        "job_fair_invitation",
+        sa.Column("fair_id", postgresql.UUID(as_uuid=True), nullable=False),
+        sa.Column("person_id", postgresql.UUID(as_uuid=True), nullable=False),
+        sa.Column("invited_on", sa.Date(), nullable=False),
+        sa.Column("response", sa.String(16), nullable=False),
+        sa.Column("invited_by", sa.String(128), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.CheckConstraint("response IN ('invited', 'accepted', 'declined', 'attended')",
+                           name=op.f("ck_job_fair_invitation_response")),
+        sa.ForeignKeyConstraint(["fair_id"], [f"{SCHEMA}.job_fair.id"],
+                                name=op.f("fk_job_fair_invitation_fair_id_job_fair")),
+        sa.ForeignKeyConstraint(["person_id"], [f"{SCHEMA}.person.id"],
+                                name=op.f("fk_job_fair_invitation_person_id_person")),
+        sa.PrimaryKeyConstraint("fair_id", "person_id", name=op.f("pk_job_fair_invitation")),
+        schema=SCHEMA,
+    )
+    op.create_index(op.f("ix_job_fair_invitation_person"), "job_fair_invitation", ["person_id"], schema=SCHEMA)
+
 
 def downgrade() -> None:
+    op.drop_table("job_fair_invitation", schema=SCHEMA)
+    op.drop_table("job_fair_vacancy", schema=SCHEMA)
+    op.drop_table("job_fair", schema=SCHEMA)
     op.drop_table("vacancy", schema=SCHEMA)
     op.drop_table("job_seeker", schema=SCHEMA)
