@@ -39,10 +39,15 @@ async def create_job_seeker(
     body: JobSeekerCreate, request: Request, session: SessionDep, principal: JobSeekerRegistrar, clock: ClockDep
 ) -> JobSeekerRead:
     """Registers a job seeker after verifying the identity (REG-ID); pending review until its review_due."""
-    job_seeker, person = await service.create_job_seeker(session, job_env(request), principal, body, clock.now())
-    await audit.record(session, platform.audit_log, principal, "job_seeker.create", "job_seeker",
-                       str(job_seeker.id), request=request, details={"person_id": str(person.id)})
-    return service.to_read(job_seeker, person, principal)
+    job_seeker, person, changes = await service.create_job_seeker(
+        session, job_env(request), principal, body, clock.now()
+    )
+    await audit.record(
+        session, platform.audit_log, principal, "job_seeker.create", "job_seeker", str(job_seeker.id),
+        request=request,
+        details={"person_id": str(person.id), "person_changes": [f"{c.field}:{c.action}" for c in changes]},
+    )
+    return service.to_read(job_seeker, person, principal, changes)
 
 
 @router.get("", response_model=Page[JobSeekerRead], summary="List job-seeker registrations in the caller's scope")

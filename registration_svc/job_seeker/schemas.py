@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from registration_svc.job_seeker.models import ReviewStatus
+from registration_svc.person.schemas import PersonNote
 from registration_svc.registration.schemas import Education, PersonCreate
 from shared.clock import LocalDateTime
 from shared.regions import RecordRegionCode
@@ -99,4 +100,5 @@ class JobSeekerRead(BaseModel):
     reviewed_on: date | None
     reviewed_by: str | None
     review_reason: str | None
+    person_notes: list[PersonNote] = Field(default_factory=list)
     created_at: LocalDateTime

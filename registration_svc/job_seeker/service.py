@@ -26,6 +26,7 @@ from registration_svc.job_seeker.schemas import (
 from registration_svc.person import service as person_service
 from registration_svc.person.models import Person
 from registration_svc.person.schemas import PersonPut
+from registration_svc.person.service import PersonChange
 from registration_svc.registration.errors import PolicyNotInForce
 from registration_svc.registration.service import RegistrationEnv
 from shared.auth import Principal, Role, forbidden
@@ -62,7 +63,7 @@ def review_workdays(policy: PolicyRegistry, region_code: str, parameter: str, on
 
 async def create_job_seeker(
     session: AsyncSession, env: RegistrationEnv, principal: Principal, body: JobSeekerCreate, now: datetime
-) -> tuple[JobSeeker, Person]:
+) -> tuple[JobSeeker, Person, list[PersonChange]]:
     """Verifies the identity as a registration does (REG-ID, through the person registry), records the
     registration pending review and counts its JOB-REVIEW due date."""
     authorize_create(principal, body.agency_region_code, normalize_id_number(body.person.id_number))
@@ -79,7 +80,7 @@ async def create_job_seeker(
         )
     today = now.astimezone(env.timezone).date()
     workdays, source = review_workdays(env.policy, body.agency_region_code, "job_seeker_review_workdays", today)
-    person, _, _ = await person_service.put_person(
+    person, _, changes = await person_service.put_person(
         session, PersonPut.model_validate(body.person.model_dump()), now, today
     )
     deadline = review_deadline(today, workdays, source, env.calendar)
@@ -114,7 +115,7 @@ async def create_job_seeker(
             "nothing was saved.",
             f"该人员已有待审核或已发布的求职登记（{existing}），本次未保存。",
         )
-    return job_seeker, person
+    return job_seeker, person, changes
 
 
 async def review(
@@ -186,8 +187,11 @@ def deadline_read(deadline: Deadline, reviewed_on: date | None) -> ReviewDeadlin
                               reason=reason, reason_zh=reason_zh)
 
 
-def to_read(job_seeker: JobSeeker, person: Person, principal: Principal) -> JobSeekerRead:
-    """Returns the API view of a registration; the identity number masked unless the caller is a system."""
+def to_read(
+    job_seeker: JobSeeker, person: Person, principal: Principal, changes: list[PersonChange] | None = None
+) -> JobSeekerRead:
+    """Returns the API view of a registration; the identity number masked unless the caller is a system;
+    on creation, what happened to an existing person's stored data."""
     return JobSeekerRead(
         id=job_seeker.id,
         person_id=job_seeker.person_id,
@@ -211,6 +215,7 @@ def to_read(job_seeker: JobSeeker, person: Person, principal: Principal) -> JobS
         reviewed_on=job_seeker.reviewed_on,
         reviewed_by=job_seeker.reviewed_by,
         review_reason=job_seeker.review_reason,
+        person_notes=[person_service.note(c) for c in changes or []],
         created_at=job_seeker.created_at,
     )
 

@@ -70,6 +70,20 @@ class TestRegister:
         # The person is the registry's person of that identity number.
         person = await client.get(f"/api/v1/persons/{data['person_id']}", headers=caseworker())
         assert person.status_code == 200 and person.json()["name"] == "李四"
+        assert data["person_notes"] == []
+
+    async def test_an_existing_persons_identity_is_kept_and_contact_updated(self, client: AsyncClient) -> None:
+        number = id_number(date(1992, 3, 4), 345)
+        first = (await client.post(URL, json=job_seeker_body(number), headers=caseworker())).json()
+        await client.post(f"{URL}/{first['id']}/review", json={"decision": "reject", "reason": "资料不全"},
+                          headers=caseworker())
+        again = job_seeker_body(number)
+        again["person"] |= {"name": "李四四", "phone": "13911111111"}
+        second = await client.post(URL, json=again, headers=caseworker())
+        assert second.status_code == 201, second.text
+        data = second.json()
+        assert data["person_id"] == first["person_id"] and data["name"] == "李四"
+        assert {(n["field"], n["action"]) for n in data["person_notes"]} == {("name", "kept"), ("phone", "updated")}
 
     async def test_citizen_registers_themselves_but_nobody_else(
         self, client: AsyncClient, database: Database
