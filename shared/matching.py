@@ -184,33 +184,45 @@ class _Scorer:
         return SKILL_POINTS * matched // len(vacancy.skills), matched
 
     def score(self, vacancy: OpenVacancy) -> int:
-        """Returns the vacancy's score, or -1 when it does not qualify: the factors of `explain` added up,
-        written out in one function because it runs for every open vacancy."""
-        code = vacancy.occupation_code
-        occupation = self._occupation_cache.get(code)
-        if occupation is None:
-            occupation = self.occupation(code)
-        skills = vacancy.skills
-        if skills:
-            matched = len(self.profile.skills.intersection(skills))
-            if occupation == 0 and matched == 0:
-                return -1
-            total = occupation + SKILL_POINTS * matched // len(skills)
-        elif occupation == 0:
-            return -1
-        else:
-            total = occupation + SKILL_POINTS
-        region = self._region_cache.get(vacancy.region_code)
-        total += region if region is not None else self.region(vacancy.region_code)
+        """Returns the vacancy's score, or -1 when it does not qualify."""
+        return self.scores((vacancy,))[0]
+
+    def scores(self, vacancies: Sequence[OpenVacancy]) -> list[int]:
+        """Returns each vacancy's score, or -1 for one that does not qualify: the factors of `explain` added
+        up, written out in one loop over local names because it runs for every open vacancy."""
+        occupation_cache, occupation_of = self._occupation_cache, self.occupation
+        region_cache, region_of = self._region_cache, self.region
+        have = self.profile.skills
         wanted = self.profile.min_monthly_wage_fen
-        if wanted is None or vacancy.monthly_wage_min_fen >= wanted:
-            total += WAGE_POINTS
-        elif vacancy.monthly_wage_max_fen >= wanted:
-            total += _RANGE_REACHES_POINTS
         full_time = self.profile.full_time
-        if full_time is not None and full_time != vacancy.full_time:
-            total -= FULL_TIME_PENALTY
-        return max(total, 0)
+        result = []
+        for vacancy in vacancies:
+            code = vacancy.occupation_code
+            occupation = occupation_cache.get(code)
+            if occupation is None:
+                occupation = occupation_of(code)
+            skills = vacancy.skills
+            if skills:
+                matched = len(have.intersection(skills)) if have else 0
+                if occupation == 0 and matched == 0:
+                    result.append(-1)
+                    continue
+                total = occupation + SKILL_POINTS * matched // len(skills)
+            elif occupation == 0:
+                result.append(-1)
+                continue
+            else:
+                total = occupation + SKILL_POINTS
+            region = region_cache.get(vacancy.region_code)
+            total += region if region is not None else region_of(vacancy.region_code)
+            if wanted is None or vacancy.monthly_wage_min_fen >= wanted:
+                total += WAGE_POINTS
+            elif vacancy.monthly_wage_max_fen >= wanted:
+                total += _RANGE_REACHES_POINTS
+            if full_time is not None and full_time != vacancy.full_time:
+                total -= FULL_TIME_PENALTY
+            result.append(total if total > 0 else 0)
+        return result
 
     def explain(self, vacancy: OpenVacancy) -> VacancyMatch:
         """Returns the vacancy's score with a reason for each factor."""
@@ -289,10 +301,10 @@ def rank_vacancies(profile: SeekerProfile, vacancies: Sequence[OpenVacancy], lim
     """Returns up to `limit` qualifying vacancies for the person, best first (ties: the higher top wage,
     then the order given), each with its score and reasons."""
     scorer = _Scorer(profile)
-    score = scorer.score
     # The position is negated so that, of equal scores and wages, the earlier vacancy ranks first.
     scored = [(points, vacancy.monthly_wage_max_fen, -position)
-              for position, vacancy in enumerate(vacancies) if (points := score(vacancy)) >= 0]
+              for position, (vacancy, points) in enumerate(zip(vacancies, scorer.scores(vacancies), strict=True))
+              if points >= 0]
     best = heapq.nlargest(limit, scored)
     return [scorer.explain(vacancies[-negated]) for _, _, negated in best]
 

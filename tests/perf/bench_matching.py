@@ -71,7 +71,9 @@ def main() -> None:
     rng = random.Random(20261129)
     profile = SeekerProfile.of(["4-02-01-01", "6-31"], ["440203", "440204"], 400_000, True,
                                ["叉车", "仓储管理", "skill-7", "skill-99"])
-    print(f"machine: {_cpu_model()}, {os.cpu_count()} CPUs (shared with other work), Python {sys.version.split()[0]}")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"machine: {_cpu_model()}, {os.cpu_count()} CPUs, load average {load} at the start (other work "
+          f"shares the CPUs: the min is the machine's capacity, the median its noise), Python {sys.version.split()[0]}")
     print(f"ranking {args.vacancies} open vacancies for one person, top 20, {args.rounds} rounds; "
           f"target < {TARGET_MS:.0f} ms")
     for label, towns in (("county workplaces (codes repeat)", False), ("town workplaces (codes rarely repeat)", True)):
