@@ -231,6 +231,9 @@ class TestListAndOpen:
         assert ids(await client.get(URL, params={"status": "published"}, headers=caseworker())) == {
             published_other["id"]}
         assert ids(await client.get(URL, params={"region": "62"}, headers=caseworker())) == set()
+        for bad in ({"occupation_code": "driver"}, {"region": "4a"}, {"status": "open"}, {"limit": 0}):
+            response = await client.get(URL, params=bad, headers=caseworker())
+            assert response.status_code == 422 and response.json()["code"] == "request.invalid", bad
 
     async def test_open_pages_for_matching(self, client: AsyncClient) -> None:
         created = [await create(client) for _ in range(3)]
