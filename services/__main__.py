@@ -10,7 +10,7 @@ from pathlib import Path
 
 from shared.regions import REGION_PATTERN
 
-ROLES = ("citizen", "caseworker", "reviewer", "admin", "system")
+ROLES = ("citizen", "employer", "caseworker", "reviewer", "admin", "system")
 _REGION = re.compile(REGION_PATTERN)
 
 

@@ -11,6 +11,7 @@ from typing import Annotated
 import jwt
 from fastapi import Depends, Query, Request
 
+from shared.credit_code import is_credit_code, normalize_credit_code
 from shared.errors import AccessDenied, ProblemError, Violation
 from shared.regions import REGION_PATTERN, is_region_code, region_contains, region_prefix
 from shared.settings import PlatformSettings
@@ -20,6 +21,8 @@ class Role(StrEnum):
     """Who is calling: a citizen, agency staff, or another system."""
 
     CITIZEN = "citizen"
+    # An employer acts only on its own vacancies: `sub` is its unified social credit code (GB 32100).
+    EMPLOYER = "employer"
     CASEWORKER = "caseworker"
     REVIEWER = "reviewer"
     ADMIN = "admin"
@@ -43,7 +46,10 @@ class Principal:
         return self.role in STAFF_ROLES
 
     def covers_region(self, region_code: str) -> bool:
-        """Tells whether a record of this region is inside the caller's scope (T-REGION; system sees all)."""
+        """Tells whether a record of this region is inside the caller's scope (T-REGION; system sees all;
+        an employer's region is where it is registered, which gives it no scope over agency records)."""
+        if self.role is Role.EMPLOYER:
+            return False
         return self.role is Role.SYSTEM or (is_region_code(region_code) and region_contains(self.region, region_code))
 
 
@@ -95,7 +101,9 @@ RegionQuery = Annotated[str | None, Query(pattern=REGION_PATTERN, description="r
 def scope_region(principal: Principal, region: str | None) -> str:
     """Returns the region prefix a list or report covers (T-REGION): the asked region if it lies inside
     the caller's, else the caller's own; a system without a region sees everything (""). A region wider
-    than the caller's, or beside it, is the same 403 everywhere."""
+    than the caller's, or beside it, is the same 403 everywhere; an employer has no region scope at all."""
+    if principal.role is Role.EMPLOYER:
+        raise forbidden()
     if region is None:
         return "" if principal.role is Role.SYSTEM else region_prefix(principal.region)
     if not principal.covers_region(region):
@@ -108,7 +116,8 @@ def issue_token(
 ) -> str:
     """Signs a token with the configured key (HS256); for development, tests and trusted systems."""
     settings = settings or PlatformSettings()
-    Role(role)
+    if Role(role) is Role.EMPLOYER and not is_credit_code(sub):
+        raise ValueError("an employer's sub must be its unified social credit code (GB 32100)")
     if not is_region_code(region):
         raise ValueError("region must be a 2, 4, 6 or 9 digit administrative-division code")
     now = int(time.time())
@@ -145,6 +154,13 @@ def decode_token(token: str, settings: PlatformSettings) -> Principal:
     sub = claims.get("sub")
     if not isinstance(sub, str) or not sub:
         raise unauthorized("The token has no subject.", "令牌缺少主体。")
+    if role is Role.EMPLOYER:
+        if not is_credit_code(sub):
+            raise unauthorized(
+                "An employer token's subject must be a unified social credit code (GB 32100).",
+                "用人单位令牌的主体必须是统一社会信用代码（GB 32100）。",
+            )
+        sub = normalize_credit_code(sub)
     return Principal(sub=sub, role=role, region=region)
 
 

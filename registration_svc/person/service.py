@@ -141,9 +141,10 @@ async def put_person(
 
 
 async def get_person(session: AsyncSession, principal: Principal, person_id: uuid.UUID) -> Person:
-    """Gets a person: staff and systems any, a citizen only themselves; else the 403 that reveals nothing."""
+    """Gets a person: staff and systems any, a citizen only themselves, an employer none; else the 403 that
+    reveals nothing."""
     person = await repository.get_person(session, person_id)
-    if person is None or (
+    if person is None or principal.role is Role.EMPLOYER or (
         principal.role is Role.CITIZEN and normalize_id_number(principal.sub) != person.id_number
     ):
         raise forbidden()

@@ -4,12 +4,17 @@ from collections.abc import Mapping
 
 from registration_svc.config import Settings
 from registration_svc.deregistration.tasks import deregistration_request_handler
+from registration_svc.job_seeker import tasks as job_seeker_tasks
+from registration_svc.job_seeker.tasks import flag_overdue_job_seeker_reviews
 from registration_svc.models import platform
 from registration_svc.notification.adapters import NotificationSender, configured_senders
 from registration_svc.notification.models import NotificationChannel
 from registration_svc.notification.tasks import SenderOptions, sender_job
-from registration_svc.registration.tasks import decision_redater, flag_overdue_decisions
+from registration_svc.registration.tasks import flag_overdue_decisions, stored_decision_deadlines
+from registration_svc.vacancy import tasks as vacancy_tasks
+from registration_svc.vacancy.tasks import close_expired_vacancies, flag_overdue_vacancy_reviews
 from shared.calendar_store import calendar_year_handler
+from shared.deadlines import deadline_redater
 from shared.events import EventType
 from shared.outbox import EventHandler
 from shared.worker import WorkerContext, build_worker_settings
@@ -19,7 +24,9 @@ def event_handlers(wc: WorkerContext) -> Mapping[str, EventHandler]:
     """Returns the handlers of the events this service consumes."""
     return {
         EventType.CALENDAR_YEAR_REPLACED: calendar_year_handler(
-            platform.calendar_year, decision_redater(wc.clock)
+            platform.calendar_year,
+            deadline_redater(wc.clock, stored_decision_deadlines(wc.clock.zone),
+                             job_seeker_tasks.stored_review_deadlines(), vacancy_tasks.stored_review_deadlines()),
         ),
         EventType.FOLLOWUP_DEREGISTRATION_REQUESTED: deregistration_request_handler(wc.policy, wc.clock),
     }
@@ -43,7 +50,11 @@ def worker_settings(
     # send_pending_notifications every minute (registration_svc/notification/tasks.py says why).
     return build_worker_settings(
         "registration", platform, handlers=event_handlers,
-        functions=[flag_overdue_decisions, sender_job(senders, SenderOptions.from_settings(settings))],
+        functions=[
+            flag_overdue_decisions, flag_overdue_job_seeker_reviews, close_expired_vacancies,
+            flag_overdue_vacancy_reviews,
+            sender_job(senders, SenderOptions.from_settings(settings)),
+        ],
         run_relay=run_relay, settings=settings,
     )
 

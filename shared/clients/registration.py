@@ -1,4 +1,5 @@
-"""The registration service as its peers call it: the person registry (api.md "Persons")."""
+"""The registration service as its peers call it: the person registry (api.md "Persons") and the job
+services (published job seekers' intentions, vacancies, the open vacancies the matching ranks)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from shared.clients.base import ServiceClient
 from shared.errors import InvalidInput, Violation
+from shared.matching import OpenVacancy, SeekerProfile
 from shared.settings import PlatformSettings
 
 
@@ -35,6 +37,66 @@ class RegisteredPerson(BaseModel):
     gender: str | None
     birth_date: date | None
     phone: str | None
+
+
+class PublishedVacancy(BaseModel):
+    """An open vacancy as GET /api/v1/vacancies/open gives it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: uuid.UUID
+    employer_name: str
+    title: str
+    occupation_code: str
+    positions: int
+    region_code: str
+    monthly_wage_min_fen: int
+    monthly_wage_max_fen: int
+    full_time: bool
+    education: str | None
+    skills: list[str]
+    valid_until: date
+    published_on: date | None
+
+    def matchable(self) -> OpenVacancy:
+        """Returns the vacancy as shared.matching ranks it."""
+        return OpenVacancy.of(self.id, self.occupation_code, self.region_code, self.monthly_wage_min_fen,
+                              self.monthly_wage_max_fen, self.full_time, self.skills)
+
+
+class VacancyState(BaseModel):
+    """Where one vacancy stands (a recommendation needs it published)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: uuid.UUID
+    status: str
+    title: str
+    occupation_code: str
+    region_code: str
+    valid_until: date
+    close_reason: str | None
+
+
+class JobSeekerIntentions(BaseModel):
+    """A person's published job-seeker registration: the intentions and skills matching needs."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: uuid.UUID
+    person_id: uuid.UUID
+    status: str
+    agency_region_code: str
+    occupation_codes: list[str]
+    region_codes: list[str]
+    min_monthly_wage_fen: int | None
+    full_time: bool | None
+    skills: list[str]
+
+    def profile(self) -> SeekerProfile:
+        """Returns the person as shared.matching ranks for them."""
+        return SeekerProfile.of(self.occupation_codes, self.region_codes, self.min_monthly_wage_fen,
+                                self.full_time, self.skills)
 
 
 class PersonRefused(InvalidInput):
@@ -79,3 +141,44 @@ class RegistrationClient(ServiceClient):
         if response.status_code != 200:
             raise self.unavailable(f"HTTP {response.status_code}")
         return RegisteredPerson.model_validate(response.json())
+
+    async def published_job_seeker(self, person_id: uuid.UUID) -> JobSeekerIntentions | None:
+        """Gets the person's published job-seeker registration (intentions and skills); None if none."""
+        response = await self.request(
+            "GET", "/api/v1/job-seekers", params={"person_id": str(person_id), "status": "published", "limit": "1"}
+        )
+        if response.status_code != 200:
+            raise self.unavailable(f"HTTP {response.status_code}")
+        items = response.json()["items"]
+        if not items:
+            return None
+        item = items[0]
+        return JobSeekerIntentions.model_validate({**item, **item["intentions"]})
+
+    async def get_vacancy(self, vacancy_id: uuid.UUID) -> VacancyState | None:
+        """Gets where a vacancy stands; None if there is none."""
+        response = await self.request("GET", f"/api/v1/vacancies/{vacancy_id}")
+        if response.status_code in (403, 404):
+            return None
+        if response.status_code != 200:
+            raise self.unavailable(f"HTTP {response.status_code}")
+        return VacancyState.model_validate(response.json())
+
+    async def open_vacancies(self, region: str | None = None, page_size: int = 1000) -> list[PublishedVacancy]:
+        """Reads every published vacancy valid today (in `region`, if given), page by page, oldest first."""
+        vacancies: list[PublishedVacancy] = []
+        cursor: str | None = None
+        while True:
+            params = {"limit": str(page_size)}
+            if region is not None:
+                params["region"] = region
+            if cursor is not None:
+                params["cursor"] = cursor
+            response = await self.request("GET", "/api/v1/vacancies/open", params=params)
+            if response.status_code != 200:
+                raise self.unavailable(f"HTTP {response.status_code}")
+            page = response.json()
+            vacancies.extend(PublishedVacancy.model_validate(item) for item in page["items"])
+            cursor = page["next_cursor"]
+            if cursor is None:
+                return vacancies

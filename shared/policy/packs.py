@@ -86,6 +86,9 @@ class PolicyParameters(BaseModel):
     skill_notice_workdays: int = Field(ge=1)
     skill_payment_workdays: int = Field(ge=0)
     living_allowance_fen: int = Field(ge=0)
+    # Job services.
+    job_seeker_review_workdays: int = Field(ge=0)
+    vacancy_review_workdays: int = Field(ge=0)
 
     @field_validator("retirement_category_default_female")
     @classmethod

@@ -53,6 +53,9 @@ class TestScheduleTable:
         assert [(s, j, (w.hour, w.minute)) for s, j, w in SCHEDULE] == [
             ("followup", "flag_overdue_first_contacts", (1, 0)),
             ("registration", "flag_overdue_decisions", (1, 10)),
+            ("registration", "flag_overdue_job_seeker_reviews", (1, 15)),
+            ("registration", "close_expired_vacancies", (0, 20)),
+            ("registration", "flag_overdue_vacancy_reviews", (1, 20)),
             ("registration", "send_pending_notifications", (None, None)),
         ]
 
@@ -60,6 +63,9 @@ class TestScheduleTable:
         assert schedule_table().splitlines() == [
             "daily at 01:00           followup      flag_overdue_first_contacts",
             "daily at 01:10           registration  flag_overdue_decisions",
+            "daily at 01:15           registration  flag_overdue_job_seeker_reviews",
+            "daily at 00:20           registration  close_expired_vacancies",
+            "daily at 01:20           registration  flag_overdue_vacancy_reviews",
             "every minute             registration  send_pending_notifications",
         ]
 
@@ -77,6 +83,9 @@ class TestScheduleTable:
         assert set(jobs) == {
             "cron:followup:flag_overdue_first_contacts",
             "cron:registration:flag_overdue_decisions",
+            "cron:registration:flag_overdue_job_seeker_reviews",
+            "cron:registration:close_expired_vacancies",
+            "cron:registration:flag_overdue_vacancy_reviews",
             "cron:registration:send_pending_notifications",
         }
         assert all(c.unique for c in ws.cron_jobs)

@@ -240,3 +240,32 @@ class TestTokenCache:
                 assert exc.status == 401
             else:
                 raise AssertionError("a forged token was accepted")
+
+
+class TestEmployer:
+    """The employer role: `sub` is a unified social credit code (GB 32100), and no region scope."""
+
+    async def test_employer_token_with_a_credit_code(self, client: AsyncClient) -> None:
+        response = await client.get(
+            "/api/v1/whoami", headers=hs256(claims(role="employer", sub="91440300708461136t"))
+        )
+        assert response.status_code == 200
+        assert response.json() == {"sub": "91440300708461136T", "role": "employer", "region": "440203"}
+
+    async def test_employer_token_without_a_valid_credit_code_is_401(self, client: AsyncClient) -> None:
+        for sub in ("u1", "91440300708461136X", "91440300708461136"):
+            assert_401(await client.get("/api/v1/whoami", headers=hs256(claims(role="employer", sub=sub))))
+
+    def test_issue_token_refuses_an_employer_without_a_credit_code(self, settings: PlatformSettings) -> None:
+        with pytest.raises(ValueError, match="credit code"):
+            issue_token("employer", "440203", "acme", 60, settings)
+        assert issue_token("employer", "440203", "91440300708461136T", 60, settings)
+
+    def test_an_employer_has_no_region_scope(self) -> None:
+        from shared.auth import Forbidden, scope_region
+
+        employer = Principal("91440300708461136T", Role.EMPLOYER, "440203")
+        assert not employer.covers_region("440203") and not employer.is_staff
+        for region in (None, "440203"):
+            with pytest.raises(Forbidden):
+                scope_region(employer, region)

@@ -13,6 +13,7 @@ from registration_svc.models import platform
 from shared.db import Database
 from shared.masking import mask_id_number
 from tests.registration_svc.registration_support import (
+    SHAOGUAN_WUJIANG,
     SHAOGUAN_ZHENJIANG,
     application,
     caseworker,
@@ -205,3 +206,22 @@ class TestList:
     async def test_bad_cursor_is_422(self, client: AsyncClient) -> None:
         response = await client.get(URL, params={"cursor": "%%%"}, headers=caseworker())
         assert response.status_code == 422 and response.json()["code"] == "request.invalid_cursor"
+
+
+class TestEmployerSeesNoRegistrations:
+    """An employer (sub = its credit code) sees no registration or person, whatever its token's region."""
+
+    async def test_lists_and_reads_are_403(self, client: AsyncClient) -> None:
+        created = await client.post(
+            "/api/v1/registrations", json=application(id_number(date(1990, 5, 17), 771)), headers=caseworker()
+        )
+        assert created.status_code == 201, created.text
+        employer = bearer("employer", SHAOGUAN_WUJIANG, "91440300708461136T")
+        for path in (
+            "/api/v1/registrations",
+            f"/api/v1/registrations/{created.json()['id']}",
+            f"/api/v1/persons/{created.json()['person_id']}",
+        ):
+            response = await client.get(path, headers=employer)
+            assert response.status_code == 403, (path, response.text)
+            assert response.json()["code"] in ("auth.forbidden", "auth.region_out_of_scope")

@@ -104,6 +104,14 @@ class TestTokenCommand:
         claims = jwt.decode(token, options={"verify_signature": False})
         assert claims["exp"] - claims["iat"] == 120
 
+    def test_an_employer_token_carries_its_credit_code(self) -> None:
+        from shared.auth import decode_token
+
+        result = _run_cli("token", "--role", "employer", "--region", "440203", "--sub", "91440300708461136T")
+        assert result.returncode == 0, result.stderr
+        principal = decode_token(result.stdout.strip(), PlatformSettings())
+        assert (principal.sub, principal.role.value) == ("91440300708461136T", "employer")
+
     def test_subject_defaults_to_the_role(self) -> None:
         result = _run_cli("token", "--role", "system", "--region", "44")
         assert result.returncode == 0, result.stderr
@@ -120,6 +128,7 @@ class TestTokenCommandRejectsBadInput:
             (("--role", "admin", "--region", "4a"), "is not an administrative-division code"),
             (("--role", "admin", "--region", "44", "--ttl", "0"), "'0' is not a positive number of seconds"),
             (("--region", "44",), "the following arguments are required: --role"),
+            (("--role", "employer", "--region", "440203", "--sub", "acme"), "unified social credit code"),
         ],
     )
     def test_exits_2_with_a_clear_message(self, args: tuple[str, ...], message: str) -> None:

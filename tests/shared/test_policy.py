@@ -54,6 +54,8 @@ RULES_MD_TABLE: dict[str, object] = {
     "skill_notice_workdays": 5,
     "skill_payment_workdays": 60,
     "living_allowance_fen": 500_00,
+    "job_seeker_review_workdays": 1,
+    "vacancy_review_workdays": 1,
     "retirement_category_default_female": RetirementCategory.FEMALE_50,
 }
 # Numbers the seeds state inside rules that the table leaves implicit.
