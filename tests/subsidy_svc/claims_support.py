@@ -103,3 +103,17 @@ def claim_body(
                          "account_name": account_name or name},
         "living_allowance": allowance or {"requested": False},
     }
+
+
+async def register_person(database: Database, database_url: str, redis_url: str, queue_prefix: str,
+                          number: str, name: str = "张三") -> str:
+    """Puts a person into the real registry (PUT /api/v1/persons) and returns the person_id."""
+    reg_settings = service_settings(RegistrationSettings, database_url, redis_url, queue_prefix)
+    async with started(create_registration_app, reg_settings, database) as registration:
+        transport = ASGITransport(app=registration)
+        async with AsyncClient(transport=transport, base_url="http://registration") as http:
+            response = await http.put("/api/v1/persons", json={"id_type": "resident_id", "id_number": number,
+                                                               "name": name}, headers=bearer("system", "44", "t"))
+            assert response.status_code in (200, 201), response.text
+            person_id: str = response.json()["id"]
+            return person_id
