@@ -54,6 +54,7 @@ class TestScheduleTable:
             ("followup", "flag_overdue_first_contacts", (1, 0)),
             ("registration", "flag_overdue_decisions", (1, 10)),
             ("registration", "send_pending_notifications", (None, None)),
+            ("subsidy", "flag_overdue_claims", (1, 20)),
         ]
 
     def test_the_printed_table_says_what_runs_when(self) -> None:
@@ -61,6 +62,7 @@ class TestScheduleTable:
             "daily at 01:00           followup      flag_overdue_first_contacts",
             "daily at 01:10           registration  flag_overdue_decisions",
             "every minute             registration  send_pending_notifications",
+            "daily at 01:20           subsidy       flag_overdue_claims",
         ]
 
     def test_every_scheduled_job_is_a_function_of_its_service_worker(self) -> None:
@@ -78,6 +80,7 @@ class TestScheduleTable:
             "cron:followup:flag_overdue_first_contacts",
             "cron:registration:flag_overdue_decisions",
             "cron:registration:send_pending_notifications",
+            "cron:subsidy:flag_overdue_claims",
         }
         assert all(c.unique for c in ws.cron_jobs)
         followup = jobs["cron:followup:flag_overdue_first_contacts"]
