@@ -13,7 +13,7 @@ from shared import audit
 from shared.auth import Principal, RegionQuery, Role, require_roles
 from shared.clock import ClockDep
 from shared.db import SessionDep
-from shared.spreadsheets import xlsx_response
+from shared.spreadsheets import read_upload, xlsx_response
 from subsidy_svc.payments import service
 from subsidy_svc.payments.models import PaymentKind
 from subsidy_svc.payments.schemas import BatchCreate, BatchRead, PaymentReport, ResultsCreate, ResultsRead
@@ -66,6 +66,20 @@ async def apply_results(
     """Applies the bank's results: paid is final, failed may be batched again; a replayed file changes nothing."""
     answer = await service.apply_results(session, principal, batch_id, body, today=clock.today(), now=clock.now())
     await audit.record(session, request.app.state.platform.audit_log, principal, "payment_batch.results",
+                       "payment_batch", str(batch_id), request=request,
+                       details={"applied": answer.applied, "paid": answer.paid, "failed": answer.failed,
+                                "unchanged": answer.unchanged})
+    return answer
+
+
+@router.post("/{batch_id}/results/file", response_model=ResultsRead)
+async def apply_result_file(
+    request: Request, session: SessionDep, principal: PaymentAdmin, clock: ClockDep, batch_id: uuid.UUID
+) -> ResultsRead:
+    """Applies the bank's filled-in bank file (xlsx, the exported layout) as POST .../results does."""
+    body = service.results_from_bank_file(await read_upload(request))
+    answer = await service.apply_results(session, principal, batch_id, body, today=clock.today(), now=clock.now())
+    await audit.record(session, request.app.state.platform.audit_log, principal, "payment_batch.result_file",
                        "payment_batch", str(batch_id), request=request,
                        details={"applied": answer.applied, "paid": answer.paid, "failed": answer.failed,
                                 "unchanged": answer.unchanged})

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.auth import Principal, Role, scope_region
 from shared.errors import Violation
 from shared.regions import region_prefix
-from shared.spreadsheets import Column, Template
+from shared.spreadsheets import Column, Template, date_cell, read_xlsx
 from subsidy_svc.payments import repository
 from subsidy_svc.payments.errors import (
     BatchNotFound,
@@ -30,6 +30,7 @@ from subsidy_svc.payments.schemas import (
     PayeeRead,
     PaymentReport,
     RegionTotals,
+    ResultItem,
     ResultsCreate,
     ResultsRead,
 )
@@ -50,7 +51,7 @@ BANK_FILE = Template(
         Column("amount_fen", "金额（分）", width=12),
         Column("purpose", "用途", width=24),
         Column("result", "支付结果", required=False, width=10),
-        Column("paid_on", "支付日期", required=False, width=12),
+        Column("paid_on", "支付日期", date_cell, required=False, width=12),
         Column("bank_reference", "银行流水号", required=False, width=20),
         Column("failure_reason", "失败原因", required=False, width=24),
     ),
@@ -146,6 +147,41 @@ async def bank_file_rows(session: AsyncSession, batch: PaymentBatch) -> Iterator
             }
 
     return generate()
+
+
+# What banks write in the result column, in either language.
+RESULT_WORDS = {"paid": "paid", "成功": "paid", "支付成功": "paid", "failed": "failed", "失败": "failed",
+                "支付失败": "failed"}
+
+
+def results_from_bank_file(content: bytes) -> ResultsCreate:
+    """Reads the bank's filled-in bank file (the exported layout): rows without a result are not reported yet.
+
+    Any unreadable row refuses the whole file, naming its Excel row (422; nothing applied)."""
+    sheet = read_xlsx(BANK_FILE, content)
+    problems = [Violation(PAY_ONCE, f"row {e.row} {e.column}", e.message, e.message_zh) for e in sheet.errors]
+    items: list[ResultItem] = []
+    for row_number, row in sheet.rows:
+        word = row.get("result")
+        if word is None:
+            continue
+        result = RESULT_WORDS.get(str(word).strip().lower())
+        try:
+            if result is None:
+                raise ValueError(f"unknown result {word!r}")
+            items.append(ResultItem.model_validate({
+                "item_id": row.get("item_id"), "result": result, "paid_on": row.get("paid_on"),
+                "bank_reference": row.get("bank_reference"), "failure_reason": row.get("failure_reason"),
+            }))
+        except ValueError as exc:
+            problems.append(Violation(PAY_ONCE, f"row {row_number}", f"row {row_number} cannot be read: {exc}"[:300],
+                                      f"第 {row_number} 行无法识别（支付结果须为 成功/失败）"))
+    if problems or not items:
+        raise InvalidResults(
+            "The bank file has no result, or rows that cannot be read; nothing was applied.",
+            "回盘文件没有支付结果，或有无法识别的行，未登记任何结果。", problems[:MAX_LISTED],
+        )
+    return ResultsCreate(items=items)
 
 
 def _result_violation(item_id: uuid.UUID, message: str, message_zh: str) -> Violation:

@@ -1,6 +1,6 @@
-"""Benchmark of payment batches (issue 13): create a batch of N payable claims, export its bank file, apply
-N bank results, and 20 concurrent creations over the same claims; through the subsidy app in-process (HTTP over
-ASGI, so JSON and xlsx encoding are counted), on the PostgreSQL of DATABASE_URL.
+"""Benchmark of payment batches (issue 13): create a batch of N payable claims, export its bank file, apply the
+filled-in result file of N rows (xlsx upload), and 20 concurrent creations over the same claims; through the
+subsidy app in-process (HTTP over ASGI, so JSON and xlsx encoding are counted), on the PostgreSQL of DATABASE_URL.
 
 Run: DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres python tests/perf/bench_payments.py [N]
 Targets for N = 100,000 on the 2-core machine: create <= 30 s, export <= 30 s, apply results <= 60 s.
@@ -9,15 +9,19 @@ Targets for N = 100,000 on the 2-core machine: create <= 30 s, export <= 30 s, a
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import platform
 import sys
+import tempfile
 import time
 import uuid
+from datetime import date
 from typing import Any
 
 import asyncpg
 from httpx import ASGITransport, AsyncClient
+from python_calamine import CalamineWorkbook
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -26,7 +30,9 @@ from services.subsidy.app import create_app
 from shared.auth import issue_token
 from shared.db import Database
 from shared.settings import normalize_database_url
+from shared.spreadsheets import write_xlsx
 from subsidy_svc.config import Settings
+from subsidy_svc.payments.service import BANK_FILE
 
 TARGETS = {"create": 30.0, "export": 30.0, "results": 60.0}
 REGION = "440203"
@@ -64,6 +70,17 @@ async def insert_payable_claims(database: Database, region: str, count: int) -> 
             """), {"region": region, "count": count})
 
 
+def bank_results_file(rows: list[dict[str, object]]) -> bytes:
+    """Writes the bank's filled-in file (the exported layout) and returns its bytes."""
+    path = os.path.join(tempfile.mkdtemp(), "results.xlsx")
+    try:
+        write_xlsx(BANK_FILE, rows, path)
+        with open(path, "rb") as f:
+            return f.read()
+    finally:
+        os.unlink(path)
+
+
 async def run(count: int) -> dict[str, Any]:
     admin_url = normalize_database_url(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     name = f"jiuye_bench_pay_{uuid.uuid4().hex[:8]}"
@@ -97,18 +114,27 @@ async def run(count: int) -> dict[str, Any]:
             figures["export_bytes"] = len(exported.content)
             assert exported.status_code == 200
 
-            results = {"items": [
-                {"item_id": item["item_id"], "result": "paid", "paid_on": "2026-04-10", "bank_reference": f"B{n}"}
-                if n % 50 else {"item_id": item["item_id"], "result": "failed", "failure_reason": "账户状态异常"}
-                for n, item in enumerate(batch["items"])
-            ]}
+            # The bank fills in the exported file (not timed): every 50th line failed, the rest paid.
+            rows = CalamineWorkbook.from_filelike(io.BytesIO(exported.content)).get_sheet_by_index(0).to_python()
+            keys = [c.key for c in BANK_FILE.columns]
+            filled: list[dict[str, object]] = []
+            for n, row in enumerate(rows[1:]):
+                values = dict(zip(keys, row, strict=False))
+                if n % 50:
+                    values.update(result="成功", paid_on=date(2026, 4, 10), bank_reference=f"B{n}")
+                else:
+                    values.update(result="失败", failure_reason="账户状态异常")
+                filled.append(values)
+            result_file = await asyncio.to_thread(bank_results_file, filled)
+            figures["result_file_bytes"] = len(result_file)
             started = time.perf_counter()
-            applied = await http.post(f"/api/v1/payment-batches/{batch['id']}/results", json=results,
+            applied = await http.post(f"/api/v1/payment-batches/{batch['id']}/results/file", content=result_file,
                                       headers=headers)
             figures["results_s"] = time.perf_counter() - started
             assert applied.status_code == 200, applied.text[:500]
+            assert applied.json()["applied"] == count
             started = time.perf_counter()
-            replay = await http.post(f"/api/v1/payment-batches/{batch['id']}/results", json=results,
+            replay = await http.post(f"/api/v1/payment-batches/{batch['id']}/results/file", content=result_file,
                                      headers=headers)
             figures["replay_s"] = time.perf_counter() - started
             assert replay.json()["applied"] == 0
@@ -147,7 +173,7 @@ def main() -> None:
         verdict = "ok" if seconds <= target else "MISS"
         print(f"{key:>8}: {seconds:7.2f} s  (target {target:.1f} s at this scale: {verdict})")
     print(f"  replay: {figures['replay_s']:7.2f} s  (no change)")
-    print(f"   xlsx : {figures['export_bytes']:,} bytes")
+    print(f"   xlsx : bank file {figures['export_bytes']:,} bytes, result file {figures['result_file_bytes']:,} bytes")
     once = figures["concurrent_items"] == figures["concurrent_distinct_claims"] == figures["claims"]
     print(f"{CONCURRENT} concurrent creations: {figures['concurrent_s']:.2f} s, "
           f"statuses {figures['concurrent_statuses']}, "

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 import random
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date
@@ -20,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.auth import Principal, Role
 from shared.db import Database
+from shared.spreadsheets import write_xlsx
 from subsidy_svc.payments import service
 from subsidy_svc.payments.errors import NothingPayable
 from subsidy_svc.payments.models import PaymentKind
@@ -206,3 +209,45 @@ async def delete_region(database: Database, region: str) -> None:
             "DELETE FROM subsidy.payment_item WHERE region = :r"), {"r": region})
         await session.execute(text("DELETE FROM subsidy.payment_batch WHERE region = :r"), {"r": region})
         await session.execute(text("DELETE FROM subsidy.skill_claim WHERE agency_region_code = :r"), {"r": region})
+
+
+def bank_file(rows: list[list[object]], fill: dict[int, tuple[str, str | None, str | None]]) -> bytes:
+    """The exported rows with the bank's results written in: row index -> (result, paid_on, reference/reason)."""
+    out: list[dict[str, object]] = []
+    for index, row in enumerate(rows[1:]):
+        values = dict(zip([c.key for c in service.BANK_FILE.columns], row, strict=False))
+        if index in fill:
+            result, paid_on, extra = fill[index]
+            values["result"], values["paid_on"] = result, paid_on
+            values["bank_reference" if result == "成功" else "failure_reason"] = extra
+        out.append(values)
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    try:
+        write_xlsx(service.BANK_FILE, out, path)
+        with open(path, "rb") as f:
+            return f.read()
+    finally:
+        os.unlink(path)
+
+
+class TestBankResultFile:
+    async def test_the_filled_in_bank_file_is_applied_once(self, api: AsyncClient, clock: MovableClock) -> None:
+        await approved_claims(api, clock, [401, 403, 405])
+        clock.today = date(2026, 4, 10)
+        batch = (await api.post(BATCHES, json=batch_body(), headers=ADMIN)).json()
+        exported = await api.get(f"{BATCHES}/{batch['id']}/export", headers=ADMIN)
+        rows = CalamineWorkbook.from_filelike(io.BytesIO(exported.content)).get_sheet_by_index(0).to_python()
+        url = f"{BATCHES}/{batch['id']}/results/file"
+        unknown = bank_file(rows, {0: ("退回?", None, None)})
+        refused = await api.post(url, content=unknown, headers=ADMIN)
+        assert refused.status_code == 422 and refused.json()["violations"][0]["field"] == "row 2"
+        filled = bank_file(rows, {0: ("成功", "2026-04-10", "ICBC-1"), 1: ("失败", None, "户名不符")})
+        applied = await api.post(url, content=filled, headers=ADMIN)
+        assert applied.status_code == 200, applied.text
+        assert (applied.json()["paid"], applied.json()["failed"], applied.json()["applied"]) == (1, 1, 2)
+        again = await api.post(url, content=filled, headers=ADMIN)
+        assert (again.json()["applied"], again.json()["unchanged"]) == (0, 2)
+        statuses = sorted(i["status"] for i in (await api.get(f"{BATCHES}/{batch['id']}", headers=ADMIN)).json()[
+            "items"])
+        assert statuses == ["failed", "paid", "sent"]
