@@ -177,6 +177,13 @@ async def file_claim(
         # A concurrent filing of the same certificate won the unique index (SUB-DUPLICATE).
         if "uq_skill_claim_certificate_live" in str(exc.orig):
             raise _duplicate(cert.number) from None
+        if "uq_skill_claim_allowance_year" in str(exc.orig):
+            # Only reachable if the per-person lock was bypassed; the constraint holds SUB-ALLOWANCE-ONCE anyway.
+            raise ClaimStateConflict(
+                "Another living allowance of this person in this year was granted meanwhile; file again.",
+                "该人员本年度的生活费补贴刚被另一申请占用，请重新提交。",
+                [Violation(rules.SUB_ALLOWANCE_ONCE, "living_allowance", "once per calendar year", "每年限一次")],
+            ) from None
         raise
     return claim
 

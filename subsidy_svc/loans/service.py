@@ -143,7 +143,10 @@ async def early_repayment(
     schedule = await peers.eligibility.interest_schedule(_schedule_body(loan, body.repaid_on))
     current = await repository.periods(session, loan.id, for_update=True)
     last = schedule.periods[-1]
-    changing = [p for p in current if p.number >= last.number]
+    # The last period changes unless the repayment falls on its end; every later one is cancelled.
+    changing = [p for p in current if p.number > last.number or (
+        p.number == last.number and (p.due_on, p.interest_fen, p.subsidy_fen)
+        != (last.period_end, last.interest_fen, last.subsidy_fen))]
     locked = await repository.batched_period_ids(session, [p.id for p in changing])
     settled = [p for p in changing if p.status is PeriodStatus.PAID or p.id in locked]
     if settled:

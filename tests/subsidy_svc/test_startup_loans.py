@@ -112,13 +112,34 @@ class TestEarlyRepaymentAndPayment:
         refused = await api.post(f"{LOANS}/{loan['id']}/early-repayment", json={"repaid_on": "2026-03-01"},
                                  headers=CASEWORKER)
         assert refused.status_code == 409 and refused.json()["violations"][0]["rule"] == "PAY-ONCE"
+        on_the_due_date = await api.post(f"{LOANS}/{loan['id']}/early-repayment", json={"repaid_on": "2026-03-10"},
+                                         headers=CASEWORKER)
+        # Repaid on the batched period's own end: it does not change, the later ones are cancelled.
+        assert on_the_due_date.status_code == 200, on_the_due_date.text
+        assert [p["status"] for p in on_the_due_date.json()["periods"]] == ["scheduled"] * 2 + ["cancelled"] * 10
+        assert on_the_due_date.json()["periods"][:2] == loan["periods"][:2]
+
+    async def test_early_repayment_inside_a_later_period(
+        self, api: AsyncClient, person_id: str, clock: MovableClock
+    ) -> None:
+        loan = (await api.post(LOANS, json=loan_body(person_id), headers=CASEWORKER)).json()
+        clock.today = date(2026, 3, 12)
+        batch = (await api.post(BATCHES, headers=ADMIN, json={"kind": "loan_interest_subsidy", "region": "440203",
+                                                              "as_of": "2026-03-11"})).json()
+        first = batch["items"][0]
+        assert first["amount_fen"] == loan["periods"][0]["subsidy_fen"]
+        paid = await api.post(f"{BATCHES}/{batch['id']}/results", headers=ADMIN, json={"items": [
+            {"item_id": first["item_id"], "result": "paid", "paid_on": "2026-03-12", "bank_reference": "RCB-1"}]})
+        assert paid.json()["paid"] == 1
+        read = (await api.get(f"{LOANS}/{loan['id']}", headers=CASEWORKER)).json()
+        assert [p["status"] for p in read["periods"][:2]] == ["paid", "scheduled"]
         shortened = await api.post(f"{LOANS}/{loan['id']}/early-repayment", json={"repaid_on": "2026-03-12"},
                                    headers=CASEWORKER)
         assert shortened.status_code == 200, shortened.text
         periods = shortened.json()["periods"]
-        assert [p["status"] for p in periods] == ["scheduled"] * 3 + ["cancelled"] * 9
+        assert [p["status"] for p in periods] == ["paid"] + ["scheduled"] * 2 + ["cancelled"] * 9
         assert (periods[2]["due_on"], periods[2]["days"]) == ("2026-03-12", 2)
-        assert periods[:2] == loan["periods"][:2]
+        assert periods[1] == loan["periods"][1]
         live = periods[:3]
         assert shortened.json()["total_subsidy_fen"] == (sum(p["interest_fen"] for p in live) + 1) // 2
         twice = await api.post(f"{LOANS}/{loan['id']}/early-repayment", json={"repaid_on": "2026-03-12"},
