@@ -19,12 +19,11 @@ from python_calamine import CalamineWorkbook
 from sqlalchemy import delete, select, text
 
 from registration_svc.models import metadata as registration_metadata
-from services.eligibility.app import create_app as create_eligibility_app
 from services.subsidy.worker import worker_settings
 from shared.db import Database
 from subsidy_svc.config import Settings
 from tests.integration.e2e_support import preserved_logging
-from tests.subsidy_svc.claims_support import MovableClock, claim_body, subsidy_api
+from tests.subsidy_svc.claims_support import DIFFICULTY_STATUS_SERVED, MovableClock, claim_body, subsidy_api
 from tests.support import bearer, service_settings
 
 COUNTY = "440229"  # 翁源县: no other test files claims there, since this one commits
@@ -33,12 +32,6 @@ REVIEWER = bearer("reviewer", COUNTY, "rv-e2e")
 ADMIN = bearer("admin", "4402", "admin-e2e")
 CLAIMS = "/api/v1/skill-subsidy/claims"
 BATCHES = "/api/v1/payment-batches"
-
-
-def difficulty_status_served() -> bool:
-    """Tells whether this branch's eligibility app serves GET /api/v1/difficulty/status (built in parallel)."""
-    app = create_eligibility_app(configure_logs=False)
-    return any(getattr(route, "path", "") == "/api/v1/difficulty/status" for route in app.routes)
 
 
 @pytest.fixture
@@ -86,7 +79,7 @@ async def run_daily_job(settings: Settings, on: date) -> None:
 # paid. When the certification workflow lands, certify the person first and expect 50,000 here too.
 @pytest.mark.parametrize(("group", "allowance_fen"), [
     pytest.param("difficulty", 0, marks=pytest.mark.skipif(
-        not difficulty_status_served(),
+        not DIFFICULTY_STATUS_SERVED,
         reason="eligibility_svc in this branch has no GET /api/v1/difficulty/status yet (another helper builds "
                "it): the claim would wait with a 503")),
     ("disabled", 50_000),

@@ -84,6 +84,15 @@ async def subsidy_api(
             await peers.eligibility.aclose()
 
 
+def difficulty_status_served() -> bool:
+    """Tells whether this branch's eligibility app serves GET /api/v1/difficulty/status (built in parallel)."""
+    app = create_eligibility_app(configure_logs=False)
+    return any(getattr(route, "path", "") == "/api/v1/difficulty/status" for route in app.routes)
+
+
+DIFFICULTY_STATUS_SERVED = difficulty_status_served()
+
+
 def claim_body(
     sequence: int = 101, *, certificate: str | None = None, occupation_code: str = "4-03-02-01", level: int = 3,
     issued_on: date = date(2026, 3, 2), applied_on: date = date(2026, 4, 1), name: str = "李四",

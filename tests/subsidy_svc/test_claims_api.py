@@ -18,6 +18,7 @@ from subsidy_svc.claims.tasks import flag_overdue_claims
 from tests.subsidy_svc.claims_support import (
     CASEWORKER,
     CLAIMS,
+    DIFFICULTY_STATUS_SERVED,
     REVIEWER,
     MovableClock,
     claim_body,
@@ -139,7 +140,17 @@ class TestLivingAllowance:
         decision = response.json()["living_allowance_decision"]
         assert (decision["granted"], decision["rule"]) == (False, "SUB-ALLOWANCE-GROUP")
 
-    async def test_difficulty_membership_waits_for_the_eligibility_service(
+    @pytest.mark.skipif(not DIFFICULTY_STATUS_SERVED, reason="eligibility has no GET /difficulty/status here yet")
+    async def test_difficulty_membership_is_asked_of_the_eligibility_service(self, api: AsyncClient) -> None:
+        # The person has no certification in the real eligibility service: no allowance, and the reason says so.
+        response = await file(api, claim_body(sequence=723, allowance={"requested": True, "group": "difficulty"}))
+        assert response.status_code == 201, response.text
+        decision = response.json()["living_allowance_decision"]
+        assert (decision["granted"], decision["rule"]) == (False, "SUB-ALLOWANCE-GROUP")
+        assert "eligibility service" in decision["reason"] and decision["reason_zh"]
+
+    @pytest.mark.skipif(DIFFICULTY_STATUS_SERVED, reason="eligibility serves GET /difficulty/status in this branch")
+    async def test_difficulty_membership_waits_while_the_eligibility_service_cannot_tell(
         self, api: AsyncClient, database: Database
     ) -> None:
         # The eligibility app of this branch has no GET /difficulty/status yet (built in parallel): it cannot
