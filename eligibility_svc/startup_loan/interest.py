@@ -58,6 +58,8 @@ class LoanTerms:
     start_date: date
     frequency: InterestFrequency = InterestFrequency.MONTHLY
     repayment: Repayment = Repayment.LUMP_SUM
+    # Early repayment: the schedule stops at this date (its last period ends there) and the rest is repaid.
+    repaid_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +118,14 @@ def subsidy_schedule(terms: LoanTerms, *, lpr_bp: int, params: PolicyParameters)
 
     Rounding: each period's interest is computed exactly (integer arithmetic on fen, basis points and
     days, i.e. an exact rational, which Decimal division by 360 would not be) and rounded half up to
-    the fen once. The subsidy is the subsidy share of that rounded interest, rounded half up to the
-    fen (a half fen goes to the borrower's benefit); the borrower pays the rest, so
-    subsidy + borrower = interest in every period.
+    the fen once. The subsidy is cumulative: after each period, the subsidy paid so far is the share of
+    all interest so far, rounded half up to the fen once, and the period's subsidy is the difference.
+    So the schedule's total subsidy is exactly the share of its total interest rounded once, never
+    drifting by a fen per period as rounding each period's half would (issue 16); the borrower pays
+    the rest, so subsidy + borrower = interest in every period.
+
+    With `repaid_on` (early repayment) the periods ending before it are kept as they are and one last
+    period runs to it; the principal is repaid then.
 
     With equal_principal, each period repays principal // periods and the last one the remainder.
     The rate is checked against LPR + cap first (RateAboveCapError).
@@ -127,15 +134,22 @@ def subsidy_schedule(terms: LoanTerms, *, lpr_bp: int, params: PolicyParameters)
     step = _MONTHS_PER_PERIOD[terms.frequency]
     ends = [add_months(terms.start_date, months) for months in range(step, terms.term_months, step)]
     ends.append(add_months(terms.start_date, terms.term_months))
+    if terms.repaid_on is not None:
+        if not terms.start_date < terms.repaid_on < ends[-1]:
+            raise ValueError(f"repaid_on must be after the start {terms.start_date} and before maturity {ends[-1]}")
+        ends = [end for end in ends if end < terms.repaid_on] + [terms.repaid_on]
     count = len(ends)
     equal_part = terms.principal_fen // count
     outstanding = terms.principal_fen
     periods: list[InterestPeriod] = []
     start = terms.start_date
+    interest_so_far = subsidy_so_far = 0
     for number, end in enumerate(ends, start=1):
         days = (end - start).days
         interest = round_half_up(outstanding * terms.annual_rate_bp * days, BASIS_POINTS * DAY_COUNT_BASIS)
-        subsidy = interest_subsidy_fen(interest, params)
+        interest_so_far += interest
+        subsidy = interest_subsidy_fen(interest_so_far, params) - subsidy_so_far
+        subsidy_so_far += subsidy
         if terms.repayment is Repayment.LUMP_SUM:
             repaid = outstanding if number == count else 0
         else:

@@ -24,6 +24,7 @@ from shared.errors import Violation
 from shared.explain import RuleResultRead as LoanRuleRead
 from shared.explain import ViolationRead as LoanViolationRead
 from shared.identity import Gender
+from shared.timerules import add_months
 
 _OUT: Final = ConfigDict(frozen=True, from_attributes=True)
 
@@ -217,6 +218,8 @@ class LoanTermsRequest(BaseModel):
     start_date: date
     frequency: InterestFrequency = InterestFrequency.MONTHLY
     repayment: Repayment = Repayment.LUMP_SUM
+    # Early repayment: the schedule ends on this date (after start_date, before maturity).
+    repaid_on: date | None = None
 
 
 class InterestScheduleRequest(LoanTermsRequest):
@@ -265,7 +268,17 @@ class InterestScheduleRead(BaseModel):
 
 def interest_input_violations(body: InterestScheduleRequest) -> list[Violation]:
     """Returns every value of a parsed schedule request that is out of range or unknown."""
+    early: list[Violation] = []
+    if body.repaid_on is not None:
+        maturity = add_months(body.start_date, body.term_months)
+        if not body.start_date < body.repaid_on < maturity:
+            early.append(range_violation(
+                "repaid_on", f"repaid_on {body.repaid_on} must be after start_date {body.start_date} and before "
+                f"maturity {maturity}",
+                f"提前还款日期 {body.repaid_on} 须晚于放款日 {body.start_date} 且早于到期日 {maturity}",
+            ))
     return [
+        *early,
         *date_range_violations("start_date", body.start_date, None),
         *region_violations("region_code", body.region_code),
         *_at_most("principal_fen", body.principal_fen, MAX_AMOUNT_FEN),

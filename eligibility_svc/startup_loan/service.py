@@ -42,10 +42,13 @@ from shared.policy import ParameterNotInForceError, PolicyRegistry
 
 ROUNDING: Final[tuple[str, str]] = (
     "Each period's interest = outstanding principal x annual rate x days / 360 (actual/360), computed "
-    "exactly and rounded half up to the fen once; the subsidy is the share of that rounded interest, "
-    "rounded half up to the fen; the borrower pays the rest, so subsidy + borrower = interest.",
-    "每期利息 = 剩余本金 × 年利率 × 实际天数 / 360，精确计算后四舍五入到分；贴息 = 该期利息 × 贴息比例，"
-    "四舍五入到分；其余由借款人承担，贴息与借款人部分之和等于当期利息。",
+    "exactly and rounded half up to the fen once; the subsidy is cumulative: the subsidy paid up to each "
+    "period is the share of all interest up to it, rounded half up to the fen once, so the total subsidy is "
+    "exactly the share of the total interest rounded once; the borrower pays the rest, so subsidy + borrower "
+    "= interest in every period.",
+    "每期利息 = 剩余本金 × 年利率 × 实际天数 / 360，精确计算后四舍五入到分；贴息按累计计算：截至每期的累计贴息 = "
+    "截至该期的累计利息 × 贴息比例，四舍五入到分，当期贴息为累计贴息之差，因此贴息总额恰为利息总额 × 贴息比例"
+    "（只舍入一次）；其余由借款人承担，贴息与借款人部分之和等于当期利息。",
 )
 
 
@@ -93,6 +96,7 @@ def loan_terms(body: LoanTermsRequest) -> LoanTerms:
         start_date=body.start_date,
         frequency=body.frequency,
         repayment=body.repayment,
+        repaid_on=body.repaid_on,
     )
 
 

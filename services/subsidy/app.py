@@ -1,13 +1,17 @@
 """Builds the subsidy service's FastAPI app (run: uvicorn services.subsidy.app:create_app --factory)."""
 
+import asyncio
+
 from fastapi import FastAPI
 
 from shared.app import ServiceState, create_service_app
 from shared.clock import Clock
 from shared.db import Database
 from subsidy_svc.api import routers
+from subsidy_svc.claims.tasks import overdue_metrics
 from subsidy_svc.config import Settings
 from subsidy_svc.models import platform
+from subsidy_svc.peers import Peers
 from subsidy_svc.skill_subsidy.catalogue import default_catalogue
 
 
@@ -21,11 +25,22 @@ def create_app(
     *,
     clock: Clock | None = None,
     configure_logs: bool = True,
+    peers: Peers | None = None,
 ) -> FastAPI:
-    """Returns the subsidy app wired to its settings and database."""
-    return create_service_app(
+    """Returns the subsidy app wired to its settings, database and peers (tests give peers on the real apps)."""
+    settings = settings or Settings()
+    app: FastAPI
+
+    async def connect_peers(state: ServiceState) -> None:
+        clients = peers or Peers.from_settings(settings)
+        app.state.peers = clients
+        if peers is None:
+            # Closed when the service stops: the lifespan cancels its background tasks.
+            state.background.append(asyncio.create_task(clients.close_when_cancelled()))
+
+    app = create_service_app(
         "subsidy",
-        settings=settings or Settings(),
+        settings=settings,
         platform=platform,
         routers=routers,
         title="jiuye subsidy service",
@@ -33,5 +48,7 @@ def create_app(
         database=database,
         clock=clock,
         configure_logs=configure_logs,
-        on_startup=[load_catalogue],
+        on_startup=[load_catalogue, connect_peers],
+        metrics_hooks=[overdue_metrics],
     )
+    return app

@@ -14,3 +14,11 @@ class Base(DeclarativeBase):
     """Declarative base bound to this service's schema."""
 
     metadata = metadata
+
+
+# Every domain's tables, so that Alembic and the drift test see them. Plain module imports: a domain's models
+# module imports Base from here, and may be the first to be imported.
+import subsidy_svc.catalogue.models  # noqa: E402
+import subsidy_svc.claims.models  # noqa: E402
+import subsidy_svc.loans.models  # noqa: E402
+import subsidy_svc.payments.models  # noqa: E402, F401

@@ -104,7 +104,8 @@ class TestLumpSumMonthly:
         assert (first.interest_fen, first.subsidy_fen, first.borrower_fen) == (90_417, 45_209, 45_208)
         # 28 days in February: 81,666.67 fen.
         assert (second.period_end, second.days) == (date(2026, 3, 15), 28)
-        assert (second.interest_fen, second.subsidy_fen, second.borrower_fen) == (81_667, 40_834, 40_833)
+        # Cumulative subsidy (issue 16): half of 90,417 + 81,667 = 172,084 is 86,042, less the 45,209 paid.
+        assert (second.interest_fen, second.subsidy_fen, second.borrower_fen) == (81_667, 40_833, 40_834)
 
     def test_periods_cover_the_term_without_gaps(self) -> None:
         periods = schedule()
@@ -139,6 +140,21 @@ class TestLumpSumMonthly:
             date(2026, 5, 31),
         ]
         assert [p.days for p in periods] == [28, 31, 30, 31]
+
+
+class TestEarlyRepayment:
+    def test_schedule_stops_at_the_repayment_date(self) -> None:
+        full = schedule()
+        early = schedule(repaid_on=date(2026, 5, 1))
+        assert [p.period_end for p in early] == [*[p.period_end for p in full[:3]], date(2026, 5, 1)]
+        assert early[:3] == full[:3]
+        assert early[-1].days == 16 and early[-1].principal_repaid_fen == 30_000_000
+        assert early[-1].interest_fen == exact_half_up(30_000_000, 350, 16)
+
+    @pytest.mark.parametrize("repaid_on", [date(2026, 1, 15), date(2027, 1, 15), date(2027, 3, 1)])
+    def test_outside_the_term_is_refused(self, repaid_on: date) -> None:
+        with pytest.raises(ValueError, match="repaid_on"):
+            schedule(repaid_on=repaid_on)
 
 
 class TestQuarterly:
@@ -222,4 +238,8 @@ class TestScheduleProperties:
         for period in periods:
             assert period.subsidy_fen + period.borrower_fen == period.interest_fen
             assert period.interest_fen == exact_half_up(period.principal_outstanding_fen, rate_bp, period.days)
-            assert 0 <= period.borrower_fen <= period.subsidy_fen <= period.borrower_fen + 1
+            assert abs(period.subsidy_fen - period.borrower_fen) <= 1 and period.borrower_fen >= 0
+        # The subsidy paid up to any period is half the interest up to it, rounded once (never drifting).
+        for upto in range(1, len(periods) + 1):
+            interest = sum(p.interest_fen for p in periods[:upto])
+            assert sum(p.subsidy_fen for p in periods[:upto]) == round_half_up(interest, 2)

@@ -301,14 +301,26 @@ class TestInterestSchedule:
         assert body["rate_cap_bp"] == 350 and body["rate_cap_bp_over_lpr"] == 50
         assert body["interest_subsidy_share"] == 0.5 and body["day_count"] == "actual/360"
         assert "half up" in body["rounding"] and "四舍五入" in body["rounding_zh"]
-        # 10,000,000 fen x 3.5 % x 31/360 = 30138.9 -> 30139; half of it, 15069.5, rounds up to 15070.
+        # 10,000,000 fen x 3.5 % x 31/360 = 30138.9 -> 30139; half of it, 15069.5, rounds up to 15070. The subsidy
+        # is cumulative (issue 16): after period 2 half of 57,361 is 28,680.5 -> 28,681, so 13,611; after period 3
+        # half of 87,500 is exactly 43,750, so 15,069: the total is half the total interest, not a fen more.
         assert [(p["days"], p["interest_fen"], p["subsidy_fen"], p["borrower_fen"]) for p in body["periods"]] == [
-            (31, 30139, 15070, 15069), (28, 27222, 13611, 13611), (31, 30139, 15070, 15069),
+            (31, 30139, 15070, 15069), (28, 27222, 13611, 13611), (31, 30139, 15069, 15070),
         ]
         assert body["periods"][-1]["period_end"] == "2026-04-10"
         assert (body["total_interest_fen"], body["total_subsidy_fen"], body["total_borrower_fen"]) == (
-            87500, 43751, 43749,
+            87500, 43750, 43750,
         )
+
+    async def test_early_repayment_ends_the_schedule(self, client: AsyncClient) -> None:
+        response = await client.post(SCHEDULE_URL, json={**self.LOAN, "repaid_on": "2026-02-20"}, headers=CITIZEN)
+        assert response.status_code == 200, response.text
+        periods = response.json()["periods"]
+        assert [(p["period_end"], p["days"], p["interest_fen"]) for p in periods] == [
+            ("2026-02-10", 31, 30139), ("2026-02-20", 10, 9722)]
+        assert [p["subsidy_fen"] for p in periods] == [15070, 4861]  # half of 39,861 is 19,930.5 -> 19,931
+        outside = await client.post(SCHEDULE_URL, json={**self.LOAN, "repaid_on": "2026-04-10"}, headers=CITIZEN)
+        assert_422(outside, "repaid_on")
 
     async def test_a_rate_above_lpr_plus_50_bp_is_refused(self, client: AsyncClient) -> None:
         response = await client.post(SCHEDULE_URL, json={**self.LOAN, "annual_rate_bp": 351}, headers=CITIZEN)

@@ -57,6 +57,7 @@ class TestScheduleTable:
             ("registration", "close_expired_vacancies", (0, 20)),
             ("registration", "flag_overdue_vacancy_reviews", (1, 20)),
             ("registration", "send_pending_notifications", (None, None)),
+            ("subsidy", "flag_overdue_claims", (1, 20)),
         ]
 
     def test_the_printed_table_says_what_runs_when(self) -> None:
@@ -67,6 +68,7 @@ class TestScheduleTable:
             "daily at 00:20           registration  close_expired_vacancies",
             "daily at 01:20           registration  flag_overdue_vacancy_reviews",
             "every minute             registration  send_pending_notifications",
+            "daily at 01:20           subsidy       flag_overdue_claims",
         ]
 
     def test_every_scheduled_job_is_a_function_of_its_service_worker(self) -> None:
@@ -87,6 +89,7 @@ class TestScheduleTable:
             "cron:registration:close_expired_vacancies",
             "cron:registration:flag_overdue_vacancy_reviews",
             "cron:registration:send_pending_notifications",
+            "cron:subsidy:flag_overdue_claims",
         }
         assert all(c.unique for c in ws.cron_jobs)
         followup = jobs["cron:followup:flag_overdue_first_contacts"]

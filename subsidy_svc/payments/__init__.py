@@ -1,0 +1,1 @@
+"""Payment batches, bank files and bank results: every claim and period paid at most once (PAY-ONCE)."""
