@@ -37,6 +37,33 @@ class RegisteredPerson(BaseModel):
     phone: str | None
 
 
+class RegistrationFacts(BaseModel):
+    """One registration as the facts a peer may read (DIFF-SCREENING, the certification's registration
+    facts): dates, status, deregistration, and the person's gender, birth date and household."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    registration_id: uuid.UUID
+    person_id: uuid.UUID
+    status: str
+    agency_region_code: str
+    registered_on: date | None
+    gender: str | None
+    birth_date: date | None
+    hukou_region_code: str
+    hukou_type: str
+    disability: bool
+    deregistration_reason: str | None
+    deregistration_effective_date: date | None
+
+
+class RegistrationFactsPage(BaseModel):
+    """One page of registration facts in registration-id order; `next_after` continues it (None: the end)."""
+
+    items: list[RegistrationFacts]
+    next_after: uuid.UUID | None
+
+
 class PersonRefused(InvalidInput):
     """The registry refused the identity (REG-ID); its violations are passed on."""
 
@@ -79,3 +106,31 @@ class RegistrationClient(ServiceClient):
         if response.status_code != 200:
             raise self.unavailable(f"HTTP {response.status_code}")
         return RegisteredPerson.model_validate(response.json())
+
+    async def registrations_of(self, person_id: uuid.UUID) -> list[RegistrationFacts]:
+        """Lists every registration of a person (any status), as facts."""
+        facts: list[RegistrationFacts] = []
+        after: uuid.UUID | None = None
+        while True:
+            page = await self.registration_facts(person_id=person_id, after=after, limit=100)
+            facts.extend(page.items)
+            if page.next_after is None:
+                return facts
+            after = page.next_after
+
+    async def registration_facts(
+        self, *, person_id: uuid.UUID | None = None, status: str | None = None, after: uuid.UUID | None = None,
+        limit: int = 1000,
+    ) -> RegistrationFactsPage:
+        """Reads one page of registration facts (of a person, or of everyone with a status), after `after`."""
+        params = {"limit": str(limit)}
+        if person_id is not None:
+            params["person_id"] = str(person_id)
+        if status is not None:
+            params["status"] = status
+        if after is not None:
+            params["after"] = str(after)
+        response = await self.request("GET", "/api/v1/registrations/facts", params=params)
+        if response.status_code != 200:
+            raise self.unavailable(f"HTTP {response.status_code}")
+        return RegistrationFactsPage.model_validate_json(response.content)
