@@ -563,6 +563,7 @@ async def end_certification(
     certification.exit_reason = reason
     certification.exit_note = note or None
     certification.ended_by = by
+    await session.flush()
     await outbox.emit(session, env.outbox, EventType.DIFFICULTY_ENDED, DifficultyEnded(
         certification_id=certification.id, person_id=certification.person_id,
         agency_region_code=certification.agency_region_code, reason=reason.value, ended_on=on,
