@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from arq.connections import ArqRedis
 from pydantic import JsonValue
 from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -64,6 +65,11 @@ QUARTERLY_CHUNK = 5000
 SCREENING_PAGE = 5000
 
 
+def _arq(state: Any) -> ArqRedis:
+    """Returns an arq client on the app's Redis connection pool (the app holds a plain redis client)."""
+    return ArqRedis(connection_pool=state.redis.connection_pool)
+
+
 # ---- DIFF-QUARTERLY ---------------------------------------------------------------------------------
 
 
@@ -79,7 +85,7 @@ def quarter_or_404(code: str) -> Quarter:
 async def submit_quarterly(session: AsyncSession, state: Any, quarter: str, requested_by: str) -> RowMapping:
     """Requests the quarter's review generation as a batch job (one run per quarter at a time)."""
     quarter_or_404(quarter)
-    row, _ = await submit_job(session, state.platform.job, state.redis, state.settings.queue_name("eligibility"),
+    row, _ = await submit_job(session, state.platform.job, _arq(state), state.settings.queue_name("eligibility"),
                               kind=QUARTERLY_KIND, period=quarter, requested_by=requested_by)
     return row
 
@@ -191,7 +197,7 @@ async def report_review(
 
 async def submit_screening(session: AsyncSession, state: Any, today: date, requested_by: str) -> RowMapping:
     """Requests a screening run as a batch job (one per day at a time)."""
-    row, _ = await submit_job(session, state.platform.job, state.redis, state.settings.queue_name("eligibility"),
+    row, _ = await submit_job(session, state.platform.job, _arq(state), state.settings.queue_name("eligibility"),
                               kind=SCREENING_KIND, period=today.isoformat(), requested_by=requested_by)
     return row
 
