@@ -7,7 +7,7 @@ import logging
 import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -32,8 +32,10 @@ from eligibility_svc.certification.rules import (
     SCREENING_CATEGORIES,
     SOURCE_QUARTERLY,
     Quarter,
+    RegistrationFact,
     exit_for_deregistration,
     is_overdue,
+    merge_registration_facts,
     parse_quarter,
 )
 from eligibility_svc.certification.schemas import CandidateRead, CandidateUpdate, ReviewRead, ReviewResult
@@ -48,7 +50,7 @@ from eligibility_svc.difficulty.rules import (
 from eligibility_svc.difficulty.schemas import DifficultyRequest
 from eligibility_svc.difficulty.service import difficulty_case
 from shared.auth import Principal, forbidden
-from shared.clients.registration import RegistrationClient, RegistrationFacts
+from shared.clients.registration import MAX_FACT_PERSONS, RegistrationClient, RegistrationFacts
 from shared.deadlines import Deadline, StoredDeadlines
 from shared.errors import Violation
 from shared.events import RegistrationDeregistered
@@ -90,14 +92,40 @@ async def submit_quarterly(session: AsyncSession, state: Any, quarter: str, requ
     return row
 
 
+def _as_of(facts: Sequence[RegistrationFacts], on: date) -> list[RegistrationFact]:
+    """The registrations as they stood on a day: later ones unseen, later deregistrations not yet effective."""
+    stood: list[RegistrationFact] = []
+    for r in facts:
+        if r.registered_on is None or r.registered_on > on:
+            continue
+        ended = r.deregistration_effective_date is not None and r.deregistration_effective_date <= on
+        status = r.status if ended or r.status != "deregistered" else "registered"
+        stood.append(RegistrationFact(
+            str(r.registration_id), status, r.registered_on, r.deregistration_reason if ended else None,
+            r.deregistration_effective_date if ended else None,
+        ))
+    return stood
+
+
 def review_reasons(
-    certification: DifficultyCertification, quarter: Quarter, pack: PolicyPack
+    certification: DifficultyCertification, quarter: Quarter, pack: PolicyPack,
+    registrations: Sequence[RegistrationFacts] | None = None,
 ) -> list[dict[str, JsonValue]]:
-    """Re-evaluates a certification on the quarter's first day; returns the rules that fail now, and the
-    certified categories no longer met (DIFF-QUARTERLY). Empty: nothing to verify."""
+    """Re-evaluates a certification on the quarter's first day, on the registration service's data as of that
+    day when given; returns what changed in that data, the rules that fail now and the certified categories no
+    longer met (DIFF-QUARTERLY). Empty: nothing to verify."""
     request = DifficultyRequest.model_validate(certification.case).model_copy(update={"as_of": quarter.first_day})
-    evaluation = evaluate_difficulty(difficulty_case(request), pack)
-    reasons: list[dict[str, JsonValue]] = [
+    case = difficulty_case(request)
+    reasons: list[dict[str, JsonValue]] = []
+    if registrations is not None:
+        merged = merge_registration_facts(case.facts, case.status, _as_of(registrations, quarter.first_day))
+        for used in merged.used:
+            if used.used == "registration" and used.declared != used.registered and used.fact != "unemployed":
+                reasons.append({"rule": "DIFF-QUARTERLY", "fact": used.fact, "reason": f"data changed: {used.reason}",
+                                "reason_zh": f"数据变化：{used.reason_zh}", "source": SOURCE_QUARTERLY})
+        case = replace(case, facts=merged.facts, status=merged.status)
+    evaluation = evaluate_difficulty(case, pack)
+    reasons += [
         {"rule": r.rule, "reason": r.reason, "reason_zh": r.reason_zh, "source": r.source}
         for r in evaluation.base_rules if not r.met
     ]
@@ -109,22 +137,47 @@ def review_reasons(
     return reasons
 
 
-def quarterly_work(policy: PolicyRegistry, chunk_size: int = QUARTERLY_CHUNK) -> ChunkWork:
-    """Returns the chunk work of the quarterly review: active certifications in id order, those with reasons
-    listed for their town with the report date (end of the quarter's first month)."""
+async def registrations_by_person(
+    client: RegistrationClient, person_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[RegistrationFacts]]:
+    """Reads the registrations of many persons, MAX_FACT_PERSONS per call (never one call per person)."""
+    found: dict[uuid.UUID, list[RegistrationFacts]] = {p: [] for p in person_ids}
+    for start in range(0, len(person_ids), MAX_FACT_PERSONS):
+        batch = person_ids[start:start + MAX_FACT_PERSONS]
+        after: uuid.UUID | None = None
+        while True:
+            page = await client.registration_facts(person_ids=batch, after=after, limit=10_000)
+            for row in page.items:
+                found[row.person_id].append(row)
+            if page.next_after is None:
+                break
+            after = page.next_after
+    return found
+
+
+def quarterly_work(
+    policy: PolicyRegistry, registration: Callable[[], RegistrationClient] | None = None,
+    chunk_size: int = QUARTERLY_CHUNK,
+) -> ChunkWork:
+    """Returns the chunk work of the quarterly review: active certifications in id order, re-evaluated on the
+    registration data of the quarter's first day; those with reasons listed for their town with the report
+    date (end of the quarter's first month)."""
 
     async def work(session: AsyncSession, job: RowMapping, resume_from: JsonValue) -> Chunk:
         quarter = quarter_or_404(str(job["period"]))
         state = resume_from if isinstance(resume_from, dict) else {}
         after = uuid.UUID(str(state["after"])) if state.get("after") else None
         certifications = await repository.active_certifications_after(session, after, chunk_size)
+        data = (await registrations_by_person(registration(), [c.person_id for c in certifications])
+                if registration is not None else {})
         packs: dict[str, PolicyPack] = {}
         rows: list[dict[str, object]] = []
         now = datetime.now(UTC)
         for certification in certifications:
             region = certification.agency_region_code
             pack = packs.get(region) or packs.setdefault(region, policy.for_region(region))
-            reasons = review_reasons(certification, quarter, pack)
+            reasons = review_reasons(certification, quarter, pack,
+                                     data.get(certification.person_id) if registration is not None else None)
             if reasons:
                 rows.append({"id": uuid.uuid4(), "certification_id": certification.id,
                              "person_id": certification.person_id, "quarter": quarter.code,

@@ -56,7 +56,7 @@ def batch_work(
 ) -> Mapping[str, ChunkWork]:
     """Returns the chunk work of the service's batch jobs."""
     return {
-        periodic.QUARTERLY_KIND: periodic.quarterly_work(policy),
+        periodic.QUARTERLY_KIND: periodic.quarterly_work(policy, registration),
         periodic.SCREENING_KIND: periodic.screening_work(policy, registration),
     }
 

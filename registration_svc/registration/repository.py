@@ -94,7 +94,7 @@ async def registration_facts(
     session: AsyncSession,
     principal: Principal,
     *,
-    person_id: uuid.UUID | None,
+    person_ids: Sequence[uuid.UUID],
     status: RegistrationStatus | None,
     after: uuid.UUID | None,
     limit: int,
@@ -111,8 +111,8 @@ async def registration_facts(
         .join(Person, Person.id == Registration.person_id)
         .where(in_region(Registration.agency_region_code, scope_region(principal, None)))
     )
-    if person_id is not None:
-        stmt = stmt.where(Registration.person_id == person_id)
+    if person_ids:
+        stmt = stmt.where(Registration.person_id.in_(person_ids))
     if status is not None:
         stmt = stmt.where(Registration.status == status.value)
     if after is not None:

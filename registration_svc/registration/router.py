@@ -20,7 +20,7 @@ from registration_svc.registration.schemas import (
 )
 from shared import audit
 from shared.auth import Principal, PrincipalDep, RegionQuery, Role, require_roles
-from shared.clients.registration import RegistrationFactsPage
+from shared.clients.registration import MAX_FACT_PERSONS, RegistrationFactsPage
 from shared.clock import ClockDep
 from shared.db import SessionDep
 from shared.idempotency import Idempotent
@@ -106,7 +106,7 @@ async def list_registrations(
 async def registration_facts(
     session: SessionDep,
     principal: RegistrationFactsReader,
-    person_id: uuid.UUID | None = None,
+    person_id: Annotated[list[uuid.UUID] | None, Query(max_length=MAX_FACT_PERSONS)] = None,
     status: RegistrationStatus | None = None,
     after: uuid.UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
@@ -114,7 +114,7 @@ async def registration_facts(
     """Lists registrations as facts (dates, status, deregistration, the person's gender, birth date and
     household) in id order, for the certification workflow and the screening that reads them in pages."""
     return await service.registration_facts(
-        session, principal, person_id=person_id, status=status, after=after, limit=limit
+        session, principal, person_ids=person_id or [], status=status, after=after, limit=limit
     )
 
 

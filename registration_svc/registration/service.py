@@ -645,12 +645,12 @@ def to_read(
 
 
 async def registration_facts(
-    session: AsyncSession, principal: Principal, *, person_id: uuid.UUID | None, status: RegistrationStatus | None,
-    after: uuid.UUID | None, limit: int,
+    session: AsyncSession, principal: Principal, *, person_ids: Sequence[uuid.UUID],
+    status: RegistrationStatus | None, after: uuid.UUID | None, limit: int,
 ) -> RegistrationFactsPage:
     """Reads one page of registration facts in the caller's region, in registration-id order."""
     rows = await repository.registration_facts(
-        session, principal, person_id=person_id, status=status, after=after, limit=limit
+        session, principal, person_ids=person_ids, status=status, after=after, limit=limit
     )
     return to_facts_page(rows, limit)
 

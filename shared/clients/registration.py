@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict
@@ -55,6 +56,10 @@ class RegistrationFacts(BaseModel):
     disability: bool
     deregistration_reason: str | None
     deregistration_effective_date: date | None
+
+
+# How many persons one call of GET /registrations/facts may name (the query string stays under 20 kB).
+MAX_FACT_PERSONS = 300
 
 
 class RegistrationFactsPage(BaseModel):
@@ -112,20 +117,21 @@ class RegistrationClient(ServiceClient):
         facts: list[RegistrationFacts] = []
         after: uuid.UUID | None = None
         while True:
-            page = await self.registration_facts(person_id=person_id, after=after, limit=100)
+            page = await self.registration_facts(person_ids=[person_id], after=after, limit=100)
             facts.extend(page.items)
             if page.next_after is None:
                 return facts
             after = page.next_after
 
     async def registration_facts(
-        self, *, person_id: uuid.UUID | None = None, status: str | None = None, after: uuid.UUID | None = None,
+        self, *, person_ids: Sequence[uuid.UUID] = (), status: str | None = None, after: uuid.UUID | None = None,
         limit: int = 1000,
     ) -> RegistrationFactsPage:
-        """Reads one page of registration facts (of a person, or of everyone with a status), after `after`."""
-        params = {"limit": str(limit)}
-        if person_id is not None:
-            params["person_id"] = str(person_id)
+        """Reads one page of registration facts (of some persons, at most MAX_FACT_PERSONS, or of everyone with
+        a status), after `after`."""
+        params: dict[str, str | Sequence[str]] = {"limit": str(limit)}
+        if person_ids:
+            params["person_id"] = [str(p) for p in person_ids]
         if status is not None:
             params["status"] = status
         if after is not None:

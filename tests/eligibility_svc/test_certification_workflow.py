@@ -20,17 +20,20 @@ from sqlalchemy import func, select
 
 from eligibility_svc.certification import periodic
 from eligibility_svc.certification.models import DifficultyApplication, DifficultyCertification, DifficultyReview
+from eligibility_svc.certification.rules import review_due
 from eligibility_svc.certification.service import WorkflowEnv
+from eligibility_svc.certification.tasks import certification_redater, deregistration_handlers
 from eligibility_svc.config import Settings as EligibilitySettings
 from eligibility_svc.models import platform as eligibility_platform
 from registration_svc.config import Settings as RegistrationSettings
 from services.eligibility.app import create_app as create_eligibility_app
 from services.registration.app import create_app as create_registration_app
-from shared.calendar import default_calendar
+from shared.calendar import YearArrangement, default_calendar
 from shared.clients.registration import RegistrationClient
 from shared.clock import Clock
 from shared.db import Database
-from shared.events import RegistrationDeregistered
+from shared.events import EventEnvelope, EventType, RegistrationDeregistered
+from shared.outbox import consume_event
 from shared.policy import default_registry
 from tests.registration_svc.registration_support import id_number
 from tests.support import bearer, service_settings
@@ -466,6 +469,35 @@ class TestQuarterlyReview:
         )
         assert early.status_code == 422 and early.json()["violations"][0]["rule"] == "DIFF-QUARTERLY"
 
+    async def test_registration_data_of_the_quarters_first_day_is_read_in_batches(
+        self, apps: Apps, database: Database
+    ) -> None:
+        app = await certified(apps)
+        facts = await apps.registration.get("/api/v1/registrations/facts", headers=bearer("system", "44"),
+                                            params={"person_id": app["person_id"]})
+        (registration,) = facts.json()["items"]
+        deregistered = await apps.registration.post(
+            f"/api/v1/registrations/{registration['registration_id']}/deregistration", headers=CASEWORKER,
+            json={"reason": "hired", "effective_date": "2026-12-05", "note": "入职"},
+        )
+        assert deregistered.status_code == 200, deregistered.text
+        client = RegistrationClient("http://registration", service_settings(
+            EligibilitySettings, "postgresql://unused", "redis://unused", "x"), caller="eligibility",
+            transport=ASGITransport(app=apps.registration_app))
+        work = periodic.quarterly_work(default_registry(), lambda: client)
+        async with database.transaction() as session:
+            # On 2026-10-01 (Q4) she was still registered: nothing changed yet; on 2027-01-01 she is employed.
+            q4 = await work(session, {"period": "2026-Q4"}, None)  # type: ignore[arg-type]
+            q1 = await work(session, {"period": "2027-Q1"}, None)  # type: ignore[arg-type]
+            reviews = (await session.scalars(select(DifficultyReview).where(
+                DifficultyReview.person_id == uuid.UUID(app["person_id"])))).all()
+        await client.aclose()
+        assert q4.result["listed"] == 0 and q1.result["listed"] == 1
+        (review,) = reviews
+        rules = [r["rule"] for r in review.reasons]
+        assert review.quarter == "2027-Q1" and "ELIG-UNEMPLOYED" in rules
+        assert any(r.get("fact") == "employed_since_latest_registration" for r in review.reasons)
+
     async def test_generation_request_is_a_job_and_an_unknown_quarter_404(self, apps: Apps) -> None:
         admin = bearer("admin", "44")
         bad = await apps.eligibility.post("/api/v1/difficulty/reviews/2027-Q5/generation", headers=admin)
@@ -502,3 +534,53 @@ class TestScreening:
         marked = await apps.eligibility.post(f"/api/v1/difficulty/screening/candidates/{items[0]['id']}",
                                              json={"status": "invited"}, headers=CASEWORKER)
         assert marked.status_code == 200 and marked.json()["status"] == "invited"
+
+
+class TestWorkerSide:
+    async def test_deregistered_event_is_consumed_once(self, apps: Apps, database: Database) -> None:
+        app = await certified(apps)
+        handlers = deregistration_handlers(env)
+        event = RegistrationDeregistered(registration_id=uuid.uuid4(), person_id=uuid.UUID(app["person_id"]),
+                                         agency_region_code=TOWN, reason="deceased", effective_date=date(2026, 12, 9))
+        body = EventEnvelope(id=uuid.uuid4(), type=EventType.REGISTRATION_DEREGISTERED, source="registration",
+                             occurred_at=datetime(2026, 12, 9, tzinfo=ZoneInfo("UTC")),
+                             payload=event.model_dump(mode="json")).model_dump(mode="json")
+        processed = eligibility_platform.processed_event
+        assert await consume_event(database, processed, body, handlers) is True
+        assert await consume_event(database, processed, body, handlers) is False
+        async with database.transaction() as session:
+            ended = (await session.scalars(select(DifficultyCertification).where(
+                DifficultyCertification.person_id == uuid.UUID(app["person_id"])))).all()
+            events = (await session.scalars(select(eligibility_platform.outbox.c.event_type).where(
+                eligibility_platform.outbox.c.event_type == "difficulty.ended"))).all()
+        assert [(c.exit_reason, c.ended_on) for c in ended] == [("deceased", date(2026, 12, 9))]
+        assert len(events) == 1
+
+    async def test_overdue_steps_are_flagged_and_reported_by_county(self, apps: Apps, database: Database) -> None:
+        await submitted(apps)  # preliminary review due 2026-11-27
+        async with database.transaction() as session:
+            assert await periodic.flag_overdue(session, date(2026, 11, 27)) == {}
+            report = await periodic.flag_overdue(session, date(2026, 11, 28))
+            flagged = await session.scalar(select(DifficultyApplication.overdue_flagged_on))
+        assert report == {COUNTY: {"DIFF-PRELIMINARY": 1}} and flagged == date(2026, 11, 28)
+
+    async def test_estimated_due_dates_are_recounted_when_the_year_arrives(
+        self, apps: Apps, database: Database
+    ) -> None:
+        app = await in_notice(apps)
+        # As if the notice had ended on Thu 2026-12-24: 10 working days run into 2027, not yet published.
+        due = review_due(date(2026, 12, 24), default_registry().for_region(TOWN), default_calendar())
+        assert due.estimated is True and due.due_on == date(2027, 1, 7)
+        async with database.transaction() as session:
+            application = await session.get(DifficultyApplication, uuid.UUID(app["id"]))
+            assert application is not None
+            application.review_from, application.review_due, application.review_due_estimated = (
+                due.start, due.due_on, True)
+        # The 2027 arrangement arrives with New Year's Day a holiday: the due date moves a day and is exact.
+        new_year = YearArrangement(2027, {date(2027, 1, 1): "New Year's Day"}, {}, "test")
+        calendar = default_calendar().replace_year(new_year)
+        async with database.transaction() as session:
+            moved = await certification_redater(Clock.fixed(NOW))(session, calendar)
+        assert moved == 1
+        again = await apps.eligibility.get(f"{PATH}/{app['id']}", headers=REVIEWER)
+        assert again.json()["review_due"] == "2027-01-08" and again.json()["steps"][2]["estimated"] is False
