@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections import Counter
@@ -50,7 +51,12 @@ from eligibility_svc.difficulty.rules import (
 from eligibility_svc.difficulty.schemas import DifficultyRequest
 from eligibility_svc.difficulty.service import difficulty_case
 from shared.auth import Principal, forbidden
-from shared.clients.registration import MAX_FACT_PERSONS, RegistrationClient, RegistrationFacts
+from shared.clients.registration import (
+    MAX_FACT_PERSONS,
+    RegistrationClient,
+    RegistrationFacts,
+    RegistrationFactsPage,
+)
 from shared.deadlines import Deadline, StoredDeadlines
 from shared.errors import Violation
 from shared.events import RegistrationDeregistered
@@ -301,13 +307,26 @@ def screening_work(
     policy: PolicyRegistry, registration: Callable[[], RegistrationClient], page_size: int = SCREENING_PAGE
 ) -> ChunkWork:
     """Returns the chunk work of active screening: one page of registered persons from the registration
-    service per chunk (never one call per person), candidates listed for their town."""
+    service per chunk (never one call per person), candidates listed for their town. The next page is
+    fetched while this one is evaluated and stored."""
+    ahead: dict[str, asyncio.Task[RegistrationFactsPage]] = {}
+
+    def fetch(after: uuid.UUID | None) -> asyncio.Task[RegistrationFactsPage]:
+        return asyncio.ensure_future(
+            registration().registration_facts(status="registered", after=after, limit=page_size)
+        )
 
     async def work(session: AsyncSession, job: RowMapping, resume_from: JsonValue) -> Chunk:
         on = date.fromisoformat(str(job["period"]))
         state = resume_from if isinstance(resume_from, dict) else {}
         after = uuid.UUID(str(state["after"])) if state.get("after") else None
-        page = await registration().registration_facts(status="registered", after=after, limit=page_size)
+        prefetched = ahead.pop(f"{job['id']}:{after}", None)
+        page = await (prefetched if prefetched is not None else fetch(after))
+        for stale in ahead.values():  # a run that resumed elsewhere: nothing else is ahead any more
+            stale.cancel()
+        ahead.clear()
+        if page.next_after is not None:
+            ahead[f"{job['id']}:{page.next_after}"] = fetch(page.next_after)
         candidates = screen(page.items, policy, on)
         excluded = await repository.persons_excluded_from_screening(session, [c.person_id for c in candidates])
         now = datetime.now(UTC)

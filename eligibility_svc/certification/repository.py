@@ -5,8 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import Select, or_, select, text, update
+from sqlalchemy import Select, Table, any_, bindparam, or_, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -182,15 +184,21 @@ async def active_certifications_after(
     return (await session.execute(stmt.order_by(DifficultyCertification.id).limit(limit))).scalars().all()
 
 
+# Built once, values passed at execution: SQLAlchemy sends them in batches without compiling a statement
+# of thousands of VALUES per chunk (which cost more than the screening's evaluations).
+_REVIEW_TABLE = cast(Table, DifficultyReview.__table__)
+_INSERT_REVIEWS = (
+    pg_insert(_REVIEW_TABLE)
+    .on_conflict_do_nothing(index_elements=[_REVIEW_TABLE.c.certification_id, _REVIEW_TABLE.c.quarter])
+    .returning(_REVIEW_TABLE.c.id)
+)
+
+
 async def insert_reviews(session: AsyncSession, rows: Sequence[dict[str, object]]) -> int:
     """Inserts review items, keeping those already listed for the quarter; returns how many are new."""
     if not rows:
         return 0
-    result = await session.execute(
-        pg_insert(DifficultyReview).values(list(rows))
-        .on_conflict_do_nothing(index_elements=[DifficultyReview.certification_id, DifficultyReview.quarter])
-        .returning(DifficultyReview.id)
-    )
+    result = await session.execute(_INSERT_REVIEWS, list(rows))
     return len(result.all())
 
 
@@ -233,29 +241,38 @@ async def persons_excluded_from_screening(session: AsyncSession, person_ids: Seq
     """Returns those of the persons with an open application or an active certification (DIFF-SCREENING)."""
     if not person_ids:
         return set()
+    # One array parameter instead of thousands of IN parameters.
+    ids = bindparam("ids", list(person_ids), type_=ARRAY(UUID(as_uuid=True)))
     applying = select(DifficultyApplication.person_id).where(
-        DifficultyApplication.person_id.in_(person_ids), DifficultyApplication.status.in_(OPEN_STATUSES)
+        DifficultyApplication.person_id == any_(ids), DifficultyApplication.status.in_(OPEN_STATUSES)
     )
     certified = select(DifficultyCertification.person_id).where(
-        DifficultyCertification.person_id.in_(person_ids),
+        DifficultyCertification.person_id == any_(ids),
         DifficultyCertification.status == CertificationStatus.ACTIVE,
     )
     rows = (await session.execute(applying.union(certified))).scalars().all()
     return set(rows)
 
 
-async def upsert_candidates(session: AsyncSession, rows: Sequence[dict[str, object]]) -> int:
-    """Lists candidates; a person already listed keeps their status and gets the new categories and reasons."""
-    if not rows:
-        return 0
-    stmt = pg_insert(ScreeningCandidate).values(list(rows))
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[ScreeningCandidate.person_id],
+def _upsert_candidates() -> Any:
+    # The table, not the entity: the ORM's bulk path would look at every row's values once more.
+    table = cast(Table, ScreeningCandidate.__table__)
+    stmt = pg_insert(table)
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.person_id],
         set_={"categories": stmt.excluded.categories, "reasons": stmt.excluded.reasons,
               "agency_region_code": stmt.excluded.agency_region_code,
               "registration_id": stmt.excluded.registration_id},
     )
-    await session.execute(stmt)
+
+
+_UPSERT_CANDIDATES = _upsert_candidates()
+
+
+async def upsert_candidates(session: AsyncSession, rows: Sequence[dict[str, object]]) -> int:
+    """Lists candidates; a person already listed keeps their status and gets the new categories and reasons."""
+    if rows:
+        await session.execute(_UPSERT_CANDIDATES, list(rows))
     return len(rows)
 
 

@@ -516,11 +516,12 @@ class TestScreening:
         client = RegistrationClient("http://registration", settings, caller="eligibility",
                                     transport=ASGITransport(app=apps.registration_app))
         work = periodic.screening_work(default_registry(), lambda: client, page_size=1)
+        job_id = uuid.uuid4()
         async with database.transaction() as session:
             resume: Any = None
             pages = 0
             while True:
-                chunk = await work(session, {"period": "2026-12-10"}, resume)  # type: ignore[arg-type]
+                chunk = await work(session, {"id": job_id, "period": "2026-12-10"}, resume)  # type: ignore[arg-type]
                 pages += 1
                 if chunk.resume_from is None:
                     break
