@@ -48,6 +48,14 @@ async def get_application(
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+async def get_application_for_objection(
+    session: AsyncSession, application_id: uuid.UUID
+) -> DifficultyApplication | None:
+    """Gets, locked, any application by id: anyone may object to an application in public notice."""
+    stmt = select(DifficultyApplication).where(DifficultyApplication.id == application_id).with_for_update()
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
 async def open_application_of(session: AsyncSession, person_id: uuid.UUID) -> DifficultyApplication | None:
     """Gets the person's open application, if any (DIFF-DUPLICATE)."""
     stmt = select(DifficultyApplication).where(

@@ -95,7 +95,7 @@ from shared.events import (
 )
 from shared.pagination import Page, PageRequest, to_page
 from shared.policy import ParameterNotInForceError, PolicyPack, PolicyRegistry
-from shared.regions import region_prefix
+from shared.regions import region_prefix, unknown_region_violation
 
 logger = logging.getLogger(__name__)
 
@@ -177,6 +177,16 @@ def _decision_request(body: ApplicationCreate) -> DifficultyRequest:
     )
 
 
+def _check_town(code: str) -> None:
+    """The application is received by a town (street) office, the level that reviews it first (T-REGION)."""
+    unknown = unknown_region_violation("agency_region_code", code)
+    if len(code) != 9 or unknown is not None:
+        message = f"agency_region_code {code} must be the 9-digit code of a town (street) of a known county"
+        message_zh = f"agency_region_code {code} 须为已知县（区）下乡镇（街道）的9位区划代码"
+        raise InvalidStep(message, message_zh, [unknown or Violation("T-REGION", "agency_region_code", message,
+                                                                     message_zh)])
+
+
 async def apply(
     session: AsyncSession, env: WorkflowEnv, principal: Principal, body: ApplicationCreate, today: date
 ) -> DifficultyApplication:
@@ -192,6 +202,7 @@ async def apply(
         raise _date_violation("as_of", "as_of must equal applied_on: an application is evaluated on its date",
                               "as_of 须与 applied_on 相同：申请按申请日评估", "DIFF-MATERIALS")
     _check_not_future(body.applied_on, today, "applied_on", "DIFF-MATERIALS")
+    _check_town(body.agency_region_code)
     declared = _decision_request(body)
     violations = difficulty_input_violations(declared)
     if violations:
@@ -373,9 +384,7 @@ async def add_objection(
     session: AsyncSession, principal: Principal, application_id: uuid.UUID, body: ObjectionCreate, today: date
 ) -> DifficultyObjection:
     """Receives an objection inside the notice window only (DIFF-NOTICE); anyone may object."""
-    application = await repository.get_application(
-        session, Principal(principal.sub, Role.SYSTEM, principal.region), application_id, for_update=True
-    )
+    application = await repository.get_application_for_objection(session, application_id)
     if application is None:
         raise forbidden()
     _check_not_future(body.received_on, today, "received_on", "DIFF-NOTICE")

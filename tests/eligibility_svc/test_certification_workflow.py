@@ -189,6 +189,14 @@ class TestApplication:
             count = await session.scalar(select(func.count()).where(DifficultyApplication.person_id == person))
         assert count == 1 and app["id"] != first.json()["id"]
 
+    async def test_the_agency_is_a_town_of_a_known_county(self, apps: Apps) -> None:
+        born = date(1981, 3, 15)
+        for code in ("440203", "449999001"):
+            response = await apps.eligibility.post(
+                PATH, json=application(woman(born), born, agency_region_code=code), headers=bearer("caseworker", "44"))
+            assert response.status_code == 422, response.text
+            assert response.json()["violations"][0]["rule"] == "T-REGION"
+
     async def test_a_citizen_applies_only_for_self(self, apps: Apps) -> None:
         born = date(1981, 3, 15)
         number = woman(born)
