@@ -89,15 +89,17 @@ class TestDifficultyCertificationEndToEnd:
     async def _flow(self, registration: AsyncClient, eligibility: AsyncClient, registration_app: Any,
                     elig_settings: Any, clock: Clock) -> None:
         caseworker = bearer("caseworker", TOWN, "cw-town")
+        # Registered at the county office (the e2e cleanup removes the registrations of AGENCY).
+        county_caseworker = bearer("caseworker", AGENCY, "cw-county")
         number = id_number(BORN)
         # Her identity number must say female: the 17th digit even.
         while int(number[16]) % 2:
             number = id_number(BORN)
-        registered = await registration.post("/api/v1/registrations", headers=caseworker, json={
+        registered = await registration.post("/api/v1/registrations", headers=county_caseworker, json={
             "person": {"id_type": "resident_id", "id_number": number, "name": "张桂兰", "phone": "13800000003",
                        "hukou_region_code": AGENCY, "hukou_type": "urban", "residence_region_code": AGENCY,
                        "residence_type": "urban"},
-            "channel": "window", "agency_region_code": TOWN, "applied_at": "2026-11-02T09:00:00+08:00",
+            "channel": "window", "agency_region_code": AGENCY, "applied_at": "2026-11-02T09:00:00+08:00",
             "declaration": {"unemployed": True, "able_to_work": True, "wants_work": True, "receiving_pension": False},
             "unemployed_since": "2026-10-01", "unemployment_reason": "factory closed", "commitment_signed": True,
         })
@@ -120,7 +122,7 @@ class TestDifficultyCertificationEndToEnd:
         assert worker.jobs_failed == 0 and worker.jobs_complete >= 1
         job = await eligibility.get(f"/api/v1/jobs/{run.json()['job_id']}", headers=bearer("admin", "44"))
         assert job.json()["status"] == "succeeded", job.text
-        candidates = await eligibility.get("/api/v1/difficulty/screening/candidates", headers=caseworker)
+        candidates = await eligibility.get("/api/v1/difficulty/screening/candidates", headers=county_caseworker)
         mine = [c for c in candidates.json()["items"] if c["person_id"] == person_id]
         assert len(mine) == 1 and mine[0]["categories"] == ["older_unemployed"] and mine[0]["status"] == "listed"
 

@@ -54,6 +54,9 @@ class TestScheduleTable:
             ("followup", "flag_overdue_first_contacts", (1, 0)),
             ("registration", "flag_overdue_decisions", (1, 10)),
             ("registration", "send_pending_notifications", (None, None)),
+            ("eligibility", "exit_certifications_on_retirement", (0, 30)),
+            ("eligibility", "flag_overdue_difficulty_steps", (1, 20)),
+            ("eligibility", "generate_quarterly_reviews", (2, 0)),
         ]
 
     def test_the_printed_table_says_what_runs_when(self) -> None:
@@ -61,6 +64,9 @@ class TestScheduleTable:
             "daily at 01:00           followup      flag_overdue_first_contacts",
             "daily at 01:10           registration  flag_overdue_decisions",
             "every minute             registration  send_pending_notifications",
+            "daily at 00:30           eligibility   exit_certifications_on_retirement",
+            "daily at 01:20           eligibility   flag_overdue_difficulty_steps",
+            "monthly on day 1 at 02:00 eligibility   generate_quarterly_reviews",
         ]
 
     def test_every_scheduled_job_is_a_function_of_its_service_worker(self) -> None:
@@ -78,6 +84,9 @@ class TestScheduleTable:
             "cron:followup:flag_overdue_first_contacts",
             "cron:registration:flag_overdue_decisions",
             "cron:registration:send_pending_notifications",
+            "cron:eligibility:exit_certifications_on_retirement",
+            "cron:eligibility:flag_overdue_difficulty_steps",
+            "cron:eligibility:generate_quarterly_reviews",
         }
         assert all(c.unique for c in ws.cron_jobs)
         followup = jobs["cron:followup:flag_overdue_first_contacts"]
