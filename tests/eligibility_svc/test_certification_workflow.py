@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from arq import create_pool
+from arq.connections import RedisSettings
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import func, select
@@ -27,14 +29,17 @@ from eligibility_svc.config import Settings as EligibilitySettings
 from eligibility_svc.models import platform as eligibility_platform
 from registration_svc.config import Settings as RegistrationSettings
 from services.eligibility.app import create_app as create_eligibility_app
+from services.eligibility.worker import generate_quarterly_reviews
 from services.registration.app import create_app as create_registration_app
 from shared.calendar import YearArrangement, default_calendar
+from shared.calendar_store import CalendarHolder
 from shared.clients.registration import RegistrationClient
 from shared.clock import Clock
 from shared.db import Database
 from shared.events import EventEnvelope, EventType, RegistrationDeregistered
-from shared.outbox import consume_event
+from shared.outbox import OutboxRelay, consume_event
 from shared.policy import default_registry
+from shared.worker import WorkerContext
 from tests.registration_svc.registration_support import id_number
 from tests.support import bearer, service_settings
 
@@ -593,3 +598,31 @@ class TestWorkerSide:
         assert moved == 1
         again = await apps.eligibility.get(f"{PATH}/{app['id']}", headers=REVIEWER)
         assert again.json()["review_due"] == "2027-01-08" and again.json()["steps"][2]["estimated"] is False
+
+
+class TestQuarterlyCron:
+    async def test_first_day_of_a_quarter_requests_its_review_list_once(
+        self, database: Database, database_url: str, redis_url: str, queue_prefix: str
+    ) -> None:
+        settings = service_settings(EligibilitySettings, database_url, redis_url, f"{queue_prefix}-q")
+        redis = await create_pool(RedisSettings.from_dsn(redis_url))
+        try:
+            wc = WorkerContext(
+                "eligibility", settings, eligibility_platform, database, redis, default_registry(), CalendarHolder(),
+                OutboxRelay(database, eligibility_platform.outbox, redis, source="eligibility",
+                            queue_name=settings.queue_name),
+                Clock.fixed(NOW),
+            )
+            ctx = {"worker_context": wc}
+            assert await generate_quarterly_reviews(ctx, "2027-02-01") is None
+            assert await generate_quarterly_reviews(ctx, "2027-04-01") == "2027-Q2"
+            assert await generate_quarterly_reviews(ctx, "2027-04-01") == "2027-Q2"
+            queue = settings.queue_name("eligibility")
+            assert await redis.zcard(queue) == 1
+            await redis.delete(queue)
+        finally:
+            await redis.aclose()
+        job = eligibility_platform.job
+        async with database.transaction() as session:
+            periods = (await session.scalars(select(job.c.period).where(job.c.kind == periodic.QUARTERLY_KIND))).all()
+        assert periods == ["2027-Q2"]
