@@ -25,7 +25,8 @@ class EventType(StrEnum):
 # Which services consume each event; the outbox relay puts one job on each of their queues.
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     EventType.REGISTRATION_CREATED: ("followup",),
-    EventType.REGISTRATION_DEREGISTERED: ("followup",),
+    # DIFF-EXIT: a certification ends when the registration is deregistered for work, pension, death, prison.
+    EventType.REGISTRATION_DEREGISTERED: ("followup", "eligibility"),
     EventType.CALENDAR_YEAR_REPLACED: ("registration", "followup", "eligibility"),
     # FU-OUTCOME, FU-REFUSAL, FU-UNREACHABLE: the registration service carries the deregistration out.
     EventType.FOLLOWUP_DEREGISTRATION_REQUESTED: ("registration",),

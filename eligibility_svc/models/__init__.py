@@ -14,3 +14,26 @@ class Base(DeclarativeBase):
     """Declarative base bound to this service's schema."""
 
     metadata = metadata
+
+
+from eligibility_svc.certification.models import (  # noqa: E402  (tables register on Base's metadata)
+    DifficultyApplication,
+    DifficultyCertification,
+    DifficultyDecision,
+    DifficultyObjection,
+    DifficultyReview,
+    ScreeningCandidate,
+)
+
+__all__ = [
+    "SCHEMA",
+    "Base",
+    "DifficultyApplication",
+    "DifficultyCertification",
+    "DifficultyDecision",
+    "DifficultyObjection",
+    "DifficultyReview",
+    "ScreeningCandidate",
+    "metadata",
+    "platform",
+]

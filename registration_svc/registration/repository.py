@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Row, Select, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -87,6 +88,36 @@ async def get_registration(
         stmt = stmt.with_for_update(of=Registration)
     row = (await session.execute(stmt)).first()
     return None if row is None else (row[0], row[1])
+
+
+async def registration_facts(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    person_ids: Sequence[uuid.UUID],
+    status: RegistrationStatus | None,
+    after: uuid.UUID | None,
+    limit: int,
+) -> list[tuple[Any, ...]]:
+    """Lists registration facts with the person's gender, birth date and household, in registration-id
+    order after `after` (one more than `limit`), within the caller's region."""
+    stmt = (
+        select(
+            Registration.id, Registration.person_id, Registration.status, Registration.agency_region_code,
+            Registration.registered_on, Person.gender, Person.birth_date, Registration.hukou_region_code,
+            Registration.hukou_type, Registration.disability_certificate_number.is_not(None),
+            Registration.deregistration_reason, Registration.deregistration_effective_date,
+        )
+        .join(Person, Person.id == Registration.person_id)
+        .where(in_region(Registration.agency_region_code, scope_region(principal, None)))
+    )
+    if person_ids:
+        stmt = stmt.where(Registration.person_id.in_(person_ids))
+    if status is not None:
+        stmt = stmt.where(Registration.status == status.value)
+    if after is not None:
+        stmt = stmt.where(Registration.id > after)
+    return [tuple(row) for row in await session.execute(stmt.order_by(Registration.id).limit(limit + 1))]
 
 
 @dataclass(frozen=True, slots=True)

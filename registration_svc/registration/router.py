@@ -20,6 +20,7 @@ from registration_svc.registration.schemas import (
 )
 from shared import audit
 from shared.auth import Principal, PrincipalDep, RegionQuery, Role, require_roles
+from shared.clients.registration import MAX_FACT_PERSONS, RegistrationFactsPage
 from shared.clock import ClockDep
 from shared.db import SessionDep
 from shared.idempotency import Idempotent
@@ -28,6 +29,9 @@ from shared.pagination import Page, PageRequestDep, to_page
 router = APIRouter(prefix="/registrations", tags=["registrations"])
 
 RegistrationApplicant = Annotated[Principal, Depends(require_roles(Role.CITIZEN, Role.CASEWORKER, Role.SYSTEM))]
+RegistrationFactsReader = Annotated[
+    Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))
+]
 RegistrationDecider = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER))]
 
 
@@ -96,6 +100,22 @@ async def list_registrations(
     full = principal.role is Role.SYSTEM
     return to_page(rows, page, lambda row: service.to_summary(*row, full_number=full),
                    lambda row: (row[0].created_at, row[0].id))
+
+
+@router.get("/facts", response_model=RegistrationFactsPage, summary="Registration facts for peer services")
+async def registration_facts(
+    session: SessionDep,
+    principal: RegistrationFactsReader,
+    person_id: Annotated[list[uuid.UUID] | None, Query(max_length=MAX_FACT_PERSONS)] = None,
+    status: RegistrationStatus | None = None,
+    after: uuid.UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> RegistrationFactsPage:
+    """Lists registrations as facts (dates, status, deregistration, the person's gender, birth date and
+    household) in id order, for the certification workflow and the screening that reads them in pages."""
+    return await service.registration_facts(
+        session, principal, person_ids=person_id or [], status=status, after=after, limit=limit
+    )
 
 
 @router.get("/{registration_id}", response_model=RegistrationRead, summary="Get one registration")

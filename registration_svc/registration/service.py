@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, JsonValue
@@ -60,6 +61,7 @@ from registration_svc.verification.service import (
 from shared import outbox
 from shared.auth import Principal, Role, forbidden
 from shared.calendar import WorkdayCalendar
+from shared.clients.registration import RegistrationFacts, RegistrationFactsPage
 from shared.deadlines import Deadline
 from shared.errors import Violation
 from shared.events import EventType, RegistrationCreated
@@ -640,6 +642,31 @@ def to_read(
         deregistration=deregistration,
         created_at=registration.created_at,
     )
+
+
+async def registration_facts(
+    session: AsyncSession, principal: Principal, *, person_ids: Sequence[uuid.UUID],
+    status: RegistrationStatus | None, after: uuid.UUID | None, limit: int,
+) -> RegistrationFactsPage:
+    """Reads one page of registration facts in the caller's region, in registration-id order."""
+    rows = await repository.registration_facts(
+        session, principal, person_ids=person_ids, status=status, after=after, limit=limit
+    )
+    return to_facts_page(rows, limit)
+
+
+def to_facts_page(rows: Sequence[tuple[Any, ...]], limit: int) -> RegistrationFactsPage:
+    """Returns a page of registration facts from rows fetched one beyond `limit`."""
+    shown = rows[:limit]
+    items = [RegistrationFacts.model_validate(dict(zip(_FACT_FIELDS, row, strict=True))) for row in shown]
+    next_after = items[-1].registration_id if len(rows) > limit and items else None
+    return RegistrationFactsPage(items=items, next_after=next_after)
+
+
+_FACT_FIELDS = (
+    "registration_id", "person_id", "status", "agency_region_code", "registered_on", "gender", "birth_date",
+    "hukou_region_code", "hukou_type", "disability", "deregistration_reason", "deregistration_effective_date",
+)
 
 
 def to_summary(r: Registration, p: Person, *, full_number: bool) -> RegistrationSummary:

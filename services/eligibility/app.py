@@ -1,11 +1,16 @@
 """Builds the eligibility service's FastAPI app (run: uvicorn services.eligibility.app:create_app --factory)."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
 from fastapi import FastAPI
 
 from eligibility_svc.api import routers
 from eligibility_svc.config import Settings
 from eligibility_svc.models import platform
 from shared.app import create_service_app
+from shared.clients.registration import RegistrationClient
 from shared.clock import Clock
 from shared.db import Database
 
@@ -15,11 +20,14 @@ def create_app(
     *,
     clock: Clock | None = None,
     configure_logs: bool = True,
+    registration_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
-    """Returns the eligibility app wired to its settings and database."""
-    return create_service_app(
+    """Returns the eligibility app wired to its settings and database (and, in tests, to the registration
+    app through `registration_transport`)."""
+    settings = settings or Settings()
+    app = create_service_app(
         "eligibility",
-        settings=settings or Settings(),
+        settings=settings,
         platform=platform,
         routers=routers,
         title="jiuye eligibility service",
@@ -28,3 +36,19 @@ def create_app(
         clock=clock,
         configure_logs=configure_logs,
     )
+    service_lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The person registry's client lives as long as the process, made here rather than at import.
+        client = RegistrationClient(settings.registration_url, settings, caller="eligibility",
+                                    transport=registration_transport)
+        app.state.registration_client = client
+        try:
+            async with service_lifespan(app):
+                yield
+        finally:
+            await client.aclose()
+
+    app.router.lifespan_context = lifespan
+    return app

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -93,7 +93,7 @@ class ServiceClient:
         path: str,
         *,
         json: Any = None,
-        params: Mapping[str, str] | None = None,
+        params: Mapping[str, str | Sequence[str]] | None = None,
         idempotency_key: str | None = None,
     ) -> httpx.Response:
         """Sends one call and returns the peer's answer (any 2xx or 4xx: the caller reads it).

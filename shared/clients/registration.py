@@ -4,6 +4,7 @@ services (published job seekers' intentions, vacancies, the open vacancies the m
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict
@@ -97,6 +98,35 @@ class JobSeekerIntentions(BaseModel):
         """Returns the person as shared.matching ranks for them."""
         return SeekerProfile.of(self.occupation_codes, self.region_codes, self.min_monthly_wage_fen,
                                 self.full_time, self.skills)
+class RegistrationFacts(BaseModel):
+    """One registration as the facts a peer may read (DIFF-SCREENING, the certification's registration
+    facts): dates, status, deregistration, and the person's gender, birth date and household."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    registration_id: uuid.UUID
+    person_id: uuid.UUID
+    status: str
+    agency_region_code: str
+    registered_on: date | None
+    gender: str | None
+    birth_date: date | None
+    hukou_region_code: str
+    hukou_type: str
+    disability: bool
+    deregistration_reason: str | None
+    deregistration_effective_date: date | None
+
+
+# How many persons one call of GET /registrations/facts may name (the query string stays under 20 kB).
+MAX_FACT_PERSONS = 300
+
+
+class RegistrationFactsPage(BaseModel):
+    """One page of registration facts in registration-id order; `next_after` continues it (None: the end)."""
+
+    items: list[RegistrationFacts]
+    next_after: uuid.UUID | None
 
 
 class PersonRefused(InvalidInput):
@@ -182,3 +212,31 @@ class RegistrationClient(ServiceClient):
             cursor = page["next_cursor"]
             if cursor is None:
                 return vacancies
+    async def registrations_of(self, person_id: uuid.UUID) -> list[RegistrationFacts]:
+        """Lists every registration of a person (any status), as facts."""
+        facts: list[RegistrationFacts] = []
+        after: uuid.UUID | None = None
+        while True:
+            page = await self.registration_facts(person_ids=[person_id], after=after, limit=100)
+            facts.extend(page.items)
+            if page.next_after is None:
+                return facts
+            after = page.next_after
+
+    async def registration_facts(
+        self, *, person_ids: Sequence[uuid.UUID] = (), status: str | None = None, after: uuid.UUID | None = None,
+        limit: int = 1000,
+    ) -> RegistrationFactsPage:
+        """Reads one page of registration facts (of some persons, at most MAX_FACT_PERSONS, or of everyone with
+        a status), after `after`."""
+        params: dict[str, str | Sequence[str]] = {"limit": str(limit)}
+        if person_ids:
+            params["person_id"] = [str(p) for p in person_ids]
+        if status is not None:
+            params["status"] = status
+        if after is not None:
+            params["after"] = str(after)
+        response = await self.request("GET", "/api/v1/registrations/facts", params=params)
+        if response.status_code != 200:
+            raise self.unavailable(f"HTTP {response.status_code}")
+        return RegistrationFactsPage.model_validate_json(response.content)

@@ -55,6 +55,7 @@ class PolicyParameters(BaseModel):
     retirement_category_default_female: RetirementCategory
     # Employment-difficulty certification.
     difficulty_hukou_province: str = Field(pattern=r"^\d{2}$")
+    difficulty_preliminary_workdays: int = Field(ge=0)
     difficulty_review_workdays: int = Field(ge=0)
     difficulty_notice_workdays: int = Field(ge=0)
     difficulty_rereview_days: int = Field(ge=0)

@@ -57,6 +57,9 @@ class TestScheduleTable:
             ("registration", "close_expired_vacancies", (0, 20)),
             ("registration", "flag_overdue_vacancy_reviews", (1, 20)),
             ("registration", "send_pending_notifications", (None, None)),
+            ("eligibility", "exit_certifications_on_retirement", (0, 30)),
+            ("eligibility", "flag_overdue_difficulty_steps", (1, 20)),
+            ("eligibility", "generate_quarterly_reviews", (2, 0)),
             ("subsidy", "flag_overdue_claims", (1, 20)),
         ]
 
@@ -68,6 +71,9 @@ class TestScheduleTable:
             "daily at 00:20           registration  close_expired_vacancies",
             "daily at 01:20           registration  flag_overdue_vacancy_reviews",
             "every minute             registration  send_pending_notifications",
+            "daily at 00:30           eligibility   exit_certifications_on_retirement",
+            "daily at 01:20           eligibility   flag_overdue_difficulty_steps",
+            "monthly on day 1 at 02:00 eligibility   generate_quarterly_reviews",
             "daily at 01:20           subsidy       flag_overdue_claims",
         ]
 
@@ -90,6 +96,9 @@ class TestScheduleTable:
             "cron:registration:flag_overdue_vacancy_reviews",
             "cron:registration:send_pending_notifications",
             "cron:subsidy:flag_overdue_claims",
+            "cron:eligibility:exit_certifications_on_retirement",
+            "cron:eligibility:flag_overdue_difficulty_steps",
+            "cron:eligibility:generate_quarterly_reviews",
         }
         assert all(c.unique for c in ws.cron_jobs)
         followup = jobs["cron:followup:flag_overdue_first_contacts"]

@@ -29,6 +29,7 @@ RULES_MD_TABLE: dict[str, object] = {
     "unreachable_months_to_deregister": 6,
     "refusals_to_deregister": 3,
     "difficulty_hukou_province": "44",
+    "difficulty_preliminary_workdays": 5,
     "difficulty_review_workdays": 10,
     "difficulty_notice_workdays": 5,
     "difficulty_rereview_days": 30,
