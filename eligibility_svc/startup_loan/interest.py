@@ -116,8 +116,11 @@ def subsidy_schedule(terms: LoanTerms, *, lpr_bp: int, params: PolicyParameters)
 
     Rounding: each period's interest is computed exactly (integer arithmetic on fen, basis points and
     days, i.e. an exact rational, which Decimal division by 360 would not be) and rounded half up to
-    the fen once. The subsidy is the subsidy share of that rounded interest, rounded half up to the
-    fen (a half fen goes to the borrower's benefit); the borrower pays the rest, so
+    the fen once. The subsidy is allocated by cumulative rounding: a period's subsidy is the subsidy
+    share of the interest due so far, rounded half up to the fen, minus the subsidy already allocated
+    to earlier periods. Rounding each period on its own would drift (36 half fen rounded up pay 18
+    fen too much); this way the schedule's total is exactly the share of the total interest, rounded
+    once, and no period is off by more than a fen. The borrower pays the rest, so
     subsidy + borrower = interest in every period.
 
     With equal_principal, each period repays principal // periods and the last one the remainder.
@@ -132,10 +135,13 @@ def subsidy_schedule(terms: LoanTerms, *, lpr_bp: int, params: PolicyParameters)
     outstanding = terms.principal_fen
     periods: list[InterestPeriod] = []
     start = terms.start_date
+    interest_so_far = subsidy_so_far = 0
     for number, end in enumerate(ends, start=1):
         days = (end - start).days
         interest = round_half_up(outstanding * terms.annual_rate_bp * days, BASIS_POINTS * DAY_COUNT_BASIS)
-        subsidy = interest_subsidy_fen(interest, params)
+        interest_so_far += interest
+        subsidy = interest_subsidy_fen(interest_so_far, params) - subsidy_so_far
+        subsidy_so_far += subsidy
         if terms.repayment is Repayment.LUMP_SUM:
             repaid = outstanding if number == count else 0
         else:

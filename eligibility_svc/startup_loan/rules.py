@@ -13,6 +13,7 @@ from shared.explain import RuleResult, all_met, failures
 from shared.identity import Gender
 from shared.policy import PolicyPack, PolicyParameters
 from shared.timerules import add_months, age_on, nth_birthday, period_end
+from shared.wording import ordinal
 
 SOURCE_INDIVIDUAL: Final = "001 §五(二)1(1)"
 SOURCE_ENTERPRISE: Final = "001 §五(二) 小微企业借款人1"
@@ -175,7 +176,7 @@ def loan_age_rule(person: IndividualBorrower, on: date, params: PolicyParameters
         on <= last_day,
         (
             f"born {born}: {age} on {day}; {who} may be at most {limit}, i.e. apply up to {last} "
-            f"(the day before the {limit + 1}th birthday)",
+            f"(the day before the {ordinal(limit + 1)} birthday)",
             f"{born}出生，{day}年满{age}周岁；{who_zh}不超过{limit}周岁，即最迟{last}（{limit + 1}周岁生日前一日）申请",
         ),
         source,

@@ -42,10 +42,13 @@ from shared.policy import ParameterNotInForceError, PolicyRegistry
 
 ROUNDING: Final[tuple[str, str]] = (
     "Each period's interest = outstanding principal x annual rate x days / 360 (actual/360), computed "
-    "exactly and rounded half up to the fen once; the subsidy is the share of that rounded interest, "
-    "rounded half up to the fen; the borrower pays the rest, so subsidy + borrower = interest.",
-    "每期利息 = 剩余本金 × 年利率 × 实际天数 / 360，精确计算后四舍五入到分；贴息 = 该期利息 × 贴息比例，"
-    "四舍五入到分；其余由借款人承担，贴息与借款人部分之和等于当期利息。",
+    "exactly and rounded half up to the fen once. The subsidy is allocated by cumulative rounding: a "
+    "period's subsidy is the share of the interest due so far, rounded half up to the fen, minus the "
+    "subsidy of the earlier periods, so the total subsidy is the share of the total interest rounded "
+    "once; the borrower pays the rest, so subsidy + borrower = interest in every period.",
+    "每期利息 = 剩余本金 × 年利率 × 实际天数 / 360，精确计算后四舍五入到分；贴息按累计数分摊："
+    "每期贴息 = 截至本期累计利息 × 贴息比例（四舍五入到分）减去以前各期已分摊的贴息，"
+    "因此贴息合计恰为利息合计 × 贴息比例、只四舍五入一次；其余由借款人承担，每期贴息与借款人部分之和等于当期利息。",
 )
 
 

@@ -104,7 +104,8 @@ class TestLumpSumMonthly:
         assert (first.interest_fen, first.subsidy_fen, first.borrower_fen) == (90_417, 45_209, 45_208)
         # 28 days in February: 81,666.67 fen.
         assert (second.period_end, second.days) == (date(2026, 3, 15), 28)
-        assert (second.interest_fen, second.subsidy_fen, second.borrower_fen) == (81_667, 40_834, 40_833)
+        # Cumulative rounding: half of 90,417 + 81,667 = 86,042 fen so far, minus the 45,209 already given.
+        assert (second.interest_fen, second.subsidy_fen, second.borrower_fen) == (81_667, 40_833, 40_834)
 
     def test_periods_cover_the_term_without_gaps(self) -> None:
         periods = schedule()
@@ -123,6 +124,19 @@ class TestLumpSumMonthly:
     def test_every_period_subsidy_plus_borrower_is_interest(self) -> None:
         for period in schedule():
             assert period.subsidy_fen + period.borrower_fen == period.interest_fen
+
+    def test_subsidy_total_is_half_the_interest_rounded_once(self) -> None:
+        # 36 monthly periods of 300,000 yuan at 3.50%: rounding each period's half up on its own paid
+        # 12 fen more than half the interest; cumulative rounding pays exactly half, rounded once.
+        periods = schedule(term_months=36)
+        total_interest = sum(p.interest_fen for p in periods)
+        independent_per_period = sum(round_half_up(p.interest_fen, 2) for p in periods)
+        assert independent_per_period - round_half_up(total_interest, 2) == 12
+        assert sum(p.subsidy_fen for p in periods) == round_half_up(total_interest, 2)
+        running = 0
+        for index, period in enumerate(periods, start=1):
+            running += period.subsidy_fen
+            assert running == round_half_up(sum(p.interest_fen for p in periods[:index]), 2)
 
     def test_half_a_fen_rounds_up_twice(self) -> None:
         # 600 fen x 1.00% x 30 / 360 = 0.5 fen -> 1 fen interest; half of it, 0.5 -> 1 fen subsidy.
@@ -222,4 +236,6 @@ class TestScheduleProperties:
         for period in periods:
             assert period.subsidy_fen + period.borrower_fen == period.interest_fen
             assert period.interest_fen == exact_half_up(period.principal_outstanding_fen, rate_bp, period.days)
-            assert 0 <= period.borrower_fen <= period.subsidy_fen <= period.borrower_fen + 1
+            assert abs(period.subsidy_fen - period.borrower_fen) <= 1
+        total_interest = sum(p.interest_fen for p in periods)
+        assert sum(p.subsidy_fen for p in periods) == round_half_up(total_interest, 2)

@@ -302,12 +302,13 @@ class TestInterestSchedule:
         assert body["interest_subsidy_share"] == 0.5 and body["day_count"] == "actual/360"
         assert "half up" in body["rounding"] and "四舍五入" in body["rounding_zh"]
         # 10,000,000 fen x 3.5 % x 31/360 = 30138.9 -> 30139; half of it, 15069.5, rounds up to 15070.
+        # Then cumulative: half of 57,361 is 28,681 so far (13,611 more); half of 87,500 is 43,750 (15,069).
         assert [(p["days"], p["interest_fen"], p["subsidy_fen"], p["borrower_fen"]) for p in body["periods"]] == [
-            (31, 30139, 15070, 15069), (28, 27222, 13611, 13611), (31, 30139, 15070, 15069),
+            (31, 30139, 15070, 15069), (28, 27222, 13611, 13611), (31, 30139, 15069, 15070),
         ]
         assert body["periods"][-1]["period_end"] == "2026-04-10"
         assert (body["total_interest_fen"], body["total_subsidy_fen"], body["total_borrower_fen"]) == (
-            87500, 43751, 43749,
+            87500, 43750, 43750,
         )
 
     async def test_a_rate_above_lpr_plus_50_bp_is_refused(self, client: AsyncClient) -> None:

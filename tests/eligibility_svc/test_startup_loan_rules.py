@@ -178,6 +178,7 @@ class TestLoanAge:
         )
         assert result.met is met
         assert "men may be at most 60" in result.reason
+        assert "the day before the 61st birthday" in result.reason and "61th" not in result.reason
 
     def test_woman_of_57_man_of_57(self) -> None:
         birth = date(1969, 1, 1)
