@@ -131,8 +131,17 @@ class DifficultyRequest(BaseModel):
     person: DifficultyPerson
     status: EmploymentStatus
     facts: DifficultyFacts = Field(default_factory=DifficultyFacts)
-    # Office receiving the application; decides whether the applicant's hukou is in "this city".
-    agency_region_code: RegionCode | None = None
+    agency_region_code: RegionCode | None = Field(
+        default=None,
+        description=(
+            "受理机构所在地区 Region code of the office receiving the application (GB/T 2260, 4 digits or more "
+            "for a city). It decides whether the household registration is in this city (another Guangdong "
+            "city adds the 居住证 to the materials) and which policy pack applies. When not given, a staff "
+            "caller's own region is taken (reported in assumptions); a citizen's request is judged as made "
+            "in the hukou city."
+        ),
+        examples=["440203"],
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:
@@ -209,8 +218,19 @@ class MaterialRead(BaseModel):
     source: str
 
 
+class AssumptionRead(BaseModel):
+    """A value the evaluation assumed because the request did not give it, and what follows from it."""
+
+    model_config = _OUT
+
+    field: str
+    value: str
+    explanation: str
+    explanation_zh: str
+
+
 class DifficultyEvaluationRead(BaseModel):
-    """The api.md answer, plus the retirement category applied and the policy pack used."""
+    """The api.md answer, plus the retirement category applied, the policy pack used and what was assumed."""
 
     model_config = _OUT
 
@@ -222,6 +242,12 @@ class DifficultyEvaluationRead(BaseModel):
     required_materials: list[MaterialRead]
     retirement_category: RetirementCategory
     policy_pack: str
+    agency_region_code: str | None = Field(
+        default=None, description="受理机构所在地区 The office region the materials were judged for, given or assumed"
+    )
+    assumptions: list[AssumptionRead] = Field(
+        default_factory=list, description="采用的默认值 Defaults assumed for values the request left out"
+    )
 
 
 # ---- strict JSON bodies ----------------------------------------------------------------------------

@@ -213,6 +213,31 @@ class TestMaterialsAndPack:
             "id_card", "residence_permit", "disability_certificate",
         ]
 
+    async def test_without_agency_region_a_caseworkers_office_is_assumed(self, client: AsyncClient) -> None:
+        # A Guangzhou household applying to a Shaoguan caseworker who left agency_region_code out still
+        # needs the 居住证, and the answer says which office was assumed.
+        body = request_body(person__hukou_region_code="440106")
+        response = await client.post(URL, json=body, headers=bearer("caseworker", "440203"))
+        assert response.status_code == 200, response.text
+        answer = response.json()
+        assert [m["code"] for m in answer["required_materials"]] == [
+            "id_card", "residence_permit", "disability_certificate",
+        ]
+        assert answer["agency_region_code"] == "440203"
+        (assumed,) = [a for a in answer["assumptions"] if a["field"] == "agency_region_code"]
+        assert assumed["value"] == "440203" and "440203" in assumed["explanation_zh"]
+        # A citizen's own request is judged as made in the hukou city: nothing is assumed.
+        own = await ok(client, body)
+        assert own["agency_region_code"] is None
+        assert [a["field"] for a in own["assumptions"]] == ["person.retirement_category"]
+        assert "residence_permit" not in [m["code"] for m in own["required_materials"]]
+
+    async def test_agency_region_code_is_documented(self, client: AsyncClient) -> None:
+        paths = (await client.get("/openapi.json")).json()["paths"]
+        schema = paths[URL]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        described = schema["properties"]["agency_region_code"]
+        assert "居住证" in described["description"] and "staff" in described["description"]
+
     async def test_the_agency_region_chooses_the_pack_before_the_hukou(self, client: AsyncClient) -> None:
         gansu = await ok(client, request_body(person__hukou_region_code="620102"))
         assert gansu["policy_pack"] == "cn-62-gansu"

@@ -31,6 +31,7 @@ from eligibility_svc.difficulty.service import difficulty_case
 from shared.explain import RuleResult
 from shared.policy import PolicyPack, PolicyRegistry, default_registry
 from shared.timerules import RetirementCategory, add_months, age_on
+from shared.wording import date_zh
 from tests.shared.test_policy import base_values, write_pack
 
 PACK = default_registry().default
@@ -134,6 +135,7 @@ class TestResultTypes:
             evaluation.required_materials,
             RetirementCategory.FEMALE_50,
             "cn-44-shaoguan",
+            None,
         ]
         assert len(evaluation.base_rules) == 5 and len(evaluation.categories) == 12
         with pytest.raises(dataclasses.FrozenInstanceError):
@@ -180,7 +182,7 @@ class TestWorkingAgeMinimum:
         result = base(evaluate(as_of=as_of, birth_date=date(2010, 11, 22)), "ELIG-AGE")
         assert result.met is met
         assert f"born 2010-11-22: {age} on {as_of.isoformat()}" in result.reason
-        assert f"{as_of.isoformat()}年满{age}周岁" in result.reason_zh
+        assert f"{date_zh(as_of)}年满{age}周岁" in result.reason_zh
         assert "16" in result.reason
         assert result.source == "001 §六(一); T-AGE; T-RETIRE"
 
@@ -196,7 +198,7 @@ class TestRetirementDate:
         assert evaluation.retirement_category is RetirementCategory.MALE
         result = base(evaluation, "ELIG-AGE")
         assert result.met is met
-        assert "2025-04-15" in result.reason and "2025-04-15" in result.reason_zh
+        assert "2025-04-15" in result.reason and "2025年4月15日" in result.reason_zh
         if not met:
             assert "60 years 1 month" in result.reason
             assert "60岁1个月" in result.reason_zh
@@ -207,6 +209,34 @@ class TestRetirementDate:
         assert evaluation.retirement_category is RetirementCategory.FEMALE_50
         assert evaluation.retirement_date == date(2039, 11, 5)
         assert base(evaluation, "ELIG-AGE").met is met
+
+    @pytest.mark.parametrize(("as_of", "met"), [(date(2043, 2, 27), True), (date(2043, 2, 28), False)])
+    def test_man_born_29_february_is_told_his_retirement_date(self, as_of: date, met: bool) -> None:
+        # Born 1980-02-29: 63 years by T-RETIRE, retiring 2043-02-28 (no 29 February in 2043), although
+        # T-AGE counts him 62 that day. The reason names the date, never "63 reached".
+        evaluation = evaluate(as_of=as_of, gender="male", birth_date=date(1980, 2, 29))
+        assert evaluation.retirement_date == date(2043, 2, 28)
+        result = base(evaluation, "ELIG-AGE")
+        assert result.met is met
+        assert "statutory retirement date" in result.reason and "2043-02-28" in result.reason
+        assert "法定退休日期" in result.reason_zh and "2043年2月28日" in result.reason_zh
+        if not met:
+            assert "reached" not in result.reason and "到达" not in result.reason_zh
+            assert "no 29 in that month, so its last day" in result.reason
+            assert "该月无29日，取当月最后一日" in result.reason_zh
+
+    def test_assumed_female_category_is_explained_with_the_alternative(self) -> None:
+        # Born 1976-01-01: as female_50 (the pack's default) she retired 2026-08-01; as female_55 she
+        # would retire 2032-08-01 and be eligible. The caseworker must see both.
+        evaluation = evaluate(gender="female", birth_date=date(1976, 1, 1))
+        result = base(evaluation, "ELIG-AGE")
+        assert not result.met
+        assert "not given" in result.reason and "2032-08-01" in result.reason and "within working age" in result.reason
+        assert "未填写退休类别" in result.reason_zh and "2032年8月1日" in result.reason_zh
+        assert "仍在法定劳动年龄内" in result.reason_zh
+        stated = evaluate(gender="female", birth_date=date(1976, 1, 1), retirement_category="female_55")
+        given = base(stated, "ELIG-AGE")
+        assert given.met and "未填写" not in given.reason_zh
 
     @pytest.mark.parametrize(("as_of", "met"), [(date(2031, 10, 31), True), (date(2031, 11, 1), False)])
     def test_woman_female_55_given(self, as_of: date, met: bool) -> None:
@@ -476,9 +506,24 @@ class TestCriticallyIllRelative:
             C.SUPPORTS_CRITICALLY_ILL_RELATIVE,
         )
         assert result.met is met
-        assert diagnosed.isoformat() in result.reason and diagnosed.isoformat() in result.reason_zh
+        assert diagnosed.isoformat() in result.reason and date_zh(diagnosed) in result.reason_zh
         assert result.field == "facts.critical_illness_diagnosed_on"
         assert "001 §六(三)10" in result.source
+
+    @pytest.mark.parametrize(
+        ("diagnosed", "met"), [(date(2026, 2, 27), False), (date(2026, 2, 28), True), (date(2026, 3, 1), True)]
+    )
+    def test_window_is_counted_back_from_the_application(self, diagnosed: date, met: bool) -> None:
+        # Civil Code art. 202: 2026-05-31 less 3 months has no 31 February, so the window opens on the
+        # month's last day, 2026-02-28. Counted forward, 2026-02-28 + 3 months = 2026-05-28 would miss it.
+        result = category(
+            evaluate(
+                as_of=date(2026, 5, 31), supports_critically_ill_relative=True, critical_illness_diagnosed_on=diagnosed
+            ),
+            C.SUPPORTS_CRITICALLY_ILL_RELATIVE,
+        )
+        assert result.met is met
+        assert "2026年2月28日" in result.reason_zh and "2026-02-28" in result.reason
 
     def test_date_without_the_fact(self) -> None:
         result = category(evaluate(critical_illness_diagnosed_on=date(2026, 10, 1)), C.SUPPORTS_CRITICALLY_ILL_RELATIVE)
