@@ -11,11 +11,17 @@ from fastapi import Request
 from pydantic import JsonValue
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registration_svc.deregistration.errors import AlreadyDeregistered, DeregistrationNotAllowed, NotRegistered
+from registration_svc.deregistration.errors import (
+    AlreadyDeregistered,
+    DeregistrationNotAllowed,
+    FollowupReasonNeedsOverride,
+    NotRegistered,
+)
 from registration_svc.deregistration.rules import (
     DeregistrationReason,
     check_effective_date,
     check_income,
+    manual_reason_rule,
     notify_rule,
 )
 from registration_svc.deregistration.schemas import DeregistrationCreate
@@ -44,6 +50,30 @@ class DeregistrationOutcome:
     registration: Registration
     person: Person
     notify: RuleResult
+
+
+async def deregister_by_hand(
+    session: AsyncSession,
+    principal: Principal,
+    policy: PolicyRegistry,
+    registration_id: uuid.UUID,
+    body: DeregistrationCreate,
+    now: datetime,
+    today: date,
+    request: Request,
+) -> DeregistrationOutcome:
+    """Deregisters at staff's request (the endpoint): DEREG-MANUAL first, then as deregister does, audited
+    with the administrator's override reason when one was needed."""
+    manual = manual_reason_rule(
+        body.reason, is_admin=principal.role is Role.ADMIN, override_reason=body.override_reason
+    )
+    if not manual.met:
+        raise FollowupReasonNeedsOverride(
+            manual.reason, manual.reason_zh, [Violation(manual.rule, manual.field, manual.reason, manual.reason_zh)]
+        )
+    outcome = await deregister(session, principal, policy, registration_id, body, now, today)
+    await record_audit(session, principal, outcome, body, request=request)
+    return outcome
 
 
 async def deregister(
@@ -162,6 +192,8 @@ async def record_audit(
     }
     if evidence is not None:
         details["requested_by_followup"] = evidence
+    if body.override_reason is not None:
+        details["override_reason"] = body.override_reason
     await audit.record(
         session, platform.audit_log, principal, "registration.deregister", "registration",
         str(outcome.registration.id), request=request, details=details,
