@@ -17,11 +17,12 @@ from eligibility_svc.difficulty.materials import (
 from shared.explain import RuleResult
 from shared.identity import Gender
 from shared.policy import PolicyPack, PolicyParameters
+from shared.policy.documents import cite
 from shared.timerules import RetirementCategory, add_months, age_on, retirement_age, retirement_date
 from shared.wording import date_zh
 
-SOURCE_BASE: Final = "001 §六(一)"
-SOURCE_AGE: Final = "001 §六(一); T-AGE; T-RETIRE"
+SOURCE_BASE: Final = cite("shaoguan-plan 六(一)")
+SOURCE_AGE: Final = cite("shaoguan-plan 六(一); T-AGE; T-RETIRE")
 
 
 class HukouType(StrEnum):
@@ -116,6 +117,9 @@ class CategoryResult:
     reason_zh: str
     source: str
     field: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "source", cite(self.source))  # the document table's citation, cached
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,12 @@ from shared.calendar import WorkdayCalendar, default_calendar
 from shared.explain import RuleResult, all_met, failures
 from shared.identity import Gender
 from shared.policy import PolicyPack, PolicyParameters
+from shared.policy.documents import cite
 from shared.timerules import add_months, age_on, nth_birthday, period_end
 from shared.wording import ordinal
 
-SOURCE_INDIVIDUAL: Final = "001 §五(二)1(1)"
-SOURCE_ENTERPRISE: Final = "001 §五(二) 小微企业借款人1"
+SOURCE_INDIVIDUAL: Final = cite("shaoguan-plan 五(二)1(1)")
+SOURCE_ENTERPRISE: Final = cite("shaoguan-plan 五(二) 小微企业借款人1")
 
 
 class KeyGroup(StrEnum):

@@ -30,7 +30,7 @@ Deregistrar = Annotated[
     "/{registration_id}/deregistration",
     response_model=DeregistrationResult,
     dependencies=[Idempotent],
-    summary="Deregister a registration (002 §五)",
+    summary="Deregister a registration (注销失业登记, DEREG-*)",
 )
 async def deregister(
     registration_id: uuid.UUID,

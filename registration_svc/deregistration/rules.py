@@ -8,7 +8,8 @@ from typing import Final
 
 from shared.explain import RuleResult
 
-DEREGISTRATION_SOURCE: Final = "002 §五"
+# The clause of deregistration is the policy pack's (PolicyPack.citation("deregistration")): the Gansu
+# notice in Gansu, the national notice in Guangdong. Rules take it as `source`.
 
 
 class ReasonGroup(StrEnum):
@@ -101,14 +102,16 @@ FOLLOWUP_ONLY_REASONS: Final = frozenset({DeregistrationReason.UNREACHABLE, Dere
 OVERRIDE_REASON_MIN_LENGTH: Final = 10
 
 
-def manual_reason_rule(reason: DeregistrationReason, *, is_admin: bool, override_reason: str | None) -> RuleResult:
+def manual_reason_rule(
+    reason: DeregistrationReason, source: str, *, is_admin: bool, override_reason: str | None
+) -> RuleResult:
     """DEREG-MANUAL: unreachable and refused_services are taken at the endpoint only as an admin's
     documented override; they otherwise come from FU-UNREACHABLE and FU-REFUSAL."""
     label_en, label_zh = REASON_TEXTS[reason]
     if reason not in FOLLOWUP_ONLY_REASONS:
         return RuleResult(
             "DEREG-MANUAL", True, f"{label_en} may be recorded by staff", f"注销原因“{label_zh}”可由经办人员录入",
-            DEREGISTRATION_SOURCE, "reason",
+            source, "reason",
         )
     rule = "FU-UNREACHABLE" if reason is DeregistrationReason.UNREACHABLE else "FU-REFUSAL"
     if is_admin and override_reason is not None and len(override_reason) >= OVERRIDE_REASON_MIN_LENGTH:
@@ -117,7 +120,7 @@ def manual_reason_rule(reason: DeregistrationReason, *, is_admin: bool, override
             True,
             f"{label_en} recorded by an administrator's override, documented: {override_reason}",
             f"注销原因“{label_zh}”由管理员依书面说明例外录入：{override_reason}",
-            DEREGISTRATION_SOURCE,
+            source,
             "override_reason",
         )
     return RuleResult(
@@ -128,7 +131,7 @@ def manual_reason_rule(reason: DeregistrationReason, *, is_admin: bool, override
         f"{OVERRIDE_REASON_MIN_LENGTH} characters)",
         f"注销原因“{label_zh}”须由跟踪服务记录依规则认定（{rule_label_zh(rule)}），不能直接录入；"
         f"确需例外的，须由管理员填写书面说明（override_reason，不少于{OVERRIDE_REASON_MIN_LENGTH}个字）",
-        DEREGISTRATION_SOURCE,
+        source,
         "reason",
     )
 
@@ -146,7 +149,7 @@ def reason_group(reason: DeregistrationReason) -> ReasonGroup:
     return REASON_GROUPS[reason]
 
 
-def notify_rule(reason: DeregistrationReason) -> RuleResult:
+def notify_rule(reason: DeregistrationReason, source: str) -> RuleResult:
     """Returns DEREG-NOTIFY: whether the person is told of the deregistration (met = notify)."""
     label_en, label_zh = REASON_TEXTS[reason]
     if reason in NOT_NOTIFIED:
@@ -156,19 +159,19 @@ def notify_rule(reason: DeregistrationReason) -> RuleResult:
             f"reason {reason.value} ({label_en}) is one of moved_abroad, imprisoned, deceased, unreachable: "
             "the person is not notified",
             f"注销原因为“{label_zh}”，属于移居境外、被判刑收监执行、死亡或无法取得联系的情形，不予告知",
-            DEREGISTRATION_SOURCE,
+            source,
         )
     return RuleResult(
         "DEREG-NOTIFY",
         True,
         f"reason {reason.value} ({label_en}): the person is notified (SMS/WeChat/letter)",
         f"注销原因为“{label_zh}”：以适当方式告知本人",
-        DEREGISTRATION_SOURCE,
+        source,
     )
 
 
 def check_income(
-    reason: DeregistrationReason, monthly_income_fen: int | None, minimum_fen: int, minimum_source: str
+    reason: DeregistrationReason, monthly_income_fen: int | None, minimum_fen: int, minimum_source: str, source: str
 ) -> RuleResult | None:
     """Checks DEREG-INCOME for stable_income: monthly income at least the local minimum living standard."""
     if reason is not DeregistrationReason.STABLE_INCOME:
@@ -180,7 +183,7 @@ def check_income(
             "stable_income needs monthly_income_fen to compare with the minimum living standard "
             f"{minimum_fen} fen",
             f"以稳定收入注销须填写月收入（分），以与最低生活保障标准 {minimum_fen} 分比较",
-            f"{DEREGISTRATION_SOURCE}(二); {minimum_source}",
+            f"{source}; {minimum_source}",
             "monthly_income_fen",
         )
     met = monthly_income_fen >= minimum_fen
@@ -190,12 +193,12 @@ def check_income(
         f"monthly income {monthly_income_fen} fen is {'at least' if met else 'below'} the local minimum "
         f"living standard {minimum_fen} fen",
         f"月收入 {monthly_income_fen} 分{'不低于' if met else '低于'}当地最低生活保障标准 {minimum_fen} 分",
-        f"{DEREGISTRATION_SOURCE}(二); {minimum_source}",
+        f"{source}; {minimum_source}",
         "monthly_income_fen",
     )
 
 
-def check_effective_date(effective_date: date, registered_on: date, today: date) -> RuleResult:
+def check_effective_date(effective_date: date, registered_on: date, today: date, source: str) -> RuleResult:
     """Checks DEREG-DATE: the effective date lies between the registration date and today."""
     if effective_date < registered_on:
         return RuleResult(
@@ -203,7 +206,7 @@ def check_effective_date(effective_date: date, registered_on: date, today: date)
             False,
             f"effective date {effective_date} is before the registration date {registered_on}",
             f"注销生效日期 {effective_date} 早于登记日期 {registered_on}",
-            DEREGISTRATION_SOURCE,
+            source,
             "effective_date",
         )
     if effective_date > today:
@@ -212,7 +215,7 @@ def check_effective_date(effective_date: date, registered_on: date, today: date)
             False,
             f"effective date {effective_date} is after today {today}",
             f"注销生效日期 {effective_date} 晚于今天 {today}",
-            DEREGISTRATION_SOURCE,
+            source,
             "effective_date",
         )
     return RuleResult(
@@ -221,6 +224,6 @@ def check_effective_date(effective_date: date, registered_on: date, today: date)
         f"effective date {effective_date} lies between the registration date {registered_on} "
         f"and today {today}",
         f"注销生效日期 {effective_date} 介于登记日期 {registered_on} 与今天 {today} 之间",
-        DEREGISTRATION_SOURCE,
+        source,
         "effective_date",
     )

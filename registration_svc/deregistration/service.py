@@ -64,14 +64,7 @@ async def deregister_by_hand(
 ) -> DeregistrationOutcome:
     """Deregisters at staff's request (the endpoint): DEREG-MANUAL first, then as deregister does, audited
     with the administrator's override reason when one was needed."""
-    manual = manual_reason_rule(
-        body.reason, is_admin=principal.role is Role.ADMIN, override_reason=body.override_reason
-    )
-    if not manual.met:
-        raise FollowupReasonNeedsOverride(
-            manual.reason, manual.reason_zh, [Violation(manual.rule, manual.field, manual.reason, manual.reason_zh)]
-        )
-    outcome = await deregister(session, principal, policy, registration_id, body, now, today)
+    outcome = await deregister(session, principal, policy, registration_id, body, now, today, by_hand=True)
     await record_audit(session, principal, outcome, body, request=request)
     return outcome
 
@@ -84,8 +77,14 @@ async def deregister(
     body: DeregistrationCreate,
     now: datetime,
     today: date,
+    *,
+    by_hand: bool = False,
 ) -> DeregistrationOutcome:
-    """Ends a registered registration with a reason, tells the person unless DEREG-NOTIFY exempts it."""
+    """Ends a registered registration with a reason, tells the person unless DEREG-NOTIFY exempts it.
+
+    by_hand: asked at the endpoint, so DEREG-MANUAL applies (unreachable and refused_services only as an
+    administrator's documented override). Every rule cites the deregistration clause of the pack of the
+    registration's agency region."""
     found = await repository.get_registration(session, registration_id, for_update=True)
     if found is None or not principal.covers_region(found[0].agency_region_code):
         raise forbidden()
@@ -102,13 +101,23 @@ async def deregister(
             f"只有已登记的失业登记可以注销，该登记状态为 {registration.status}。",
         )
     pack = policy.for_region(registration.agency_region_code)
-    results = [check_effective_date(body.effective_date, registration.registered_on, today)]
+    source = pack.citation("deregistration")
+    if by_hand:
+        manual = manual_reason_rule(
+            body.reason, source, is_admin=principal.role is Role.ADMIN, override_reason=body.override_reason
+        )
+        if not manual.met:
+            raise FollowupReasonNeedsOverride(
+                manual.reason, manual.reason_zh,
+                [Violation(manual.rule, manual.field, manual.reason, manual.reason_zh)],
+            )
+    results = [check_effective_date(body.effective_date, registration.registered_on, today, source)]
     if body.reason is DeregistrationReason.STABLE_INCOME:
         try:
             minimum = pack.param("minimum_living_standard_fen", body.effective_date)
         except ParameterNotInForceError:
             minimum = pack.history("minimum_living_standard_fen")[0]
-        income = check_income(body.reason, body.monthly_income_fen, int(minimum.value), minimum.source)
+        income = check_income(body.reason, body.monthly_income_fen, int(minimum.value), minimum.source, source)
         if income is not None:
             results.append(income)
     failed = failures(results)
@@ -128,7 +137,7 @@ async def deregister(
             ],
         )
 
-    notify = notify_rule(body.reason)
+    notify = notify_rule(body.reason, source)
     registration.status = RegistrationStatus.DEREGISTERED
     registration.deregistration_reason = body.reason.value
     registration.deregistration_effective_date = body.effective_date
@@ -151,6 +160,7 @@ async def deregister(
                 "reason": body.reason.value,
                 "effective_date": body.effective_date.isoformat(),
                 "agency_region_code": registration.agency_region_code,
+                "source": source,
                 **(
                     {"agency_name": agency.name, "agency_telephone": agency.telephone}
                     if (agency := await agency_of(session, registration.agency_region_code)) is not None

@@ -9,12 +9,13 @@ from registration_svc.registration.models import Channel
 from shared.calendar import WorkdayCalendar
 from shared.deadlines import Deadline, count_deadline
 from shared.explain import RuleResult
+from shared.policy.documents import cite
 from shared.timerules import age_on
+from shared.wording import date_zh
 
-CONDITIONS_SOURCE: Final = "001 §一(一); 002 §一"
-COMMITMENT_SOURCE: Final = "002 §三"
-PLACE_SOURCE: Final = "002 §一; 001 §一(三)4"
-WINDOW_DEADLINE_SOURCE: Final = "001 §一(四)1"
+CONDITIONS_SOURCE: Final = cite("shaoguan-plan 一(一); gansu-notice-2020 一")
+COMMITMENT_SOURCE: Final = cite("gansu-notice-2020 三")
+PLACE_SOURCE: Final = cite("gansu-notice-2020 一; shaoguan-plan 一(三)4")
 DUPLICATE_SOURCE: Final = "rules.md REG-DUPLICATE"
 DEADLINE_RULE: Final = "REG-DEADLINE"
 
@@ -144,14 +145,14 @@ def check_place(agency_region_code: str, hukou_region_code: str, residence_regio
 def decision_deadline(
     channel: Channel,
     application_date: date,
-    online_workdays: int,
-    online_source: str,
+    online: tuple[int, str],
+    window: tuple[int, str],
     calendar: WorkdayCalendar,
 ) -> Deadline:
-    """Returns REG-DEADLINE: the application date at the window, else T-WORKDAY(date, online_workdays)."""
-    if channel is Channel.WINDOW:
-        return count_deadline(DEADLINE_RULE, application_date, 0, WINDOW_DEADLINE_SOURCE, calendar)
-    return count_deadline(DEADLINE_RULE, application_date, online_workdays, online_source, calendar)
+    """Returns REG-DEADLINE: T-WORKDAY(date, workdays) with the pack's window or online workdays and the
+    clause giving them (Shaoguan: at once at the window, 2 online; Gansu: 7 for every registration)."""
+    workdays, source = window if channel is Channel.WINDOW else online
+    return count_deadline(DEADLINE_RULE, application_date, workdays, source, calendar)
 
 
 def decision_deadline_reason(deadline: Deadline) -> tuple[str, str]:
@@ -159,12 +160,13 @@ def decision_deadline_reason(deadline: Deadline) -> tuple[str, str]:
     if deadline.workdays == 0:
         return (
             f"window applications are decided at once: due on the application date {deadline.start}",
-            f"现场办理即时办结：办结期限为申请当日 {deadline.start}",
+            f"现场办理即时办结：办结期限为申请当日{date_zh(deadline.start)}",
         )
     return (
-        f"online applications are decided within {deadline.workdays} working days after "
+        f"the application is decided within {deadline.workdays} working days after "
         f"{deadline.start}: due {deadline.due_on} (T-WORKDAY)"
         + (" (estimated: the calendar has no data for a year involved)" if deadline.estimated else ""),
-        f"网上或移动端申请 {deadline.workdays} 个工作日内办结：自 {deadline.start} 起算，"
-        f"截止 {deadline.due_on}（T-WORKDAY）" + ("（估算：所涉年份暂无节假日安排数据）" if deadline.estimated else ""),
+        f"申请于{deadline.workdays}个工作日内办结：自{date_zh(deadline.start)}次日起算，"
+        f"截止{date_zh(deadline.due_on)}"
+        + ("（估算：所涉年份暂无国务院节假日安排，调休可能不同）" if deadline.estimated else ""),
     )

@@ -67,6 +67,7 @@ from shared.explain import failures
 from shared.masking import mask_id_number
 from shared.pagination import PageRequest
 from shared.policy import ParameterNotInForceError, PolicyRegistry
+from shared.policy.documents import cite_inline
 from shared.regions import unknown_region_violation
 
 logger = logging.getLogger(__name__)
@@ -234,9 +235,11 @@ async def create_registration(
     applied_on = application_date(body.applied_at, env.timezone)
     pack = env.policy.for_region(body.agency_region_code)
     try:
-        params = pack.params(applied_on)
-        age_source = pack.param("working_age_min", applied_on).source
+        # One parameter at a time: a pack answers for the registration parameters from its own notice's
+        # date even where its other parameters (loans, difficulty) start later.
+        working_age = pack.param("working_age_min", applied_on)
         online = pack.param("registration_online_workdays", applied_on)
+        window = pack.param("registration_window_workdays", applied_on)
     except ParameterNotInForceError as exc:
         raise PolicyNotInForce(
             f"Policy pack {pack.id} has no parameters in force on {applied_on}: {exc.message}",
@@ -255,7 +258,7 @@ async def create_registration(
     results = []
     # Without a birth date REG-ID has already failed (a travel permit needs it given), so REG-AGE waits.
     if birth_date is not None:
-        results.append(check_age(birth_date, applied_on, params.working_age_min, age_source))
+        results.append(check_age(birth_date, applied_on, int(working_age.value), working_age.source))
     results.extend(
         check_declaration(
             unemployed=body.declaration.unemployed,
@@ -289,7 +292,8 @@ async def create_registration(
     changes = merge_person(person, values, now)
 
     deadline = decision_deadline(
-        body.channel, applied_on, params.registration_online_workdays, online.source, env.calendar
+        body.channel, applied_on, (int(online.value), online.source), (int(window.value), window.source),
+        env.calendar,
     )
     registration = await _insert_registration(session, _registration_values(body, person, principal, deadline, now))
 
@@ -412,8 +416,8 @@ async def _apply_verification(
             registration.person_id,
             registration.agency_region_code,
             registration.decision_due,
-            "the declaration could not be confirmed by data comparison (002 §三) / "
-            "无法通过数据比对核实，需上门调查",
+            cite_inline("the declaration could not be confirmed by data comparison (002 §三) / ")
+            + "无法通过数据比对核实，需上门调查",
         )
 
 

@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registration_svc.verification import repository
 from registration_svc.verification.findings import Declaration, VerificationFinding, VerificationOutcome
 from registration_svc.verification.models import RecordStatus, ReferenceRecord, SourceName
+from shared.policy.documents import cite
 
-CLAUSE = "002 §三"
+CLAUSE = cite("gansu-notice-2020 三")
 
 SOURCE_ZH = {
     SourceName.IDENTITY: "公安及社会保障卡基础信息",

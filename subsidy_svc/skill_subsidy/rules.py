@@ -11,6 +11,7 @@ from typing import Final
 from shared.calendar import T_WORKDAY_RULE_ID, Due, WorkdayCalendar
 from shared.explain import RuleResult, failures
 from shared.policy import PolicyParameters
+from shared.policy.documents import cite
 from shared.timerules import T_PERIOD_RULE_ID, add_months, period_end
 from subsidy_svc.skill_subsidy.catalogue import (
     LEVEL_NAMES_ZH,
@@ -29,11 +30,11 @@ SUB_LIVING_GRADUATION: Final = "SUB-LIVING-GRADUATION"
 SUB_LIVING_ONCE_A_YEAR: Final = "SUB-LIVING-ONCE-A-YEAR"
 SUB_LIVING_WITH_SUBSIDY: Final = "SUB-LIVING-WITH-SUBSIDY"
 
-SOURCE_LIVING: Final = "001 §三(一)"
+SOURCE_LIVING: Final = cite("shaoguan-plan 三(一)")
 # "毕业2年内": the policy packs have no parameter for it yet (see the report to the lead), so the
 # figure lives here, once, with its clause.
 POST_SCHOOL_YOUTH_MONTHS: Final = 24
-SOURCE_GRADUATION: Final = "001 §三(一) 毕业2年内“两后生”; T-PERIOD (no shift: a status, not a deadline)"
+SOURCE_GRADUATION: Final = cite("shaoguan-plan 三(一) 毕业2年内“两后生”; T-PERIOD (no shift: a status, not a deadline)")
 
 
 def _ordinal(n: int) -> str:

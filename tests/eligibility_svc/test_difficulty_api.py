@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from eligibility_svc.config import Settings
 from services.eligibility.app import create_app
 from shared.db import Database
-from tests.support import bearer, running_app, service_settings
+from tests.support import PLAN, bearer, running_app, service_settings
 
 URL = "/api/v1/difficulty/evaluate"
 CITIZEN = bearer("citizen", "440203", "citizen-1")
@@ -103,12 +103,12 @@ class TestContract:
         assert [category["category"] for category in body["categories"]] == CATEGORY_CODES
         for entry in body["base_rules"] + body["categories"]:
             assert {"met", "reason", "reason_zh", "source"} <= entry.keys()
-            assert entry["reason"] and entry["reason_zh"] and entry["source"].startswith("001 §六")
+            assert entry["reason"] and entry["reason_zh"] and entry["source"].startswith(f"{PLAN}六")
         assert all(rule["met"] for rule in body["base_rules"])
         # Women default to the pack's female_50: born 1996-03 retires at 55 on 2051-03-15.
         assert body["retirement_category"] == "female_50" and body["retirement_date"] == "2051-03-15"
         assert [m["code"] for m in body["required_materials"]] == ["id_card", "disability_certificate"]
-        assert body["required_materials"][1]["source"] == "001 §六(三)1"
+        assert body["required_materials"][1]["source"] == f"{PLAN}六(三)1"
         assert body["policy_pack"] == "cn-44-shaoguan"
 
     async def test_reasons_name_the_figures_compared(self, client: AsyncClient) -> None:
@@ -116,7 +116,7 @@ class TestContract:
         older = by_category(body)["older_unemployed"]
         assert older["met"] is False
         assert "30" in older["reason"] and "40" in older["reason"] and "40" in older["reason_zh"]
-        assert older["source"] == "001 §六(一)1"
+        assert older["source"] == f"{PLAN}六(一)1"
         hukou = by_rule(body)["ELIG-HUKOU"]
         assert "440203" in hukou["reason"] and "44" in hukou["reason_zh"]
 
@@ -274,11 +274,12 @@ class TestBadInput:
 
     async def test_as_of_before_the_parameters_are_in_force(self, client: AsyncClient) -> None:
         problem = assert_422(
-            await evaluate(client, request_body(as_of="2023-12-31", person__birth_date="1986-01-01")),
+            await evaluate(client, request_body(as_of="2024-04-05", person__birth_date="1986-01-01")),
             "as_of", code="policy.not_in_force",
         )
         assert problem["violations"][0]["rule"] == "POLICY-IN-FORCE"
-        await ok(client, request_body(as_of="2024-01-01", person__birth_date="1986-01-01"))
+        # The Shaoguan plan, on which most of the certification parameters rest, was issued on 2024-04-06.
+        await ok(client, request_body(as_of="2024-04-06", person__birth_date="1986-01-01"))
 
     async def test_unknown_codes(self, client: AsyncClient) -> None:
         assert_422(await evaluate(client, request_body(person__gender="x")), "person.gender")

@@ -27,6 +27,7 @@ from eligibility_svc.startup_loan.interest import (
 from eligibility_svc.startup_loan.schemas import LoanTermsRequest
 from eligibility_svc.startup_loan.service import loan_terms
 from shared.policy import default_registry
+from tests.support import PLAN
 
 PARAMS = default_registry().default.params(date(2026, 1, 1))
 LPR_BP = 300  # a 1-year LPR of 3.00%
@@ -80,9 +81,10 @@ class TestRateCap:
         error = caught.value
         assert error.rule == "LOAN-RATE"
         assert (error.rate_bp, error.lpr_bp, error.cap_bp) == (351, 300, 350)
-        assert "351 bp" in error.message and "350 bp" in error.message
-        assert "351BP" in error.message_zh and "上限350BP" in error.message_zh
-        assert "001 §五(二)3" in str(error)
+        assert "3.51%" in error.message and "3.50%" in error.message
+        assert "年利率3.51%" in error.message_zh and "上限3.50%" in error.message_zh
+        assert "3.00%加0.50 个百分点" in error.message_zh and "BP" not in error.message_zh
+        assert f"{PLAN}五(二)3" in str(error)
 
 
 class TestSubsidyShare:

@@ -230,8 +230,27 @@ class TestReregistration:
 class TestReasonWording:
     @pytest.mark.parametrize("reason", list(DeregistrationReason))
     def test_chinese_texts_name_the_reason_in_chinese(self, reason: DeregistrationReason) -> None:
-        notify = notify_rule(reason)
-        manual = manual_reason_rule(reason, is_admin=False, override_reason=None)
+        notify = notify_rule(reason, "s")
+        manual = manual_reason_rule(reason, "s", is_admin=False, override_reason=None)
         for text in (notify.reason_zh, manual.reason_zh):
             assert reason.value not in text
             assert REASON_TEXTS[reason][1] in text
+
+
+class TestCitesThePersonsPack:
+    @pytest.mark.parametrize(
+        ("region", "source"), [("440203", "人社厅发〔2020〕3号"), ("620102", "甘人社通〔2020〕111号 五")]
+    )
+    async def test_deregistration_cites_the_pack_of_the_registrations_region(
+        self, client: AsyncClient, region: str, source: str
+    ) -> None:
+        place = {"hukou_region_code": region, "residence_region_code": region}
+        body = application(
+            id_number(date(1990, 5, 1)), agency=region, applied_at=f"{APPLIED_ON}T09:00:00+08:00", person=place
+        )
+        created = await client.post(URL, json=body, headers=caseworker(region[:2]))
+        assert created.status_code == 201, created.text
+        assert created.json()["status"] == "registered", created.json()
+        response = await _deregister(client, created.json()["id"], caseworker(region[:2]))
+        assert response.status_code == 200, response.text
+        assert response.json()["notify_explanation"]["source"] == source

@@ -20,6 +20,7 @@ from tests.registration_svc.registration_support import (
     registration_count,
     rules_of,
 )
+from tests.support import PLAN
 
 __all__ = ["client"]
 
@@ -79,7 +80,7 @@ class TestDeclarationRules:
         assert problem["violations"][0]["field"] == f"declaration.{flag}"
         assert (
             rule in problem["violations"][0]["message"]
-            and "001 §一(一)" in problem["violations"][0]["message"]
+            and f"{PLAN}一(一)" in problem["violations"][0]["message"]
         )
 
     async def test_an_old_person_without_pension_registers(self, client: AsyncClient) -> None:
@@ -93,7 +94,7 @@ class TestCommitment:
         body = application(id_number(date(1990, 5, 1)), commitment_signed=False)
         response = await client.post(URL, json=body, headers=caseworker())
         assert response.status_code == 422 and rules_of(response.json()) == ["REG-COMMITMENT"]
-        assert "002 §三" in response.json()["violations"][0]["message"]
+        assert "甘人社通〔2020〕111号 三" in response.json()["violations"][0]["message"]
 
 
 class TestRegPlace:

@@ -26,7 +26,7 @@ from tests.registration_svc.registration_support import (
     id_number,
     outbox_events,
 )
-from tests.support import bearer
+from tests.support import PLAN, bearer
 
 __all__ = ["client"]
 
@@ -64,7 +64,7 @@ class TestDeadlineByChannel:
         assert data["deadline"] == {
             "rule": "REG-DEADLINE",
             "workdays": 2,
-            "source": "001 §一(四)2",
+            "source": f"{PLAN}一(四)2",
             "estimated": False,
             "reason": data["deadline"]["reason"],
             "reason_zh": data["deadline"]["reason_zh"],
@@ -89,7 +89,7 @@ class TestDeadlineByChannel:
         response = await client.post(URL, json=body, headers=bearer("caseworker", "62", "gs-1"))
         assert response.status_code == 201, response.text
         data = response.json()
-        assert data["deadline"]["workdays"] == 7 and data["deadline"]["source"] == "002 §三"
+        assert data["deadline"]["workdays"] == 7 and data["deadline"]["source"] == "甘人社通〔2020〕111号 三"
         assert data["decision_due"] == default_calendar().add_workdays(date(2026, 11, 20), 7).due.isoformat()
         assert data["decision_due"] == "2026-12-01"
 

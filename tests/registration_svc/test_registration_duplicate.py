@@ -28,7 +28,7 @@ from tests.registration_svc.registration_support import (
     registration_count,
     rules_of,
 )
-from tests.support import bearer, running_app, service_settings
+from tests.support import PLAN, bearer, running_app, service_settings
 
 __all__ = ["client"]
 
@@ -98,7 +98,7 @@ class TestConstraintMapping:
                     applied_at=now,
                     decision_due=now.date(),
                     deadline_workdays=0,
-                    deadline_source="001 §一(四)1",
+                    deadline_source=f"{PLAN}一(四)1",
                     hukou_region_code="440203",
                     hukou_type="urban",
                     residence_region_code="440203",

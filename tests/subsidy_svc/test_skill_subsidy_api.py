@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shared.calendar import default_calendar
-from tests.support import bearer
+from tests.support import PLAN, bearer
 
 URL = "/api/v1/skill-subsidy/preview"
 CITIZEN = bearer("citizen", "440203001", "citizen-1")
@@ -65,7 +65,7 @@ class TestContract:
         [violation] = body["violations"]
         assert violation["rule"] == "SUB-WINDOW" and violation["field"] == "applied_on"
         assert "2025-02-28" in violation["message"] and "2025-03-01" in violation["message_zh"]
-        assert "001 §三(二)" in violation["source"]
+        assert f"{PLAN}三(二)" in violation["source"]
 
     async def test_received_on_counts_the_review(self, client: AsyncClient) -> None:
         body = await ok(
