@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
@@ -139,6 +140,64 @@ def check_place(agency_region_code: str, hukou_region_code: str, residence_regio
         f"（{residence_region_code}）所在市",
         PLACE_SOURCE,
         "agency_region_code",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MainlandEmployment:
+    """The job in the mainland a Hong Kong, Macao or Taiwan resident says they lost."""
+
+    employer: str
+    region_code: str
+    started_on: date
+    ended_on: date
+
+
+_HOLDERS_ZH: Final = {"hong_kong": "香港居民", "macao": "澳门居民", "taiwan": "台湾居民"}
+# Province codes that are not the mainland (内地/大陆): Taiwan 71, Hong Kong 81, Macao 82.
+_OUTSIDE_MAINLAND: Final = ("71", "81", "82")
+
+
+def check_hmt_employment(
+    holder: str, employment: MainlandEmployment | None, application_date: date, source: str
+) -> RuleResult | None:
+    """Checks REG-ID-HMT: a Hong Kong, Macao or Taiwan resident registers after losing a job held in the
+    mainland (在内地（大陆）就业后失业的港澳台居民可参照执行): the job is recorded, in a mainland region,
+    and ended on or before the application date. None for a mainland resident."""
+    if holder == "mainland":
+        return None
+    who, who_zh = holder.replace("_", " ").title() + " resident", _HOLDERS_ZH.get(holder, "港澳台居民")
+    field = "mainland_employment"
+    if employment is None:
+        return RuleResult(
+            "REG-ID-HMT", False,
+            f"a {who} may register only after losing a job held in the mainland: mainland_employment is required",
+            f"{who_zh}须在内地（大陆）就业后失业方可办理失业登记，请填写在内地（大陆）的就业情况",
+            source, field,
+        )
+    if employment.region_code.startswith(_OUTSIDE_MAINLAND):
+        return RuleResult(
+            "REG-ID-HMT", False,
+            f"the job's region {employment.region_code} is not in the mainland",
+            f"就业地区{employment.region_code}不在内地（大陆）",
+            source, f"{field}.region_code",
+        )
+    if employment.started_on > employment.ended_on or employment.ended_on > application_date:
+        return RuleResult(
+            "REG-ID-HMT", False,
+            f"the job must have started ({employment.started_on}) before it ended ({employment.ended_on}) and "
+            f"have ended by the application date {application_date}",
+            f"入职日期（{date_zh(employment.started_on)}）应早于离职日期（{date_zh(employment.ended_on)}），"
+            f"且离职日期不晚于申请日期{date_zh(application_date)}",
+            source, f"{field}.ended_on",
+        )
+    return RuleResult(
+        "REG-ID-HMT", True,
+        f"a {who} who lost a job in the mainland ({employment.employer}, {employment.region_code}, "
+        f"ended {employment.ended_on})",
+        f"{who_zh}，在内地（大陆）就业后失业（{employment.employer}，{employment.region_code}，"
+        f"{date_zh(employment.ended_on)}离职）",
+        source, field,
     )
 
 

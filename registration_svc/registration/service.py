@@ -33,9 +33,11 @@ from registration_svc.registration.errors import (
 from registration_svc.registration.models import Channel, Registration, RegistrationStatus, VerificationState
 from registration_svc.registration.rules import (
     DUPLICATE_SOURCE,
+    MainlandEmployment,
     check_age,
     check_commitment,
     check_declaration,
+    check_hmt_employment,
     check_place,
     decision_deadline,
 )
@@ -268,6 +270,18 @@ async def create_registration(
         )
     )
     results.append(check_commitment(body.commitment_signed))
+    if facts is not None:
+        employment = body.mainland_employment
+        hmt = check_hmt_employment(
+            facts.holder,
+            None if employment is None else MainlandEmployment(
+                employment.employer, employment.region_code, employment.started_on, employment.ended_on
+            ),
+            applied_on,
+            pack.citation("hmt_registration"),
+        )
+        if hmt is not None:
+            results.append(hmt)
     results.append(
         check_place(body.agency_region_code, body.person.hukou_region_code, body.person.residence_region_code)
     )
@@ -373,6 +387,9 @@ def _registration_values(
         claims_unemployment_insurance=body.claims_unemployment_insurance,
         contact_address=body.contact_address,
         emergency_contact=body.emergency_contact.model_dump(mode="json") if body.emergency_contact else None,
+        mainland_employment=(
+            body.mainland_employment.model_dump(mode="json") if body.mainland_employment else None
+        ),
         declared_unemployed=body.declaration.unemployed,
         declared_able_to_work=body.declaration.able_to_work,
         declared_wants_work=body.declaration.wants_work,
@@ -629,6 +646,7 @@ def to_read(
         claims_unemployment_insurance=registration.claims_unemployment_insurance,
         contact_address=registration.contact_address,
         emergency_contact=dict(registration.emergency_contact) if registration.emergency_contact else None,
+        mainland_employment=dict(registration.mainland_employment) if registration.mainland_employment else None,
         declaration=DeclarationRead(
             unemployed=registration.declared_unemployed,
             able_to_work=registration.declared_able_to_work,
