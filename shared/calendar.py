@@ -13,8 +13,10 @@ from typing import Final, NamedTuple, NoReturn
 
 import chinese_calendar  # type: ignore[import-untyped]
 
+from shared import statutory_holidays
+
 T_WORKDAY_RULE_ID: Final = "T-WORKDAY"
-T_WORKDAY_SOURCE: Final = "rules.md Counting time; 国务院办公厅 holiday arrangement"
+T_WORKDAY_SOURCE: Final = "国务院办公厅关于部分节假日安排的通知；《全国年节及纪念日放假办法》"
 
 MIN_DATE: Final = date(1949, 1, 1)
 MAX_DATE: Final = date(2150, 12, 31)
@@ -196,6 +198,15 @@ class WorkdayCalendar:
         )
         names: dict[int, str] = {}
         estimated = bytearray(b"\x01") * _DAY_COUNT
+        # A year without a published arrangement still has its statutory holidays (and 补假): estimated
+        # from the holiday measures, so that only the 调休 of such a year can be wrong.
+        for year in statutory_holidays.covered_years():
+            if year in frozen_years or not MIN_DATE.year <= year <= MAX_DATE.year:
+                continue
+            for day, name in statutory_holidays.statutory_holidays(year).items():
+                index = day.toordinal() - _MIN_ORDINAL
+                codes[index] = _HOLIDAY
+                names[index] = name
         for arrangement in frozen_years.values():
             first = date(arrangement.year, 1, 1).toordinal() - _MIN_ORDINAL
             last = date(arrangement.year, 12, 31).toordinal() - _MIN_ORDINAL

@@ -78,7 +78,7 @@ class TestContract:
     @pytest.mark.skipif(SEEDED_2027, reason="the installed chinesecalendar already has 2027")
     async def test_estimated_when_the_payment_reaches_2027(self, client: AsyncClient) -> None:
         body = await ok(client, certificate_issued_on="2025-12-01", applied_on="2026-09-15")
-        assert body["payment_due"] == "2027-01-11" and body["estimated"] is True
+        assert body["payment_due"] == "2027-01-12" and body["estimated"] is True
         inside = await ok(client, certificate_issued_on="2025-06-01", applied_on="2026-02-02")
         assert inside["payment_due"] == "2026-06-03" and inside["estimated"] is False
 

@@ -109,9 +109,9 @@ class TestTimelineAcrossNationalDay:
         assert result.notice_start == date(2026, 10, 13)
         # 5 working days counting 13 Oct as the first: 13, 14, 15, 16, 19.
         assert result.notice_end == date(2026, 10, 19)
-        # 60 working days after 19 Oct: 53 by Thu 31 Dec, then 2027 (no data: plain weekends)
-        # Fri 1 Jan = 54, 4-8 Jan = 59, Mon 11 Jan = 60.
-        assert result.payment_due == date(2027, 1, 11)
+        # 60 working days after 19 Oct: 53 by Thu 31 Dec, then 2027 (no published arrangement: weekends
+        # and the statutory holidays, estimated): Fri 1 Jan is 元旦, 4-8 Jan = 58, 11-12 Jan = 60.
+        assert result.payment_due == date(2027, 1, 12)
         # Only the payment step reaches 2027; the window (apply_by Tue 2026-12-01) has data.
         assert result.apply_by == date(2026, 12, 1)
         assert result.estimated
