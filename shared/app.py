@@ -37,6 +37,9 @@ from shared.settings import PlatformSettings
 
 logger = logging.getLogger("jiuye.http")
 
+# How the readiness problem names each dependency in Chinese.
+_DEPENDENCY_ZH = {"database": "数据库", "redis": "消息队列（“Redis”）"}
+
 # The public API's base path (api.md).
 API_PREFIX = "/api/v1"
 # What `APIRouter.add_api_route` takes besides the path, read once; an APIRoute keeps each as an attribute.
@@ -247,7 +250,11 @@ def create_service_app(
             return JSONResponse({"status": "ready", "service": service, **checks})
         problem = ProblemError(
             503, "service.not_ready", "Not ready", f"Dependencies unreachable: {checks}",
-            f"依赖服务不可达：{checks}",
+            "依赖服务不可达：" + "，".join(
+                f"{_DEPENDENCY_ZH.get(name, '对端服务“' + name.removeprefix('peer:') + '”')}"
+                f"{'正常' if state_ == 'ok' else '不可达'}"
+                for name, state_ in checks.items()
+            ),
         )
         return problem_response(problem, "/readyz")
 

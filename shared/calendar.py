@@ -24,7 +24,12 @@ MAX_DATE: Final = date(2150, 12, 31)
 _MIN_ORDINAL: Final = MIN_DATE.toordinal()
 _MAX_ORDINAL: Final = MAX_DATE.toordinal()
 _DAY_COUNT: Final = _MAX_ORDINAL - _MIN_ORDINAL + 1
-_RANGE_ZH: Final = f"{MIN_DATE.isoformat()} 至 {MAX_DATE.isoformat()}"
+_RANGE_ZH: Final = "1949年1月1日至2150年12月31日"
+
+
+def _date_zh(day: date) -> str:
+    # shared.wording.date_zh, written out here: shared.wording is imported by modules this one serves.
+    return f"{day.year}年{day.month}月{day.day}日"
 
 # Compact day codes used while building the precomputed arrays.
 _WORKDAY, _WEEKEND, _HOLIDAY, _MAKEUP = 0, 1, 2, 3
@@ -62,13 +67,13 @@ class CalendarRangeError(TimeRuleError):
                 f"the answer for {day.isoformat()} lies beyond the supported calendar range "
                 f"{MIN_DATE.isoformat()}..{MAX_DATE.isoformat()}"
             )
-            message_zh = f"自 {day.isoformat()} 起计算的结果超出工作日历支持范围（{_RANGE_ZH}）"
+            message_zh = f"自{_date_zh(day)}起计算的结果超出工作日历支持范围（{_RANGE_ZH}）"
         else:
             message = (
                 f"{day.isoformat()} is outside the supported calendar range "
                 f"{MIN_DATE.isoformat()}..{MAX_DATE.isoformat()}"
             )
-            message_zh = f"日期 {day.isoformat()} 超出工作日历支持范围（{_RANGE_ZH}）"
+            message_zh = f"日期{_date_zh(day)}超出工作日历支持范围（{_RANGE_ZH}）"
         super().__init__(T_WORKDAY_RULE_ID, message, message_zh)
 
 

@@ -11,6 +11,7 @@ from typing import Final
 from shared.calendar import WorkdayCalendar, default_calendar
 from shared.explain import RuleResult, all_met, failures
 from shared.identity import Gender
+from shared.labels import label_zh
 from shared.policy import PolicyPack, PolicyParameters
 from shared.policy.documents import cite
 from shared.timerules import add_months, age_on, nth_birthday, period_end
@@ -282,13 +283,14 @@ def loan_non_key_rule(
     field = "individual.business_registered_on"
     if person.key_groups:
         groups = ", ".join(str(group) for group in person.key_groups)
+        groups_zh = "、".join(label_zh(group) for group in person.key_groups)
         return _result(
             "LOAN-NON-KEY",
             True,
             (
                 f"key group ({groups}): the {params.loan_nonkey_business_age_years}-year business-age limit "
                 "does not apply",
-                f"属重点扶持对象（{groups}），不受创业主体登记注册{params.loan_nonkey_business_age_years}年内的限制",
+                f"属重点扶持对象（{groups_zh}），不受创业主体登记注册{params.loan_nonkey_business_age_years}年内的限制",
             ),
             source,
             "individual.key_groups",

@@ -130,7 +130,7 @@ def manual_reason_rule(
         f"only an administrator may override it, with override_reason documenting why (at least "
         f"{OVERRIDE_REASON_MIN_LENGTH} characters)",
         f"注销原因“{label_zh}”须由跟踪服务记录依规则认定（{rule_label_zh(rule)}），不能直接录入；"
-        f"确需例外的，须由管理员填写书面说明（override_reason，不少于{OVERRIDE_REASON_MIN_LENGTH}个字）",
+        f"确需例外的，须由管理员填写例外说明（不少于{OVERRIDE_REASON_MIN_LENGTH}个字）",
         source,
         "reason",
     )

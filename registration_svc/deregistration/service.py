@@ -36,6 +36,7 @@ from shared.auth import Principal, Role, forbidden
 from shared.errors import DomainError, Violation
 from shared.events import EventType, FollowupDeregistrationRequested, RegistrationDeregistered
 from shared.explain import RuleResult, failures
+from shared.labels import label_zh
 from shared.policy import ParameterNotInForceError, PolicyRegistry
 
 logger = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ async def deregister(
     if registration.status != RegistrationStatus.REGISTERED or registration.registered_on is None:
         raise NotRegistered(
             f"Only a registered registration can be deregistered; this one is {registration.status}.",
-            f"只有已登记的失业登记可以注销，该登记状态为 {registration.status}。",
+            f"只有已登记的失业登记可以注销，该登记状态为“{label_zh(RegistrationStatus(registration.status))}”。",
         )
     pack = policy.for_region(registration.agency_region_code)
     source = pack.citation("deregistration")
@@ -125,7 +126,7 @@ async def deregister(
         rules = ", ".join(dict.fromkeys(r.rule for r in failed))
         raise DeregistrationNotAllowed(
             f"The deregistration fails {len(failed)} check(s): {rules}; see violations.",
-            f"注销未通过 {len(failed)} 项检查：{rules}，详见 violations。",
+            f"注销未通过 {len(failed)} 项检查：{rules}，详见各项说明。",
             [
                 Violation(
                     r.rule,

@@ -118,7 +118,7 @@ async def put_person(
     if violations or facts is None:
         raise InvalidIdentity(
             "The identity does not pass REG-ID; see violations. Nothing was saved.",
-            "证件信息未通过 REG-ID 校验，详见 violations，未保存任何内容。",
+            "证件信息未通过 REG-ID 校验，详见各项说明，未保存任何内容。",
             violations,
         )
     unknown = [
@@ -130,7 +130,7 @@ async def put_person(
     if unknown:
         raise UnknownRegion(
             "A region code names no division of GB/T 2260; see violations. Nothing was saved.",
-            "区划代码不是有效的行政区划代码，详见 violations，未保存任何内容。",
+            "区划代码不是有效的行政区划代码，详见各项说明，未保存任何内容。",
             unknown,
         )
     values = person_values(reported, facts)

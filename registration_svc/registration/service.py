@@ -66,11 +66,13 @@ from shared.deadlines import Deadline
 from shared.errors import Violation
 from shared.events import EventType, RegistrationCreated
 from shared.explain import failures
+from shared.labels import label_zh
 from shared.masking import mask_id_number
 from shared.pagination import PageRequest
 from shared.policy import ParameterNotInForceError, PolicyRegistry
 from shared.policy.documents import cite_inline
 from shared.regions import unknown_region_violation
+from shared.wording import date_zh
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +103,7 @@ def _ineligible(violations: Sequence[Violation]) -> RegistrationIneligible:
     rules = ", ".join(dict.fromkeys(v.rule for v in violations))
     return RegistrationIneligible(
         f"The application fails {len(violations)} check(s): {rules}; see violations.",
-        f"申请未通过 {len(violations)} 项条件：{rules}，详见 violations。",
+        f"申请未通过 {len(violations)} 项条件：{rules}，详见各项说明。",
         violations,
     )
 
@@ -245,7 +247,7 @@ async def create_registration(
     except ParameterNotInForceError as exc:
         raise PolicyNotInForce(
             f"Policy pack {pack.id} has no parameters in force on {applied_on}: {exc.message}",
-            f"政策参数包 {pack.id} 在 {applied_on} 无生效参数。",
+            f"{pack.name_zh}政策参数在{date_zh(applied_on)}尚未生效。",
         ) from exc
 
     values = person_values(body.person, facts) if facts else None
@@ -533,7 +535,7 @@ async def decide(
     if registration.status != RegistrationStatus.PENDING_VERIFICATION:
         raise RegistrationNotPending(
             f"Only a pending registration can be decided; this one is {registration.status}.",
-            f"只有待核实的登记可以作出决定，该登记状态为 {registration.status}。",
+            f"只有待核实的登记可以作出决定，该登记状态为“{label_zh(RegistrationStatus(registration.status))}”。",
         )
     if approve:
         await _take_effect(

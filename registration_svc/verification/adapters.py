@@ -78,6 +78,11 @@ def _ended_on(records: Sequence[ReferenceRecord]) -> str:
     return max(ends).isoformat() if ends else "an unknown date"
 
 
+def _ended_on_zh(records: Sequence[ReferenceRecord]) -> str:
+    ends = [r.valid_to for r in records if r.valid_to is not None]
+    return max(ends).isoformat() if ends else "日期不详"
+
+
 class _TableSource:
     """Common reading of one source's reference records: each source judges the records of the number;
     with none, the rules it covers stay UNKNOWN."""
@@ -174,7 +179,7 @@ class SocialInsuranceSource(_TableSource):
                 "REG-UNEMPLOYED", VerificationOutcome.CONFIRMED,
                 f"{declared}; every contribution and employment filing ended (latest end {_ended_on(work)}) "
                 f"before {on.isoformat()}",
-                f"{declared_zh}；参保缴费及用工备案均已于{on.isoformat()}前终止（最近终止于{_ended_on(work)}）",
+                f"{declared_zh}；参保缴费及用工备案均已于{on.isoformat()}前终止（最近终止于{_ended_on_zh(work)}）",
             ))
         else:
             findings.append(self._finding(
