@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Final
 
 from shared.explain import RuleResult
+from shared.wording import yuan
 
 # The clause of deregistration is the policy pack's (PolicyPack.citation("deregistration")): the Gansu
 # notice in Gansu, the national notice in Guangdong. Rules take it as `source`.
@@ -182,7 +183,7 @@ def check_income(
             False,
             "stable_income needs monthly_income_fen to compare with the minimum living standard "
             f"{minimum_fen} fen",
-            f"以稳定收入注销须填写月收入（分），以与最低生活保障标准 {minimum_fen} 分比较",
+            f"以稳定收入注销须填写月收入，以与当地最低生活保障标准{yuan(minimum_fen)}比较",
             f"{source}; {minimum_source}",
             "monthly_income_fen",
         )
@@ -192,7 +193,7 @@ def check_income(
         met,
         f"monthly income {monthly_income_fen} fen is {'at least' if met else 'below'} the local minimum "
         f"living standard {minimum_fen} fen",
-        f"月收入 {monthly_income_fen} 分{'不低于' if met else '低于'}当地最低生活保障标准 {minimum_fen} 分",
+        f"月收入{yuan(monthly_income_fen)}{'不低于' if met else '低于'}当地最低生活保障标准{yuan(minimum_fen)}",
         f"{source}; {minimum_source}",
         "monthly_income_fen",
     )

@@ -13,6 +13,7 @@ from shared.explain import RuleResult, failures
 from shared.policy import PolicyParameters
 from shared.policy.documents import cite
 from shared.timerules import T_PERIOD_RULE_ID, add_months, period_end
+from shared.wording import yuan, yuan_en
 from subsidy_svc.skill_subsidy.catalogue import (
     LEVEL_NAMES_ZH,
     SUB_AMOUNT_RULE_ID,
@@ -198,12 +199,11 @@ def amount_result(lookup: CatalogueHit | NotInCatalogue) -> RuleResult:
             SUB_AMOUNT, False, lookup.reason, lookup.reason_zh, lookup.source, "occupation_code"
         )
     occupation = lookup.occupation
-    whole, cents = divmod(lookup.amount_fen, 100)
-    yuan = f"{whole}.{cents:02d}" if cents else f"{whole}"
     return RuleResult(
         SUB_AMOUNT, True,
-        f"{occupation.name} ({occupation.code}) level {lookup.level} is in the catalogue: {yuan} yuan",
-        f"{occupation.name_zh}（{occupation.code}）{LEVEL_NAMES_ZH[lookup.level]}在补贴目录内：{yuan} 元",
+        f"{occupation.name} ({occupation.code}) level {lookup.level} is in the catalogue: "
+        f"{yuan_en(lookup.amount_fen)}",
+        f"{occupation.name_zh}（{occupation.code}）{LEVEL_NAMES_ZH[lookup.level]}在补贴目录内：{yuan(lookup.amount_fen)}",
         lookup.source, "level",
     )
 

@@ -154,6 +154,7 @@ class TestDeregistrationIncome:
     def test_income_one_fen_below_fails(self) -> None:
         result = check_income(DeregistrationReason.STABLE_INCOME, 99_999, 100_000, "s", "s")
         assert result is not None and not result.met and "99999" in result.reason
+        assert "月收入999.99元低于当地最低生活保障标准1,000.00元" in result.reason_zh
 
     def test_missing_income_fails(self) -> None:
         result = check_income(DeregistrationReason.STABLE_INCOME, None, 100_000, "s", "s")
