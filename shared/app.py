@@ -10,11 +10,13 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from redis.asyncio import Redis
@@ -144,6 +146,41 @@ async def _peer_health(settings: PlatformSettings, peer: str) -> str:
     return "ok" if response.status_code == 200 else f"unhealthy at {url}: HTTP {response.status_code}"
 
 
+BEARER_SCHEME = "bearerAuth"
+_OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+def _document_bearer_auth(app: FastAPI) -> None:
+    """Adds the bearer-token scheme to the OpenAPI document (Swagger UI's Authorize button) and marks every
+    operation but the health checks as needing it; the token itself is checked by shared.auth."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        schema.setdefault("components", {}).setdefault("securitySchemes", {})[BEARER_SCHEME] = {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": (
+                "访问令牌 A JWT signed with the configured key: role (citizen, caseworker, reviewer, admin, "
+                "system), region and sub (a citizen's sub is their identity number). In development: "
+                "python -m services token --role caseworker --region 440203"
+            ),
+        }
+        for path, operations in schema.get("paths", {}).items():
+            if path in _OPEN_PATHS:
+                continue
+            for operation in operations.values():
+                if isinstance(operation, dict):
+                    operation.setdefault("security", [{BEARER_SCHEME: []}])
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_service_app(
     service: str,
     *,
@@ -204,10 +241,13 @@ def create_service_app(
 
     # Our metrics are Prometheus (/metrics) and our traces are request IDs in the logs: FastAPI's own
     # OpenTelemetry hooks are off, so it does not check for providers on every request.
-    app = FastAPI(
+    # FastAPIOffline serves Swagger UI and ReDoc from the assets inside the fastapi-offline package
+    # (/static-offline-docs), so /docs works on a machine without internet.
+    app = FastAPIOffline(
         title=title, description=description, version="1.0.0", lifespan=lifespan,
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
+    _document_bearer_auth(app)
     install_error_handlers(app)
 
     async def on_replay(request: Request, exc: Exception) -> Response:
