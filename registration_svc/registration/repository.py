@@ -49,12 +49,17 @@ async def insert_registration(session: AsyncSession, values: Mapping[str, object
     return (await session.scalars(_INSERT_REGISTRATION, [dict(values)])).first()
 
 
-async def valid_registration_status(session: AsyncSession, person_id: uuid.UUID) -> str | None:
-    """Returns the status of the person's registered or pending registration, if any (REG-DUPLICATE)."""
-    status = await session.scalar(
-        select(Registration.status).where(Registration.person_id == person_id, text(VALID_REGISTRATION_WHERE))
-    )
-    return None if status is None else str(status)
+async def valid_registration_status(session: AsyncSession, person_id: uuid.UUID) -> tuple[str, str] | None:
+    """Returns the status and agency region of the person's registered or pending registration, if any
+    (REG-DUPLICATE)."""
+    row = (
+        await session.execute(
+            select(Registration.status, Registration.agency_region_code).where(
+                Registration.person_id == person_id, text(VALID_REGISTRATION_WHERE)
+            )
+        )
+    ).first()
+    return None if row is None else (str(row[0]), str(row[1]))
 
 
 def readable(principal: Principal, region_prefix: str | None = None) -> Select[Registration, Person]:

@@ -17,7 +17,7 @@ from shared.wording import date_zh
 CONDITIONS_SOURCE: Final = cite("shaoguan-plan 一(一); gansu-notice-2020 一")
 COMMITMENT_SOURCE: Final = cite("gansu-notice-2020 三")
 PLACE_SOURCE: Final = cite("gansu-notice-2020 一; shaoguan-plan 一(三)4")
-DUPLICATE_SOURCE: Final = "rules.md REG-DUPLICATE"
+DUPLICATE_SOURCE: Final = cite("system-rule REG-DUPLICATE")
 DEADLINE_RULE: Final = "REG-DEADLINE"
 
 

@@ -22,6 +22,7 @@ from registration_svc.person import service as person_service
 from registration_svc.person.models import Person
 from registration_svc.person.repository import insert_or_get_person
 from registration_svc.person.service import PersonChange, merge_person, person_values
+from registration_svc.region.service import agency_of
 from registration_svc.registration import repository
 from registration_svc.registration.errors import (
     ApplicationInFuture,
@@ -108,17 +109,30 @@ def _ineligible(violations: Sequence[Violation]) -> RegistrationIneligible:
     )
 
 
-def _duplicate(existing_status: str | None) -> DuplicateRegistration:
-    state = f" (status {existing_status})" if existing_status else ""
+async def _duplicate(session: AsyncSession, existing: tuple[str, str] | None) -> DuplicateRegistration:
+    """The REG-DUPLICATE 409, naming the agency that holds the valid registration and how to reach it, so
+    that a window elsewhere in the city (全城通办) can direct the person there."""
+    if existing is None:  # pragma: no cover - the conflict that made this error names a row
+        held_en, held_zh = "", ""
+    else:
+        status, region = existing
+        agency = await agency_of(session, region)
+        status_zh = label_zh(RegistrationStatus(status))
+        if agency is not None:
+            held_en = f" (status {status}) held by {agency.name}, region {region}, telephone {agency.telephone}"
+            held_zh = f"（{status_zh}），由{agency.name}（地区代码{region}，电话{agency.telephone}）办理"
+        else:
+            held_en = f" (status {status}) held by the agency of region {region}"
+            held_zh = f"（{status_zh}），由地区代码{region}的公共就业服务机构办理"
     return DuplicateRegistration(
-        f"The person already has a valid registration{state}; nothing was saved.",
-        "该人员已有有效的失业登记，本次未保存。",
+        f"The person already has a valid registration{held_en}; nothing was saved.",
+        f"该人员已有有效的失业登记{held_zh}，本次未保存。",
         [
             Violation(
                 "REG-DUPLICATE",
                 "person.id_number",
-                f"at most one valid registration per person at a time ({DUPLICATE_SOURCE})",
-                "同一人员同一时间只能有一条有效失业登记",
+                f"at most one valid registration per person at a time{held_en} ({DUPLICATE_SOURCE})",
+                f"同一人员同一时间只能有一条有效失业登记{held_zh}",
             )
         ],
     )
@@ -182,7 +196,7 @@ async def _insert_registration(session: AsyncSession, values: Mapping[str, objec
     if registration is None:
         person_id = values["person_id"]
         assert isinstance(person_id, uuid.UUID)
-        raise _duplicate(await repository.valid_registration_status(session, person_id))
+        raise await _duplicate(session, await repository.valid_registration_status(session, person_id))
     return registration
 
 
