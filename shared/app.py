@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.dependencies.models import Dependant
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from pydantic import BaseModel
 from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +30,13 @@ from shared.calendar_store import CalendarHolder
 from shared.clock import Clock, use_zone
 from shared.context import new_request_id, request_id_var
 from shared.db import Database
-from shared.errors import ProblemError, install_error_handlers, internal_error_response, problem_response
+from shared.errors import (
+    ProblemError,
+    Violation,
+    install_error_handlers,
+    internal_error_response,
+    problem_response,
+)
 from shared.idempotency import IdempotentReplay, IdempotentRoute
 from shared.jobs import jobs_metrics, jobs_router
 from shared.logging import configure_logging
@@ -146,6 +154,51 @@ async def _peer_health(settings: PlatformSettings, peer: str) -> str:
     return "ok" if response.status_code == 200 else f"unhealthy at {url}: HTTP {response.status_code}"
 
 
+def _query_names(dependant: Dependant) -> frozenset[str]:
+    names: set[str] = set()
+    pending = [dependant]
+    while pending:
+        current = pending.pop()
+        for param in current.query_params:
+            annotation = param.field_info.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                names.update(f.alias or n for n, f in annotation.model_fields.items())
+            else:
+                names.add(param.alias)
+        pending.extend(current.dependencies)
+    return frozenset(names)
+
+
+_KNOWN_QUERY: dict[int, frozenset[str]] = {}
+
+
+async def reject_unknown_query(request: Request) -> None:
+    """Refuses a query parameter the endpoint does not take (a misspelt `?stauts=` would otherwise list
+    everything unfiltered): 422 request.unknown_parameter naming each, with the ones it takes."""
+    if not request.query_params:
+        return
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    known = _KNOWN_QUERY.get(id(route))
+    if known is None:
+        known = _KNOWN_QUERY[id(route)] = _query_names(route.dependant)
+    unknown = [name for name in dict.fromkeys(request.query_params.keys()) if name not in known]
+    if unknown:
+        accepted = ", ".join(sorted(known)) or "none"
+        accepted_zh = "、".join(f"“{name}”" for name in sorted(known)) or "无"
+        raise ProblemError(
+            422, "request.unknown_parameter", "Unknown query parameter",
+            f"The endpoint takes no query parameter {', '.join(unknown)} (it takes: {accepted}).",
+            f"该接口不接受查询参数{'、'.join(f'“{name}”' for name in unknown)}（可用：{accepted_zh}）。",
+            [
+                Violation("SCHEMA-UNKNOWN-PARAMETER", name, f"unknown query parameter {name}",
+                          f"不接受的查询参数“{name}”")
+                for name in unknown
+            ],
+        )
+
+
 BEARER_SCHEME = "bearerAuth"
 _OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
@@ -246,6 +299,7 @@ def create_service_app(
     app = FastAPIOffline(
         title=title, description=description, version="1.0.0", lifespan=lifespan,
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        dependencies=[Depends(reject_unknown_query)],
     )
     _document_bearer_auth(app)
     install_error_handlers(app)
