@@ -254,3 +254,18 @@ class TestCitesThePersonsPack:
         response = await _deregister(client, created.json()["id"], caseworker(region[:2]))
         assert response.status_code == 200, response.text
         assert response.json()["notify_explanation"]["source"] == source
+
+
+class TestCitizensReadTheirNotices:
+    async def test_the_deregistration_notice_is_readable_by_the_person_only(self, client: AsyncClient) -> None:
+        number = id_number(date(1990, 5, 1))
+        body = application(number, applied_at=f"{APPLIED_ON}T09:00:00+08:00")
+        created = await client.post(URL, json=body, headers=caseworker())
+        assert created.status_code == 201, created.text
+        assert (await _deregister(client, created.json()["id"])).status_code == 200
+        mine = await client.get("/api/v1/notifications", headers=bearer("citizen", "440203", number))
+        assert mine.status_code == 200, mine.text
+        [notice] = mine.json()["items"]
+        assert notice["template"] == "registration.deregistered"
+        other = await client.get("/api/v1/notifications", headers=bearer("citizen", "440203", "11010519491231002X"))
+        assert other.status_code == 200 and other.json()["items"] == []

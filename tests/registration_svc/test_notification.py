@@ -239,7 +239,12 @@ class TestNotificationApi:
         assert [i["id"] for i in first["items"] + second["items"]] == [str(i) for i in ids]
         assert second["next_cursor"] is None
 
-    async def test_citizens_and_anonymous_callers_are_refused(self, client: AsyncClient) -> None:
-        path = f"/api/v1/persons/{uuid.uuid4()}/notifications"
-        assert (await client.get(path, headers=bearer("citizen", "440203"))).status_code == 403
+    async def test_a_citizen_sees_no_one_elses_and_anonymous_callers_are_refused(
+        self, client: AsyncClient, database: Database
+    ) -> None:
+        person_id = uuid.uuid4()
+        await notify(database, person_id, "440203")
+        path = f"/api/v1/persons/{person_id}/notifications"
+        response = await client.get(path, headers=bearer("citizen", "440203", "11010519491231002X"))
+        assert response.status_code == 200 and response.json()["items"] == []
         assert (await client.get(path)).status_code == 401
