@@ -153,7 +153,7 @@ async def decide_registration(
     """Decides a pending online registration; approval makes it take effect."""
     tz = timezone_of(request)
     registration, person = await service.decide(
-        session, principal, registration_id, body.approve, body.reason, clock.now(), tz
+        session, principal, registration_id, body.approve, body.reason, clock.now(), tz, request.app.state.policy
     )
     await audit.record(
         session,

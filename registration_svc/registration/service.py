@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registration_svc.deregistration.rules import DeregistrationReason, reason_group
 from registration_svc.identity.rules import normalize_id_number, validate_identity
 from registration_svc.models import platform
+from registration_svc.notification.service import notify_person
+from registration_svc.notification.templates import REJECTED as REJECTED_TEMPLATE
 from registration_svc.person import service as person_service
 from registration_svc.person.models import Person
 from registration_svc.person.repository import insert_or_get_person
@@ -540,8 +542,10 @@ async def decide(
     reason: str,
     now: datetime,
     timezone: ZoneInfo,
+    policy: PolicyRegistry,
 ) -> tuple[Registration, Person]:
-    """Approves or rejects a pending registration; approval takes effect and emits registration.created."""
+    """Approves or rejects a pending registration; approval takes effect and emits registration.created,
+    rejection tells the applicant (registration.rejected notice)."""
     found = await repository.get_registration(session, registration_id, for_update=True)
     if found is None or not principal.covers_region(found[0].agency_region_code):
         raise forbidden()
@@ -562,6 +566,23 @@ async def decide(
         registration.decided_by = principal.sub
         registration.decision_reason = reason
         registration.updated_at = now
+        await session.flush()
+        # The applicant is told (不予登记告知): the reason, the clause and the agency to ask.
+        agency = await agency_of(session, registration.agency_region_code)
+        registration.notification_id = await notify_person(
+            session,
+            person_id=person.id,
+            phone=person.phone,
+            template=REJECTED_TEMPLATE,
+            params={
+                "name": person.name,
+                "reason": reason,
+                "applied_on": registration.applied_at.astimezone(timezone).date().isoformat(),
+                "agency_region_code": registration.agency_region_code,
+                "source": policy.for_region(registration.agency_region_code).citation("registration"),
+                **({"agency_name": agency.name, "agency_telephone": agency.telephone} if agency else {}),
+            },
+        )
         await session.flush()
     return registration, person
 

@@ -129,7 +129,7 @@ class ParameterValue:
 
 
 # Clauses a rule cites that are not parameter values: each pack names its own region's document.
-CITATION_NAMES: frozenset[str] = frozenset({"deregistration", "hmt_registration"})
+CITATION_NAMES: frozenset[str] = frozenset({"deregistration", "hmt_registration", "registration"})
 
 
 class PolicyPack:
