@@ -10,13 +10,17 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.dependencies.models import Dependant
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from pydantic import BaseModel
 from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,7 +30,13 @@ from shared.calendar_store import CalendarHolder
 from shared.clock import Clock, use_zone
 from shared.context import new_request_id, request_id_var
 from shared.db import Database
-from shared.errors import ProblemError, install_error_handlers, internal_error_response, problem_response
+from shared.errors import (
+    ProblemError,
+    Violation,
+    install_error_handlers,
+    internal_error_response,
+    problem_response,
+)
 from shared.idempotency import IdempotentReplay, IdempotentRoute
 from shared.jobs import jobs_metrics, jobs_router
 from shared.logging import configure_logging
@@ -36,6 +46,9 @@ from shared.policy import PolicyRegistry, default_registry
 from shared.settings import PlatformSettings
 
 logger = logging.getLogger("jiuye.http")
+
+# How the readiness problem names each dependency in Chinese.
+_DEPENDENCY_ZH = {"database": "数据库", "redis": "消息队列（“Redis”）"}
 
 # The public API's base path (api.md).
 API_PREFIX = "/api/v1"
@@ -141,6 +154,86 @@ async def _peer_health(settings: PlatformSettings, peer: str) -> str:
     return "ok" if response.status_code == 200 else f"unhealthy at {url}: HTTP {response.status_code}"
 
 
+def _query_names(dependant: Dependant) -> frozenset[str]:
+    names: set[str] = set()
+    pending = [dependant]
+    while pending:
+        current = pending.pop()
+        for param in current.query_params:
+            annotation = param.field_info.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                names.update(f.alias or n for n, f in annotation.model_fields.items())
+            else:
+                names.add(param.alias)
+        pending.extend(current.dependencies)
+    return frozenset(names)
+
+
+_KNOWN_QUERY: dict[int, frozenset[str]] = {}
+
+
+async def reject_unknown_query(request: Request) -> None:
+    """Refuses a query parameter the endpoint does not take (a misspelt `?stauts=` would otherwise list
+    everything unfiltered): 422 request.unknown_parameter naming each, with the ones it takes."""
+    if not request.query_params:
+        return
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    known = _KNOWN_QUERY.get(id(route))
+    if known is None:
+        known = _KNOWN_QUERY[id(route)] = _query_names(route.dependant)
+    unknown = [name for name in dict.fromkeys(request.query_params.keys()) if name not in known]
+    if unknown:
+        accepted = ", ".join(sorted(known)) or "none"
+        accepted_zh = "、".join(f"“{name}”" for name in sorted(known)) or "无"
+        raise ProblemError(
+            422, "request.unknown_parameter", "Unknown query parameter",
+            f"The endpoint takes no query parameter {', '.join(unknown)} (it takes: {accepted}).",
+            f"该接口不接受查询参数{'、'.join(f'“{name}”' for name in unknown)}（可用：{accepted_zh}）。",
+            [
+                Violation("SCHEMA-UNKNOWN-PARAMETER", name, f"unknown query parameter {name}",
+                          f"不接受的查询参数“{name}”")
+                for name in unknown
+            ],
+        )
+
+
+BEARER_SCHEME = "bearerAuth"
+_OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+def _document_bearer_auth(app: FastAPI) -> None:
+    """Adds the bearer-token scheme to the OpenAPI document (Swagger UI's Authorize button) and marks every
+    operation but the health checks as needing it; the token itself is checked by shared.auth."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        schema.setdefault("components", {}).setdefault("securitySchemes", {})[BEARER_SCHEME] = {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": (
+                "访问令牌 A JWT signed with the configured key: role (citizen, caseworker, reviewer, admin, "
+                "system), region and sub (a citizen's sub is their identity number). In development: "
+                "python -m services token --role caseworker --region 440203"
+            ),
+        }
+        for path, operations in schema.get("paths", {}).items():
+            if path in _OPEN_PATHS:
+                continue
+            for operation in operations.values():
+                if isinstance(operation, dict):
+                    operation.setdefault("security", [{BEARER_SCHEME: []}])
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_service_app(
     service: str,
     *,
@@ -201,10 +294,14 @@ def create_service_app(
 
     # Our metrics are Prometheus (/metrics) and our traces are request IDs in the logs: FastAPI's own
     # OpenTelemetry hooks are off, so it does not check for providers on every request.
-    app = FastAPI(
+    # FastAPIOffline serves Swagger UI and ReDoc from the assets inside the fastapi-offline package
+    # (/static-offline-docs), so /docs works on a machine without internet.
+    app = FastAPIOffline(
         title=title, description=description, version="1.0.0", lifespan=lifespan,
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        dependencies=[Depends(reject_unknown_query)],
     )
+    _document_bearer_auth(app)
     install_error_handlers(app)
 
     async def on_replay(request: Request, exc: Exception) -> Response:
@@ -247,7 +344,11 @@ def create_service_app(
             return JSONResponse({"status": "ready", "service": service, **checks})
         problem = ProblemError(
             503, "service.not_ready", "Not ready", f"Dependencies unreachable: {checks}",
-            f"依赖服务不可达：{checks}",
+            "依赖服务不可达：" + "，".join(
+                f"{_DEPENDENCY_ZH.get(name, '对端服务“' + name.removeprefix('peer:') + '”')}"
+                f"{'正常' if state_ == 'ok' else '不可达'}"
+                for name, state_ in checks.items()
+            ),
         )
         return problem_response(problem, "/readyz")
 

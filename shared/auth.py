@@ -192,7 +192,7 @@ async def current_principal(request: Request) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise unauthorized("A bearer token is required.", "需要提供 Bearer 令牌。")
+        raise unauthorized("A bearer token is required.", "需要提供“Bearer”访问令牌。")
     state = request.app.state
     cache: TokenCache | None = getattr(state, "token_cache", None)
     if cache is None:

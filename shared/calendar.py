@@ -13,8 +13,10 @@ from typing import Final, NamedTuple, NoReturn
 
 import chinese_calendar  # type: ignore[import-untyped]
 
+from shared import statutory_holidays
+
 T_WORKDAY_RULE_ID: Final = "T-WORKDAY"
-T_WORKDAY_SOURCE: Final = "rules.md Counting time; 国务院办公厅 holiday arrangement"
+T_WORKDAY_SOURCE: Final = "国务院办公厅关于部分节假日安排的通知；《全国年节及纪念日放假办法》"
 
 MIN_DATE: Final = date(1949, 1, 1)
 MAX_DATE: Final = date(2150, 12, 31)
@@ -22,7 +24,12 @@ MAX_DATE: Final = date(2150, 12, 31)
 _MIN_ORDINAL: Final = MIN_DATE.toordinal()
 _MAX_ORDINAL: Final = MAX_DATE.toordinal()
 _DAY_COUNT: Final = _MAX_ORDINAL - _MIN_ORDINAL + 1
-_RANGE_ZH: Final = f"{MIN_DATE.isoformat()} 至 {MAX_DATE.isoformat()}"
+_RANGE_ZH: Final = "1949年1月1日至2150年12月31日"
+
+
+def _date_zh(day: date) -> str:
+    # shared.wording.date_zh, written out here: shared.wording is imported by modules this one serves.
+    return f"{day.year}年{day.month}月{day.day}日"
 
 # Compact day codes used while building the precomputed arrays.
 _WORKDAY, _WEEKEND, _HOLIDAY, _MAKEUP = 0, 1, 2, 3
@@ -60,13 +67,13 @@ class CalendarRangeError(TimeRuleError):
                 f"the answer for {day.isoformat()} lies beyond the supported calendar range "
                 f"{MIN_DATE.isoformat()}..{MAX_DATE.isoformat()}"
             )
-            message_zh = f"自 {day.isoformat()} 起计算的结果超出工作日历支持范围（{_RANGE_ZH}）"
+            message_zh = f"自{_date_zh(day)}起计算的结果超出工作日历支持范围（{_RANGE_ZH}）"
         else:
             message = (
                 f"{day.isoformat()} is outside the supported calendar range "
                 f"{MIN_DATE.isoformat()}..{MAX_DATE.isoformat()}"
             )
-            message_zh = f"日期 {day.isoformat()} 超出工作日历支持范围（{_RANGE_ZH}）"
+            message_zh = f"日期{_date_zh(day)}超出工作日历支持范围（{_RANGE_ZH}）"
         super().__init__(T_WORKDAY_RULE_ID, message, message_zh)
 
 
@@ -196,6 +203,15 @@ class WorkdayCalendar:
         )
         names: dict[int, str] = {}
         estimated = bytearray(b"\x01") * _DAY_COUNT
+        # A year without a published arrangement still has its statutory holidays (and 补假): estimated
+        # from the holiday measures, so that only the 调休 of such a year can be wrong.
+        for year in statutory_holidays.covered_years():
+            if year in frozen_years or not MIN_DATE.year <= year <= MAX_DATE.year:
+                continue
+            for day, name in statutory_holidays.statutory_holidays(year).items():
+                index = day.toordinal() - _MIN_ORDINAL
+                codes[index] = _HOLIDAY
+                names[index] = name
         for arrangement in frozen_years.values():
             first = date(arrangement.year, 1, 1).toordinal() - _MIN_ORDINAL
             last = date(arrangement.year, 12, 31).toordinal() - _MIN_ORDINAL

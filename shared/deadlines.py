@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.calendar import WorkdayCalendar
 from shared.calendar_store import Redater
 from shared.clock import Clock
+from shared.policy.documents import cite
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ class Deadline:
 def count_deadline(rule: str, start: date, workdays: int, source: str, calendar: WorkdayCalendar) -> Deadline:
     """Counts `workdays` working days after `start`; `start` itself is not counted and 0 gives `start`."""
     due = calendar.add_workdays(start, workdays)
-    return Deadline(rule, start, workdays, due.due, due.estimated, source)
+    return Deadline(rule, start, workdays, due.due, due.estimated, cite(source))
 
 
 @dataclass(frozen=True)

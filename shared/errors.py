@@ -14,6 +14,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.context import current_request_id
+from shared.labels import validation_message_zh
 
 logger = logging.getLogger(__name__)
 
@@ -188,7 +189,7 @@ def internal_error_response(instance: str) -> JSONResponse:
     problem = ProblemError(
         500, "internal.error", "Internal error",
         "An unexpected error occurred; nothing was saved. Quote the request_id when reporting it.",
-        "系统内部错误，未保存任何内容。报告问题时请提供 request_id。",
+        "系统内部错误，未保存任何内容。报告问题时请提供请求编号（“request_id”）。",
     )
     return problem_response(problem, instance)
 
@@ -212,13 +213,14 @@ def _validation_violations(exc: RequestValidationError) -> list[Violation]:
     for err in exc.errors():
         loc = err.get("loc", ())
         where = loc[0] if loc else "body"
-        message = str(err.get("msg", "invalid value"))
+        # The project's own validators write "English / 中文"; each language gets its half.
+        message = str(err.get("msg", "invalid value")).split(" / ")[0]
         violations.append(
             Violation(
                 rule=f"SCHEMA-{str(err.get('type', 'invalid')).upper().replace('_', '-')}",
                 field=_field_path(loc),
                 message=f"{where} field {_field_path(loc)}: {message}",
-                message_zh=f"字段 {_field_path(loc)} 无效：{message}",
+                message_zh=validation_message_zh(err),
             )
         )
     return violations
@@ -272,7 +274,7 @@ def install_error_handlers(app: FastAPI) -> None:
         problem = ProblemError(
             422, "request.invalid", "Invalid request",
             "The request does not match the schema; see violations.",
-            "请求内容不符合要求，详见 violations。",
+            "请求内容不符合要求，详见各项说明。",
             _validation_violations(exc),
         )
         return problem_response(problem, request.url.path)

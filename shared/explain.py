@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
+from shared.policy.documents import cite
+
 
 @dataclass(frozen=True, slots=True)
 class RuleResult:
@@ -18,6 +20,11 @@ class RuleResult:
     reason_zh: str
     source: str
     field: str | None = None
+
+    def __post_init__(self) -> None:
+        # Sources are written in the rules as document keys or seed numbers; people read them as the
+        # document's number or title from the one table of documents (cached: no cost per decision).
+        object.__setattr__(self, "source", cite(self.source))
 
 
 def failures(results: Iterable[RuleResult]) -> list[RuleResult]:

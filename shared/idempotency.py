@@ -78,7 +78,7 @@ def _invalid_key() -> ProblemError:
     return ProblemError(
         422, "request.invalid_idempotency_key", "Invalid Idempotency-Key",
         f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.",
-        f"Idempotency-Key 长度须为 1 至 {MAX_KEY_LENGTH} 个字符。",
+        f"请求头“Idempotency-Key”长度须为1至{MAX_KEY_LENGTH}个字符。",
         [Violation("IDEMPOTENCY-KEY", HEADER, "invalid length", "长度无效")],
     )
 
@@ -87,7 +87,7 @@ def _key_reused() -> ProblemError:
     return conflict(
         "idempotency.key_reused",
         "This Idempotency-Key was already used with a different request body.",
-        "该 Idempotency-Key 已用于另一个不同内容的请求。",
+        "该幂等键（请求头“Idempotency-Key”）已用于另一个不同内容的请求。",
         [Violation("IDEMPOTENCY-KEY", HEADER, "key reused with another body", "幂等键已被其他请求使用")],
     )
 

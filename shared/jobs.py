@@ -256,6 +256,6 @@ async def get_job(job_id: uuid.UUID, request: Request, session: SessionDep, prin
     table: Table = request.app.state.platform.job
     row = (await session.execute(select(table).where(table.c.id == job_id))).mappings().first()
     if row is None:
-        raise JobNotFound(f"No job {job_id} in this service.", f"本服务没有编号为 {job_id} 的任务。")
+        raise JobNotFound(f"No job {job_id} in this service.", f"本服务没有编号为“{job_id}”的任务。")
     return job_read(row)
 

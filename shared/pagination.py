@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 from uuid import UUID
 
 from fastapi import Depends, Query
@@ -54,18 +54,26 @@ def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
 
 @dataclass(frozen=True, slots=True)
 class PageRequest:
-    """What page a list asks for: how many items, and the keyset position after which they start."""
+    """What page a list asks for: how many items, the keyset position after which they start, and whether
+    the newest come first."""
 
     limit: int = DEFAULT_LIMIT
     after: tuple[datetime, UUID] | None = None
+    newest_first: bool = False
 
 
 def page_request(
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="每页条数 Items per page")] = DEFAULT_LIMIT,
+    cursor: Annotated[
+        str | None, Query(max_length=200, description="分页游标 The next_cursor of the previous page")
+    ] = None,
+    order: Annotated[
+        Literal["oldest", "newest"],
+        Query(description="排序 oldest first (default) or newest first; keep it the same on every page"),
+    ] = "oldest",
 ) -> PageRequest:
-    """Reads `?limit=&cursor=` of a list endpoint."""
-    return PageRequest(limit, decode_cursor(cursor) if cursor else None)
+    """Reads `?limit=&cursor=&order=` of a list endpoint."""
+    return PageRequest(limit, decode_cursor(cursor) if cursor else None, order == "newest")
 
 
 PageRequestDep = Annotated[PageRequest, Depends(page_request)]
@@ -79,6 +87,10 @@ def keyset(
 ) -> S:
     """Restricts a statement to one page in (created_at, id) order: rows after the cursor, one more than
     the limit so that `to_page` can tell whether another page follows."""
+    if page.newest_first:
+        if page.after is not None:
+            statement = statement.where(tuple_(created_at, record_id) < tuple_(*page.after))
+        return statement.order_by(created_at.desc(), record_id.desc()).limit(page.limit + 1)
     if page.after is not None:
         statement = statement.where(tuple_(created_at, record_id) > tuple_(*page.after))
     return statement.order_by(created_at, record_id).limit(page.limit + 1)

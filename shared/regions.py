@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from shared.errors import Violation
+from shared.labels import field_zh
 
 # 2 (province), 4 (city), 6 (province, city or county) or 9 (town) digits.
 REGION_PATTERN = r"^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$"
@@ -132,7 +133,7 @@ def unknown_region_violation(field: str, code: str | None) -> Violation | None:
     return Violation(
         "T-REGION", field,
         f"{field} {code} names no division of GB/T 2260 (T-REGION)",
-        f"{field} {code} 不是有效的行政区划代码（T-REGION）",
+        f"{field_zh(field)}{code}不是有效的行政区划代码（T-REGION）",
     )
 
 

@@ -132,3 +132,17 @@ def redis_url() -> Iterator[str]:
 def queue_prefix() -> str:
     """A queue prefix of this test session, so parallel sessions sharing a Redis do not mix jobs."""
     return f"jiuye-test-{uuid.uuid4().hex[:8]}"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Records every Chinese text the tests produce (tests/chinese_text.py)."""
+    from tests import chinese_text
+
+    chinese_text.install()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fails the run when a Chinese text the tests produced holds an ASCII code word."""
+    from tests import chinese_text
+
+    chinese_text.report(session)

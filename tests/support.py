@@ -38,3 +38,6 @@ async def running_app(
 def bearer(role: str, region: str, sub: str = "tester", settings: PlatformSettings | None = None) -> dict[str, str]:
     """Returns an Authorization header with a token for the role and region."""
     return {"Authorization": f"Bearer {issue_token(role, region, sub, 3600, settings)}"}
+
+# How citations of the Shaoguan plan read (shared/policy/documents.toml): 《title》 and the clause.
+PLAN = "《韶关市登记失业人员跟踪服务工作方案》"

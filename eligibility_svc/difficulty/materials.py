@@ -9,7 +9,9 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Final
 
-MATERIALS_SOURCE: Final = "001 §六(三)"
+from shared.policy.documents import cite
+
+MATERIALS_SOURCE: Final = cite("shaoguan-plan 六(三)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +22,9 @@ class Material:
     name: str
     name_zh: str
     source: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "source", cite(self.source))  # the document table's citation, cached
 
 
 class HouseholdSituation(StrEnum):

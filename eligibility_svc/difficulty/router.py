@@ -24,9 +24,10 @@ router = APIRouter(prefix="/difficulty", tags=["difficulty"])
 async def evaluate(request: Request, principal: PrincipalDep) -> DifficultyEvaluationRead:
     """Evaluates ELIG-HUKOU, ELIG-AGE, ELIG-UNEMPLOYED, ELIG-ABLE, ELIG-WILLING and the 12 categories.
 
-    The policy pack is the agency region's when agency_region_code is given, else the hukou region's,
-    with the parameters in force on as_of. Stateless: no database, no I/O.
+    The office region is agency_region_code, else a staff caller's own region (an assumption the answer
+    reports); the policy pack is the office region's, else the hukou region's, with the parameters in
+    force on as_of. Stateless: no database, no I/O.
     """
     # Parsed here rather than as a FastAPI body parameter: strict JSON validation in one pass.
     body = parse_json_body(DifficultyRequest, await request.body())
-    return service.evaluate(body, request.app.state.policy)
+    return service.evaluate(body, request.app.state.policy, principal)

@@ -17,10 +17,12 @@ from eligibility_svc.difficulty.materials import (
 from shared.explain import RuleResult
 from shared.identity import Gender
 from shared.policy import PolicyPack, PolicyParameters
+from shared.policy.documents import cite
 from shared.timerules import RetirementCategory, add_months, age_on, retirement_age, retirement_date
+from shared.wording import date_zh
 
-SOURCE_BASE: Final = "001 §六(一)"
-SOURCE_AGE: Final = "001 §六(一); T-AGE; T-RETIRE"
+SOURCE_BASE: Final = cite("shaoguan-plan 六(一)")
+SOURCE_AGE: Final = cite("shaoguan-plan 六(一); T-AGE; T-RETIRE")
 
 
 class HukouType(StrEnum):
@@ -116,6 +118,9 @@ class CategoryResult:
     source: str
     field: str | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "source", cite(self.source))  # the document table's citation, cached
+
 
 @dataclass(frozen=True, slots=True)
 class DifficultyEvaluation:
@@ -129,11 +134,17 @@ class DifficultyEvaluation:
     required_materials: tuple[Material, ...]
     retirement_category: RetirementCategory
     pack_id: str
+    agency_region_code: str | None = None
 
 
 # ---- rules -----------------------------------------------------------------------------------------
 
-_RETIREMENT_ZH: Final[Mapping[RetirementCategory, str]] = {
+_RETIREMENT_EN: Final[Mapping[RetirementCategory, str]] = {
+    RetirementCategory.MALE: "men",
+    RetirementCategory.FEMALE_55: "women whose original retirement age was 55",
+    RetirementCategory.FEMALE_50: "women whose original retirement age was 50",
+}
+RETIREMENT_CATEGORY_ZH: Final[Mapping[RetirementCategory, str]] = {
     RetirementCategory.MALE: "男职工",
     RetirementCategory.FEMALE_55: "原法定退休年龄55周岁的女职工",
     RetirementCategory.FEMALE_50: "原法定退休年龄50周岁的女职工",
@@ -169,39 +180,79 @@ def hukou_rule(hukou: str, province: str, source: str) -> RuleResult:
 
 
 def age_rule(
-    birth_date: date, age: int, on: date, minimum: int, category: RetirementCategory, retires_on: date
+    birth_date: date,
+    age: int,
+    on: date,
+    minimum: int,
+    category: RetirementCategory,
+    retires_on: date,
+    *,
+    assumed_category: bool = False,
 ) -> RuleResult:
-    """ELIG-AGE: at least the minimum working age (T-AGE), before the statutory retirement date (T-RETIRE)."""
+    """ELIG-AGE: at least the minimum working age (T-AGE), before the statutory retirement date (T-RETIRE).
+
+    Past retirement, the reason names the statutory retirement date and the age the official tables
+    give, never "N years reached": for a 29 February birth the date falls on 28 February in a common
+    year while T-AGE counts that birthday only on 1 March. When a woman's retirement category was not
+    given, the pack's default was assumed, and the reason says so and what the other category gives.
+    """
     born, day, retires = birth_date.isoformat(), on.isoformat(), retires_on.isoformat()
+    born_zh, day_zh, retires_zh = date_zh(birth_date), date_zh(on), date_zh(retires_on)
     if age < minimum:
         return RuleResult(
             "ELIG-AGE",
             False,
             f"born {born}: {age} on {day}, needs {minimum}",
-            f"{born}出生，{day}年满{age}周岁，需年满{minimum}周岁",
+            f"{born_zh}出生，{day_zh}年满{age}周岁，需年满{minimum}周岁",
             SOURCE_AGE,
             "person.birth_date",
         )
-    category_zh = _RETIREMENT_ZH[category]
+    category_en, category_zh = _RETIREMENT_EN[category], RETIREMENT_CATEGORY_ZH[category]
+    retire_age = retirement_age(birth_date, category)
+    month_end = (
+        (
+            f"; there is no {birth_date.day} in that month, so its last day",
+            f"；该月无{birth_date.day}日，取当月最后一日",
+        )
+        if retires_on.day != birth_date.day
+        else ("", "")
+    )
+    assumed = _assumed_category_texts(birth_date, on, category) if assumed_category else ("", "")
     if on >= retires_on:
-        retire_age = retirement_age(birth_date, category)
         return RuleResult(
             "ELIG-AGE",
             False,
-            f"born {born}: statutory retirement age {retire_age.label} ({category}) reached on {retires}, "
-            f"not after {day}: beyond working age",
-            f"{born}出生，法定退休年龄{retire_age.label_zh}（{category_zh}），{retires}到达，"
-            f"不晚于{day}，已超出法定劳动年龄",
+            f"born {born}: the statutory retirement date is {retires} ({category_en}, retirement age "
+            f"{retire_age.label}{month_end[0]}), on or before {day}: beyond working age{assumed[0]}",
+            f"{born_zh}出生，法定退休日期为{retires_zh}（{category_zh}，法定退休年龄{retire_age.label_zh}"
+            f"{month_end[1]}），不晚于{day_zh}，已超出法定劳动年龄{assumed[1]}",
             SOURCE_AGE,
             "person.birth_date",
         )
     return RuleResult(
         "ELIG-AGE",
         True,
-        f"born {born}: {age} on {day} (needs {minimum}); statutory retirement date ({category}) {retires}, after {day}",
-        f"{born}出生，{day}年满{age}周岁（需年满{minimum}周岁）；法定退休日期（{category_zh}）{retires}，晚于{day}",
+        f"born {born}: {age} on {day} (needs {minimum}); the statutory retirement date ({category_en}) is "
+        f"{retires}, after {day}{assumed[0]}",
+        f"{born_zh}出生，{day_zh}年满{age}周岁（需年满{minimum}周岁）；法定退休日期（{category_zh}）为"
+        f"{retires_zh}，晚于{day_zh}{assumed[1]}",
         SOURCE_AGE,
         "person.birth_date",
+    )
+
+
+def _assumed_category_texts(birth_date: date, on: date, category: RetirementCategory) -> tuple[str, str]:
+    # Only a woman's category is ever assumed; the other one is the alternative a caseworker must see.
+    other = RetirementCategory.FEMALE_55 if category is RetirementCategory.FEMALE_50 else RetirementCategory.FEMALE_50
+    other_date = _retirement_date(birth_date, other)
+    other_met = on < other_date
+    return (
+        f". The retirement category was not given: the policy pack's default {_RETIREMENT_EN[category]} was "
+        f"assumed; as {_RETIREMENT_EN[other]} the retirement date would be {other_date.isoformat()} and the "
+        f"person would be {'within' if other_met else 'beyond'} working age",
+        f"。未填写退休类别，按政策包默认值视为{RETIREMENT_CATEGORY_ZH[category]}；如属{RETIREMENT_CATEGORY_ZH[other]}，"
+        f"法定退休日期为{date_zh(other_date)}，{'仍在' if other_met else '已超出'}法定劳动年龄"
+        f"{'内' if other_met else ''}",
     )
 
 
@@ -560,8 +611,10 @@ def critically_ill_relative(
 ) -> CategoryResult:
     """Category 12: supports a critically ill relative; a given diagnosis date must be recent enough.
 
-    "申请之日前3个月内" is counted forward from the diagnosis by T-PERIOD without shift: diagnosed
-    2026-08-22, the application may be made up to and including 2026-11-22.
+    "申请之日前3个月内" is counted back from the application by T-PERIOD without shift (Civil Code
+    art. 202: the corresponding day of the month, or that month's last day where there is none): on
+    2026-05-31 the window opens on 2026-02-28, so a diagnosis of 2026-02-28 qualifies, and on
+    2026-11-22 it opens on 2026-08-22.
     """
     code = DifficultyCategory.SUPPORTS_CRITICALLY_ILL_RELATIVE
     months = params.critical_illness_diagnosis_months
@@ -579,14 +632,17 @@ def critically_ill_relative(
             "facts.supports_critically_ill_relative",
         )
     source = f"{_category_source(12)}; {sources['critical_illness_diagnosis_months']}"
-    until = add_months(diagnosed, months)
-    diagnosed_on, until_on, day = diagnosed.isoformat(), until.isoformat(), on.isoformat()
-    if on > until:
+    earliest = add_months(on, -months)
+    diagnosed_on, earliest_on, day = diagnosed.isoformat(), earliest.isoformat(), on.isoformat()
+    diagnosed_zh, earliest_zh, day_zh = date_zh(diagnosed), date_zh(earliest), date_zh(on)
+    if diagnosed < earliest:
         return CategoryResult(
             code,
             False,
-            f"relative diagnosed {diagnosed_on}: more than {months} months before {day} (the window ended {until_on})",
-            f"亲属诊断日期{diagnosed_on}，早于申请之日前{months}个月（期限至{until_on}），评估日{day}",
+            f"relative diagnosed {diagnosed_on}: more than {months} months before the application of {day} "
+            f"(the diagnosis must be dated {earliest_on} or later)",
+            f"亲属诊断日期{diagnosed_zh}，早于申请之日（{day_zh}）前{months}个月"
+            f"（诊断日期须在{earliest_zh}或以后）",
             source,
             "facts.critical_illness_diagnosed_on",
         )
@@ -594,9 +650,9 @@ def critically_ill_relative(
         code,
         True,
         f"supports a relative in the same household diagnosed with a major illness on {diagnosed_on}: within "
-        f"{months} months before {day} (until {until_on})",
-        f"需赡养同一家庭户口中患重大疾病的直系亲属，诊断日期{diagnosed_on}，在申请之日前{months}个月内"
-        f"（期限至{until_on}），评估日{day}",
+        f"{months} months before the application of {day} (from {earliest_on})",
+        f"需赡养同一家庭户口中患重大疾病的直系亲属，诊断日期{diagnosed_zh}，在申请之日（{day_zh}）前"
+        f"{months}个月内（自{earliest_zh}起）",
         source,
         "facts.critical_illness_diagnosed_on",
     )
@@ -629,7 +685,10 @@ def evaluate_difficulty(case: DifficultyCase, pack: PolicyPack) -> DifficultyEva
     hukou = hukou_rule(
         person.hukou_region_code, params.difficulty_hukou_province, sources["difficulty_hukou_province"]
     )
-    working_age = age_rule(person.birth_date, age, on, params.working_age_min, category, retires_on)
+    working_age = age_rule(
+        person.birth_date, age, on, params.working_age_min, category, retires_on,
+        assumed_category=person.retirement_category is None and person.gender is Gender.FEMALE,
+    )
     base_rules = (
         hukou,
         working_age,
@@ -673,4 +732,5 @@ def evaluate_difficulty(case: DifficultyCase, pack: PolicyPack) -> DifficultyEva
         ),
         retirement_category=category,
         pack_id=pack.id,
+        agency_region_code=case.agency_region_code,
     )

@@ -23,8 +23,10 @@ from shared.identity import (
     encoded_birth_date,
     encoded_gender,
 )
+from shared.labels import field_zh, label_zh
 from shared.policy import ParameterNotInForceError, PolicyPack
 from shared.timerules import RetirementCategory
+from shared.wording import date_zh
 
 _OUT: Final = ConfigDict(frozen=True, from_attributes=True)
 
@@ -84,7 +86,9 @@ class DifficultyPerson(BaseModel):
                         ("retirement_category",),
                         "retirement_category_gender",
                         f"retirement_category {category.value} does not fit gender {self.gender.value}: "
-                        "men use male, women female_55 or female_50",
+                        "men use male, women female_55 or female_50 / "
+                        f"退休类别“{label_zh(category)}”与性别“{label_zh(self.gender)}”不符：男性为男职工，"
+                        "女性为原法定退休年龄55周岁或50周岁的女职工",
                         category.value,
                     )
                 ],
@@ -131,8 +135,17 @@ class DifficultyRequest(BaseModel):
     person: DifficultyPerson
     status: EmploymentStatus
     facts: DifficultyFacts = Field(default_factory=DifficultyFacts)
-    # Office receiving the application; decides whether the applicant's hukou is in "this city".
-    agency_region_code: RegionCode | None = None
+    agency_region_code: RegionCode | None = Field(
+        default=None,
+        description=(
+            "受理机构所在地区 Region code of the office receiving the application (GB/T 2260, 4 digits or more "
+            "for a city). It decides whether the household registration is in this city (another Guangdong "
+            "city adds the 居住证 to the materials) and which policy pack applies. When not given, a staff "
+            "caller's own region is taken (reported in assumptions); a citizen's request is judged as made "
+            "in the hukou city."
+        ),
+        examples=["440203"],
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:
@@ -144,7 +157,8 @@ class DifficultyRequest(BaseModel):
                 field_error(
                     ("person", "birth_date"),
                     "date_after_as_of",
-                    f"birth_date {birth.isoformat()} is after as_of {as_of}",
+                    f"birth_date {birth.isoformat()} is after as_of {as_of} / "
+                    f"出生日期{date_zh(birth)}晚于评估日期{date_zh(self.as_of)}",
                     birth.isoformat(),
                 )
             )
@@ -154,7 +168,8 @@ class DifficultyRequest(BaseModel):
                 field_error(
                     ("facts", "latest_registration_date"),
                     "date_after_as_of",
-                    f"latest_registration_date {registered.isoformat()} is after as_of {as_of}",
+                    f"latest_registration_date {registered.isoformat()} is after as_of {as_of} / "
+                    f"最近一次失业登记日期{date_zh(registered)}晚于评估日期{date_zh(self.as_of)}",
                     registered.isoformat(),
                 )
             )
@@ -163,7 +178,8 @@ class DifficultyRequest(BaseModel):
                 field_error(
                     ("facts", "latest_registration_date"),
                     "date_before_birth",
-                    f"latest_registration_date {registered.isoformat()} is before birth_date {birth.isoformat()}",
+                    f"latest_registration_date {registered.isoformat()} is before birth_date {birth.isoformat()} / "
+                    f"最近一次失业登记日期{date_zh(registered)}早于出生日期{date_zh(birth)}",
                     registered.isoformat(),
                 )
             )
@@ -173,7 +189,8 @@ class DifficultyRequest(BaseModel):
                 field_error(
                     ("facts", "critical_illness_diagnosed_on"),
                     "date_after_as_of",
-                    f"critical_illness_diagnosed_on {diagnosed.isoformat()} is after as_of {as_of}",
+                    f"critical_illness_diagnosed_on {diagnosed.isoformat()} is after as_of {as_of} / "
+                    f"亲属重大疾病诊断日期{date_zh(diagnosed)}晚于评估日期{date_zh(self.as_of)}",
                     diagnosed.isoformat(),
                 )
             )
@@ -209,8 +226,19 @@ class MaterialRead(BaseModel):
     source: str
 
 
+class AssumptionRead(BaseModel):
+    """A value the evaluation assumed because the request did not give it, and what follows from it."""
+
+    model_config = _OUT
+
+    field: str
+    value: str
+    explanation: str
+    explanation_zh: str
+
+
 class DifficultyEvaluationRead(BaseModel):
-    """The api.md answer, plus the retirement category applied and the policy pack used."""
+    """The api.md answer, plus the retirement category applied, the policy pack used and what was assumed."""
 
     model_config = _OUT
 
@@ -222,6 +250,12 @@ class DifficultyEvaluationRead(BaseModel):
     required_materials: list[MaterialRead]
     retirement_category: RetirementCategory
     policy_pack: str
+    agency_region_code: str | None = Field(
+        default=None, description="受理机构所在地区 The office region the materials were judged for, given or assumed"
+    )
+    assumptions: list[AssumptionRead] = Field(
+        default_factory=list, description="采用的默认值 Defaults assumed for values the request left out"
+    )
 
 
 # ---- strict JSON bodies ----------------------------------------------------------------------------
@@ -237,7 +271,7 @@ def parse_json_body(model: type[M], raw: bytes) -> M:
     try:
         return model.model_validate_json(raw, strict=True)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_context=False, include_input=False)
+        errors = exc.errors(include_url=False, include_input=False)
         raise RequestValidationError(
             [{**error, "loc": ("body", *error["loc"])} for error in errors]
         ) from None
@@ -274,7 +308,7 @@ def invalid_request(violations: Sequence[Violation]) -> InvalidEvaluationRequest
     """Returns the 422 error for a body that parses but cannot be evaluated as given."""
     return InvalidEvaluationRequest(
         "The request's values are out of range or contradict each other; see violations.",
-        "请求中的取值超出范围或相互矛盾，详见 violations。",
+        "请求中的取值超出范围或相互矛盾，详见各项说明。",
         violations,
     )
 
@@ -291,7 +325,7 @@ def region_violations(field: str, code: str | None) -> list[Violation]:
     return [Violation(
         REGION_RULE, field,
         f"{field} {code}: province code {code[:2]} is not a GB/T 2260 province code",
-        f"{field} {code}：省级代码{code[:2]}不是GB/T 2260省级行政区划代码",
+        f"{field_zh(field)}{code}：省级代码{code[:2]}不是GB/T 2260省级行政区划代码",
     )]
 
 
@@ -302,12 +336,12 @@ def date_range_violations(field: str, value: date | None, earliest: date | None)
     if earliest is not None and value < earliest:
         return [range_violation(
             field, f"{field} {value.isoformat()} is before {earliest.isoformat()}",
-            f"{field} {value.isoformat()} 早于{earliest.isoformat()}",
+            f"{field_zh(field)}{date_zh(value)}早于{date_zh(earliest)}",
         )]
     if value > MAX_DATE:
         return [range_violation(
             field, f"{field} {value.isoformat()} is after {MAX_DATE.isoformat()}, the last date the rules count to",
-            f"{field} {value.isoformat()} 晚于规则可计算的最后日期{MAX_DATE.isoformat()}",
+            f"{field_zh(field)}{date_zh(value)}晚于规则可计算的最后日期{date_zh(MAX_DATE)}",
         )]
     return []
 
@@ -319,9 +353,10 @@ def policy_not_in_force(
     day = on.isoformat()
     return PolicyNotInForce(
         f"Policy pack {pack.id} has no parameters in force on {day}: {exc.message}",
-        f"政策包 {pack.id} 在 {day} 没有有效的政策参数",
+        f"{pack.name_zh}政策参数在{date_zh(on)}尚未生效",
         [Violation(
-            POLICY_RULE, field, f"{field} {day}: {exc.message}", f"{field} {day} 无有效政策参数（政策包 {pack.id}）"
+            POLICY_RULE, field, f"{field} {day}: {exc.message}",
+            f"{field_zh(field)}{date_zh(on)}：{pack.name_zh}政策参数在该日尚未生效",
         )],
     )
 

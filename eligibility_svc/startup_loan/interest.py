@@ -8,10 +8,12 @@ from enum import StrEnum
 from typing import Final
 
 from shared.policy import PolicyParameters
+from shared.policy.documents import cite
 from shared.timerules import add_months
+from shared.wording import percent, percentage_points
 
 RATE_RULE: Final = "LOAN-RATE"
-RATE_SOURCE: Final = "001 §五(二)3"
+RATE_SOURCE: Final = cite("shaoguan-plan 五(二)3")
 BASIS_POINTS: Final = 10_000
 # Chinese banks turn an annual rate into a daily rate by dividing by 360 (日利率 = 年利率 / 360,
 # 《人民币利率管理规定》) and charge it for the actual days elapsed: actual/360.
@@ -25,9 +27,13 @@ class RateAboveCapError(ValueError):
         self.rule = RATE_RULE
         self.rate_bp, self.lpr_bp, self.cap_bp = rate_bp, lpr_bp, cap_bp
         self.message = (
-            f"annual rate {rate_bp} bp is above the cap of {cap_bp} bp (LPR {lpr_bp} bp + {cap_bp - lpr_bp} bp)"
+            f"annual rate {percent(rate_bp)} is above the cap of {percent(cap_bp)} "
+            f"(LPR {percent(lpr_bp)} + {percent(cap_bp - lpr_bp)})"
         )
-        self.message_zh = f"贷款年利率{rate_bp}BP高于上限{cap_bp}BP（LPR {lpr_bp}BP + {cap_bp - lpr_bp}BP）"
+        self.message_zh = (
+            f"贷款年利率{percent(rate_bp)}，高于上限{percent(cap_bp)}"
+            f"（不超过贷款市场报价利率{percent(lpr_bp)}加{percentage_points(cap_bp - lpr_bp)}）"
+        )
         super().__init__(f"{RATE_RULE}: {self.message} / {self.message_zh} ({RATE_SOURCE})")
 
 

@@ -11,11 +11,14 @@ from typing import Final
 from shared.calendar import WorkdayCalendar, default_calendar
 from shared.explain import RuleResult, all_met, failures
 from shared.identity import Gender
+from shared.labels import label_zh
 from shared.policy import PolicyPack, PolicyParameters
+from shared.policy.documents import cite
 from shared.timerules import add_months, age_on, nth_birthday, period_end
+from shared.wording import ordinal
 
-SOURCE_INDIVIDUAL: Final = "001 §五(二)1(1)"
-SOURCE_ENTERPRISE: Final = "001 §五(二) 小微企业借款人1"
+SOURCE_INDIVIDUAL: Final = cite("shaoguan-plan 五(二)1(1)")
+SOURCE_ENTERPRISE: Final = cite("shaoguan-plan 五(二) 小微企业借款人1")
 
 
 class KeyGroup(StrEnum):
@@ -175,7 +178,7 @@ def loan_age_rule(person: IndividualBorrower, on: date, params: PolicyParameters
         on <= last_day,
         (
             f"born {born}: {age} on {day}; {who} may be at most {limit}, i.e. apply up to {last} "
-            f"(the day before the {limit + 1}th birthday)",
+            f"(the day before the {ordinal(limit + 1)} birthday)",
             f"{born}出生，{day}年满{age}周岁；{who_zh}不超过{limit}周岁，即最迟{last}（{limit + 1}周岁生日前一日）申请",
         ),
         source,
@@ -280,13 +283,14 @@ def loan_non_key_rule(
     field = "individual.business_registered_on"
     if person.key_groups:
         groups = ", ".join(str(group) for group in person.key_groups)
+        groups_zh = "、".join(label_zh(group) for group in person.key_groups)
         return _result(
             "LOAN-NON-KEY",
             True,
             (
                 f"key group ({groups}): the {params.loan_nonkey_business_age_years}-year business-age limit "
                 "does not apply",
-                f"属重点扶持对象（{groups}），不受创业主体登记注册{params.loan_nonkey_business_age_years}年内的限制",
+                f"属重点扶持对象（{groups_zh}），不受创业主体登记注册{params.loan_nonkey_business_age_years}年内的限制",
             ),
             source,
             "individual.key_groups",

@@ -24,7 +24,9 @@ from shared.errors import Violation
 from shared.explain import RuleResultRead as LoanRuleRead
 from shared.explain import ViolationRead as LoanViolationRead
 from shared.identity import Gender
+from shared.labels import field_zh, label_zh
 from shared.timerules import add_months
+from shared.wording import date_zh
 
 _OUT: Final = ConfigDict(frozen=True, from_attributes=True)
 
@@ -106,7 +108,8 @@ class StartupLoanRequest(BaseModel):
                 field_error(
                     (wanted,),
                     "missing_applicant",
-                    f"{wanted} is required when applicant_type is {self.applicant_type}",
+                    f"{wanted} is required when applicant_type is {self.applicant_type} / "
+                    f"申请主体为{label_zh(self.applicant_type)}时须填写{field_zh(wanted)}",
                     None,
                 )
             )
@@ -115,7 +118,8 @@ class StartupLoanRequest(BaseModel):
                 field_error(
                     (other,),
                     "unexpected_applicant",
-                    f"{other} must be omitted when applicant_type is {self.applicant_type}",
+                    f"{other} must be omitted when applicant_type is {self.applicant_type} / "
+                    f"申请主体为{label_zh(self.applicant_type)}时不应填写{field_zh(other)}",
                     other,
                 )
             )
@@ -126,7 +130,8 @@ class StartupLoanRequest(BaseModel):
                     field_error(
                         ("individual", "birth_date"),
                         "date_after_as_of",
-                        f"birth_date {person.birth_date} is after as_of {self.as_of}",
+                        f"birth_date {person.birth_date} is after as_of {self.as_of} / "
+                        f"出生日期{date_zh(person.birth_date)}晚于评估日期{date_zh(self.as_of)}",
                         person.birth_date.isoformat(),
                     )
                 )
@@ -136,7 +141,8 @@ class StartupLoanRequest(BaseModel):
                     field_error(
                         ("individual", "business_registered_on"),
                         "date_after_as_of",
-                        f"business_registered_on {registered} is after as_of {self.as_of}",
+                        f"business_registered_on {registered} is after as_of {self.as_of} / "
+                        f"经营主体登记日期{date_zh(registered)}晚于评估日期{date_zh(self.as_of)}",
                         registered.isoformat(),
                     )
                 )
@@ -174,7 +180,7 @@ def _at_most(field: str, value: int, limit: int) -> list[Violation]:
         return []
     return [range_violation(
         field, f"{field} {value} is above {limit}, more than any real application",
-        f"{field} {value} 超过{limit}，超出实际可能的取值",
+        f"{field_zh(field)}{value}超过{limit}，超出实际可能的取值",
     )]
 
 

@@ -38,6 +38,7 @@ from eligibility_svc.startup_loan.schemas import (
 from shared.calendar import TimeRuleError, WorkdayCalendar
 from shared.errors import Violation
 from shared.explain import RuleResult, RuleResultRead, ViolationRead
+from shared.labels import field_zh
 from shared.policy import ParameterNotInForceError, PolicyRegistry
 
 ROUNDING: Final[tuple[str, str]] = (
@@ -144,7 +145,7 @@ def evaluate(
         field = "individual.business_registered_on"
         raise InvalidEvaluationRequest(
             exc.message, exc.message_zh,
-            [Violation(exc.rule, field, f"{field}: {exc.message}", f"{field}：{exc.message_zh}")],
+            [Violation(exc.rule, field, f"{field}: {exc.message}", f"{field_zh(field)}：{exc.message_zh}")],
         ) from None
     return evaluation_read(evaluation, body.applicant_type)
 

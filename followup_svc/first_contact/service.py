@@ -25,6 +25,7 @@ from shared.calendar import WorkdayCalendar
 from shared.deadlines import Deadline
 from shared.errors import Violation
 from shared.events import RegistrationCreated, RegistrationDeregistered
+from shared.labels import label_zh
 from shared.pagination import Page, PageRequest, to_page
 from shared.policy import PolicyRegistry
 
@@ -138,8 +139,11 @@ async def complete(
     if task.status != FirstContactStatus.OPEN:
         raise FirstContactNotOpen(
             f"The first-contact task is {task.status}, not open; it cannot be completed.",
-            f"该首次联系任务状态为 {task.status}，不是待办，无法再次办结。",
-            [Violation(RULE_ID, "status", f"task status is {task.status}", f"任务状态为 {task.status}")],
+            f"该首次联系任务状态为“{label_zh(FirstContactStatus(task.status))}”，不是待联系，无法再次办结。",
+            [Violation(
+                RULE_ID, "status", f"task status is {task.status}",
+                f"任务状态为“{label_zh(FirstContactStatus(task.status))}”",
+            )],
         )
     violations = []
     if body.contacted_on > today:

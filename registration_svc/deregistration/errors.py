@@ -24,3 +24,10 @@ class DeregistrationNotAllowed(RuleFailed):
 
     code = "deregistration.invalid"
     title = "Deregistration not allowed"
+
+
+class FollowupReasonNeedsOverride(RuleFailed):
+    """unreachable and refused_services come from the follow-up rules, not from a caseworker's hand."""
+
+    code = "deregistration.followup_reason"
+    title = "Reason reserved to the follow-up rules"

@@ -21,14 +21,16 @@ from shared.idempotency import Idempotent
 
 router = APIRouter(prefix="/registrations", tags=["deregistration"])
 
-Deregistrar = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.SYSTEM))]
+Deregistrar = Annotated[
+    Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))
+]
 
 
 @router.post(
     "/{registration_id}/deregistration",
     response_model=DeregistrationResult,
     dependencies=[Idempotent],
-    summary="Deregister a registration (002 §五)",
+    summary="Deregister a registration (注销失业登记, DEREG-*)",
 )
 async def deregister(
     registration_id: uuid.UUID,
@@ -38,13 +40,17 @@ async def deregister(
     principal: Deregistrar,
     clock: ClockDep,
 ) -> DeregistrationResult:
-    """Deregisters a registered person with a reason code; notifies them unless DEREG-NOTIFY exempts it."""
+    """Deregisters a registered person with a reason code; notifies them unless DEREG-NOTIFY exempts it.
+
+    unreachable and refused_services are refused (422 deregistration.followup_reason, DEREG-MANUAL):
+    they come from the follow-up rules FU-UNREACHABLE and FU-REFUSAL, unless an administrator overrides
+    with override_reason, which the audit log keeps.
+    """
     now, today = clock.now(), clock.today()
-    outcome = await service.deregister(
-        session, principal, request.app.state.policy, registration_id, body, now, today
+    outcome = await service.deregister_by_hand(
+        session, principal, request.app.state.policy, registration_id, body, now, today, request
     )
     registration = outcome.registration
-    await service.record_audit(session, principal, outcome, body, request=request)
     return DeregistrationResult(
         id=registration.id,
         status=registration.status,

@@ -23,6 +23,14 @@ class DeregistrationCreate(BaseModel):
     monthly_income_fen: int | None = Field(default=None, ge=0)
     # 提供虚假信息骗取待遇的，纳入人社信用体系 (002 §五): recorded for the credit system.
     false_information: bool = False
+    override_reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = Field(
+        default=None,
+        description=(
+            "例外说明 Only for an administrator recording unreachable or refused_services by hand (DEREG-MANUAL): "
+            "why the follow-up rules FU-UNREACHABLE / FU-REFUSAL cannot establish it (at least 10 characters); "
+            "kept in the audit log."
+        ),
+    )
 
 
 class NotifyExplanation(BaseModel):

@@ -11,11 +11,17 @@ from fastapi import Request
 from pydantic import JsonValue
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registration_svc.deregistration.errors import AlreadyDeregistered, DeregistrationNotAllowed, NotRegistered
+from registration_svc.deregistration.errors import (
+    AlreadyDeregistered,
+    DeregistrationNotAllowed,
+    FollowupReasonNeedsOverride,
+    NotRegistered,
+)
 from registration_svc.deregistration.rules import (
     DeregistrationReason,
     check_effective_date,
     check_income,
+    manual_reason_rule,
     notify_rule,
 )
 from registration_svc.deregistration.schemas import DeregistrationCreate
@@ -30,6 +36,7 @@ from shared.auth import Principal, Role, forbidden
 from shared.errors import DomainError, Violation
 from shared.events import EventType, FollowupDeregistrationRequested, RegistrationDeregistered
 from shared.explain import RuleResult, failures
+from shared.labels import label_zh
 from shared.policy import ParameterNotInForceError, PolicyRegistry
 
 logger = logging.getLogger(__name__)
@@ -46,6 +53,23 @@ class DeregistrationOutcome:
     notify: RuleResult
 
 
+async def deregister_by_hand(
+    session: AsyncSession,
+    principal: Principal,
+    policy: PolicyRegistry,
+    registration_id: uuid.UUID,
+    body: DeregistrationCreate,
+    now: datetime,
+    today: date,
+    request: Request,
+) -> DeregistrationOutcome:
+    """Deregisters at staff's request (the endpoint): DEREG-MANUAL first, then as deregister does, audited
+    with the administrator's override reason when one was needed."""
+    outcome = await deregister(session, principal, policy, registration_id, body, now, today, by_hand=True)
+    await record_audit(session, principal, outcome, body, request=request)
+    return outcome
+
+
 async def deregister(
     session: AsyncSession,
     principal: Principal,
@@ -54,8 +78,14 @@ async def deregister(
     body: DeregistrationCreate,
     now: datetime,
     today: date,
+    *,
+    by_hand: bool = False,
 ) -> DeregistrationOutcome:
-    """Ends a registered registration with a reason, tells the person unless DEREG-NOTIFY exempts it."""
+    """Ends a registered registration with a reason, tells the person unless DEREG-NOTIFY exempts it.
+
+    by_hand: asked at the endpoint, so DEREG-MANUAL applies (unreachable and refused_services only as an
+    administrator's documented override). Every rule cites the deregistration clause of the pack of the
+    registration's agency region."""
     found = await repository.get_registration(session, registration_id, for_update=True)
     if found is None or not principal.covers_region(found[0].agency_region_code):
         raise forbidden()
@@ -69,16 +99,26 @@ async def deregister(
     if registration.status != RegistrationStatus.REGISTERED or registration.registered_on is None:
         raise NotRegistered(
             f"Only a registered registration can be deregistered; this one is {registration.status}.",
-            f"只有已登记的失业登记可以注销，该登记状态为 {registration.status}。",
+            f"只有已登记的失业登记可以注销，该登记状态为“{label_zh(RegistrationStatus(registration.status))}”。",
         )
     pack = policy.for_region(registration.agency_region_code)
-    results = [check_effective_date(body.effective_date, registration.registered_on, today)]
+    source = pack.citation("deregistration")
+    if by_hand:
+        manual = manual_reason_rule(
+            body.reason, source, is_admin=principal.role is Role.ADMIN, override_reason=body.override_reason
+        )
+        if not manual.met:
+            raise FollowupReasonNeedsOverride(
+                manual.reason, manual.reason_zh,
+                [Violation(manual.rule, manual.field, manual.reason, manual.reason_zh)],
+            )
+    results = [check_effective_date(body.effective_date, registration.registered_on, today, source)]
     if body.reason is DeregistrationReason.STABLE_INCOME:
         try:
             minimum = pack.param("minimum_living_standard_fen", body.effective_date)
         except ParameterNotInForceError:
             minimum = pack.history("minimum_living_standard_fen")[0]
-        income = check_income(body.reason, body.monthly_income_fen, int(minimum.value), minimum.source)
+        income = check_income(body.reason, body.monthly_income_fen, int(minimum.value), minimum.source, source)
         if income is not None:
             results.append(income)
     failed = failures(results)
@@ -86,7 +126,7 @@ async def deregister(
         rules = ", ".join(dict.fromkeys(r.rule for r in failed))
         raise DeregistrationNotAllowed(
             f"The deregistration fails {len(failed)} check(s): {rules}; see violations.",
-            f"注销未通过 {len(failed)} 项检查：{rules}，详见 violations。",
+            f"注销未通过 {len(failed)} 项检查：{rules}，详见各项说明。",
             [
                 Violation(
                     r.rule,
@@ -98,7 +138,7 @@ async def deregister(
             ],
         )
 
-    notify = notify_rule(body.reason)
+    notify = notify_rule(body.reason, source)
     registration.status = RegistrationStatus.DEREGISTERED
     registration.deregistration_reason = body.reason.value
     registration.deregistration_effective_date = body.effective_date
@@ -121,6 +161,7 @@ async def deregister(
                 "reason": body.reason.value,
                 "effective_date": body.effective_date.isoformat(),
                 "agency_region_code": registration.agency_region_code,
+                "source": source,
                 **(
                     {"agency_name": agency.name, "agency_telephone": agency.telephone}
                     if (agency := await agency_of(session, registration.agency_region_code)) is not None
@@ -162,6 +203,8 @@ async def record_audit(
     }
     if evidence is not None:
         details["requested_by_followup"] = evidence
+    if body.override_reason is not None:
+        details["override_reason"] = body.override_reason
     await audit.record(
         session, platform.audit_log, principal, "registration.deregister", "registration",
         str(outcome.registration.id), request=request, details=details,

@@ -37,10 +37,11 @@ from shared.identity import (
     encoded_birth_date,
     encoded_gender,
 )
+from shared.policy.documents import cite
 
 RULE = "REG-ID"
-SOURCE = "002 §三; GB 11643-1999"
-PERMIT_SOURCE = "002 §三"
+SOURCE = cite("gansu-notice-2020 三; gb-11643")
+PERMIT_SOURCE = cite("gansu-notice-2020 三")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 

@@ -11,7 +11,9 @@ from sqlalchemy import Select, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from registration_svc.identity.rules import normalize_id_number
 from registration_svc.notification.models import Notification, NotificationStatus
+from registration_svc.person.models import Person
 from shared.auth import Principal, Role
 from shared.pagination import PageRequest, keyset
 from shared.regions import in_region, region_prefix
@@ -30,11 +32,15 @@ async def add(session: AsyncSession, notification: Notification) -> None:
 
 
 def readable(principal: Principal) -> Select[Notification]:
-    """Returns the notifications the caller may see: staff their region's (T-REGION), systems all. A
-    notification stored without a region is visible to administrators and systems only."""
+    """Returns the notifications the caller may see: a citizen their own (by identity number), staff their
+    region's (T-REGION), systems all. A notification stored without a region is visible to administrators
+    and systems only."""
     query = select(Notification)
     if principal.role is Role.SYSTEM:
         return query
+    if principal.role is Role.CITIZEN:
+        own = select(Person.id).where(Person.id_number == normalize_id_number(principal.sub))
+        return query.where(Notification.person_id.in_(own.scalar_subquery()))
     in_scope = in_region(_REGION_CODE, region_prefix(principal.region))
     if principal.role is Role.ADMIN:
         return query.where(or_(in_scope, Notification.agency_region_code.is_(None)))

@@ -22,8 +22,9 @@ from shared.pagination import Page, PageRequestDep, to_page
 
 router = APIRouter(tags=["notifications"])
 
+# A citizen reads their own notices (readable() keeps them to their identity number).
 NotificationReader = Annotated[
-    Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))
+    Principal, Depends(require_roles(Role.CITIZEN, Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))
 ]
 # Retrying sends a message to a person again: the caseworkers and administrators who act for the region.
 NotificationRetrier = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.ADMIN))]

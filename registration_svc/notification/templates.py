@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
+
+from shared.wording import date_zh
 
 DEREGISTERED = "registration.deregistered"
-SOURCE = "甘人社通〔2020〕111号 §五"
+REJECTED = "registration.rejected"
 
 # 002 §五: 注销其失业登记，并以适当方式予以告知（移居境外、被判刑收监执行、死亡及无法取得联系的除外）.
 NOT_NOTIFIED_REASONS = frozenset({"moved_abroad", "imprisoned", "deceased", "unreachable"})
@@ -45,11 +48,16 @@ class Message:
 def _deregistered(params: Mapping[str, str]) -> Message:
     reason = params["reason"]
     if reason in NOT_NOTIFIED_REASONS:
-        raise TemplateError(f"DEREG-NOTIFY: reason {reason!r} is not notified ({SOURCE})")
+        raise TemplateError(f"DEREG-NOTIFY: reason {reason!r} is not notified")
     if reason not in DEREGISTRATION_REASONS:
         raise TemplateError(f"unknown deregistration reason {reason!r}")
     zh, en = DEREGISTRATION_REASONS[reason]
     name, effective = params["name"], params["effective_date"]
+    effective_zh = date_zh(date.fromisoformat(effective))
+    # The deregistration clause of the person's policy pack (the registration's region), as stored with
+    # the notice; a notice stored before it was kept cites nothing rather than another province's text.
+    source = params.get("source")
+    cited_zh, cited_en = (f"（依据{source}）", f" ({source})") if source else ("", "")
     # The agency's contact, from the region registry, when the agency of the region is recorded there.
     agency, telephone = params.get("agency_name"), params.get("agency_telephone")
     contact_zh = f"{agency}（电话 {telephone}）" if agency and telephone else "办理登记的公共就业服务机构"
@@ -57,14 +65,38 @@ def _deregistered(params: Mapping[str, str]) -> Message:
         "the public employment service office that registered you"
     )
     return Message(
-        f"{name}：因您{zh}，您的失业登记已于{effective}注销（{SOURCE}）。如有疑问，请联系{contact_zh}。",
-        f"Dear {name}, your unemployment registration was ended on {effective} because {en} ({SOURCE}). "
+        f"{name}：因您{zh}，您的失业登记已于{effective_zh}注销{cited_zh}。如有疑问，请联系{contact_zh}。",
+        f"Dear {name}, your unemployment registration was ended on {effective} because {en}{cited_en}. "
         f"For questions, contact {contact_en}.",
     )
 
 
-_REQUIRED: dict[str, frozenset[str]] = {DEREGISTERED: frozenset({"name", "reason", "effective_date"})}
-_RENDERERS = {DEREGISTERED: _deregistered}
+def _contact(params: Mapping[str, str]) -> tuple[str, str]:
+    agency, telephone = params.get("agency_name"), params.get("agency_telephone")
+    if agency and telephone:
+        return f"{agency}（电话 {telephone}）", f"{agency} (telephone {telephone})"
+    return "办理登记的公共就业服务机构", "the public employment service office that received your application"
+
+
+def _rejected(params: Mapping[str, str]) -> Message:
+    # 不予登记告知: the decision, its reason as the caseworker wrote it, the legal basis and whom to ask.
+    name, applied = params["name"], params["applied_on"]
+    source = params.get("source")
+    cited_zh, cited_en = (f"（依据{source}）", f" ({source})") if source else ("", "")
+    contact_zh, contact_en = _contact(params)
+    return Message(
+        f"{name}：您于{date_zh(date.fromisoformat(applied))}提交的失业登记申请经审核不予登记，"
+        f"原因：{params['reason']}{cited_zh}。如有异议，请联系{contact_zh}。",
+        f"Dear {name}, your application for unemployment registration of {applied} was not accepted: "
+        f"{params['reason']}{cited_en}. If you disagree, contact {contact_en}.",
+    )
+
+
+_REQUIRED: dict[str, frozenset[str]] = {
+    DEREGISTERED: frozenset({"name", "reason", "effective_date"}),
+    REJECTED: frozenset({"name", "reason", "applied_on"}),
+}
+_RENDERERS = {DEREGISTERED: _deregistered, REJECTED: _rejected}
 TEMPLATES = frozenset(_REQUIRED)
 
 

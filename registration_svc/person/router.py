@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from registration_svc.models import platform
 from registration_svc.person import service
-from registration_svc.person.schemas import PersonPut, PersonRecordRead
+from registration_svc.person.schemas import ContactCorrection, PersonPut, PersonRecordRead
 from shared import audit
 from shared.auth import Principal, PrincipalDep, Role, require_roles
 from shared.clock import ClockDep
@@ -45,6 +45,31 @@ async def put_person(
     response.status_code = 201 if created else 200
     # The caller sent the number, so it gets it back; a system sees full numbers anyway.
     return service.to_record_read(person, full_number=True, changes=changes)
+
+
+ContactCorrector = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN))]
+
+
+@router.patch("/{person_id}/contact", response_model=PersonRecordRead, dependencies=[Idempotent],
+              summary="Correct a person's telephone (staff, audited)")
+async def correct_contact(
+    person_id: uuid.UUID,
+    body: ContactCorrection,
+    request: Request,
+    session: SessionDep,
+    principal: ContactCorrector,
+    clock: ClockDep,
+) -> PersonRecordRead:
+    """Corrects the telephone of a person whose residence or household registration lies in the caller's
+    region, without a new registration; the audit log keeps the old and the new number and the reason."""
+    person, change = await service.correct_contact(session, principal, person_id, body.phone, clock.now())
+    if change is not None:
+        await audit.record(
+            session, platform.audit_log, principal, "person.correct_contact", "person", str(person.id),
+            request=request,
+            details={"field": change.field, "old": change.stored, "new": change.given, "reason": body.reason},
+        )
+    return service.to_record_read(person, full_number=False, changes=[change] if change else [])
 
 
 @router.get("/{person_id}", response_model=PersonRecordRead, summary="Get one person")

@@ -49,6 +49,20 @@ class PersonRead(BaseModel):
     residence_type: str | None
 
 
+class ContactCorrection(BaseModel):
+    """PATCH /api/v1/persons/{id}/contact: staff correct a person's telephone without a new registration."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{4,30}$")] = Field(
+        description="联系电话 The corrected telephone number", examples=["13800000001"]
+    )
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=500)] = Field(
+        description="更正原因 Why it is corrected (kept in the audit log with the old value)",
+        examples=["本人来电告知更换手机号码"],
+    )
+
+
 class PersonNote(BaseModel):
     """What happened to an existing person's stored data on this request."""
 

@@ -22,6 +22,7 @@ from registration_svc.person.models import Person
 from registration_svc.person.schemas import PersonNote, PersonPut, PersonRead, PersonRecordRead
 from shared.auth import Principal, Role, forbidden
 from shared.identity import Gender
+from shared.labels import field_zh
 from shared.masking import mask_id_number
 from shared.regions import AreaType, unknown_region_violation
 
@@ -118,7 +119,7 @@ async def put_person(
     if violations or facts is None:
         raise InvalidIdentity(
             "The identity does not pass REG-ID; see violations. Nothing was saved.",
-            "证件信息未通过 REG-ID 校验，详见 violations，未保存任何内容。",
+            "证件信息未通过 REG-ID 校验，详见各项说明，未保存任何内容。",
             violations,
         )
     unknown = [
@@ -130,7 +131,7 @@ async def put_person(
     if unknown:
         raise UnknownRegion(
             "A region code names no division of GB/T 2260; see violations. Nothing was saved.",
-            "区划代码不是有效的行政区划代码，详见 violations，未保存任何内容。",
+            "区划代码不是有效的行政区划代码，详见各项说明，未保存任何内容。",
             unknown,
         )
     values = person_values(reported, facts)
@@ -149,6 +150,24 @@ async def get_person(session: AsyncSession, principal: Principal, person_id: uui
     ):
         raise forbidden()
     return person
+
+
+async def correct_contact(
+    session: AsyncSession, principal: Principal, person_id: uuid.UUID, phone: str, now: datetime
+) -> tuple[Person, PersonChange | None]:
+    """Corrects a person's telephone: staff whose region covers the person's residence or household
+    registration; returns the change (None when it is the same number)."""
+    person = await repository.get_person(session, person_id)
+    regions = [code for code in (person.residence_region_code, person.hukou_region_code) if code] if person else []
+    if person is None or not any(principal.covers_region(code) for code in regions):
+        raise forbidden()
+    if person.phone == phone:
+        return person, None
+    change = PersonChange("phone", "updated", person.phone, phone)
+    person.phone = phone
+    person.updated_at = now
+    await session.flush()
+    return person, change
 
 
 def to_read(person: Person, full_number: bool) -> PersonRead:
@@ -175,13 +194,13 @@ def note(change: PersonChange) -> PersonNote:
             field=change.field,
             action="kept",
             message=f"{change.field} differs from the stored person; the stored identity field is kept",
-            message_zh=f"{change.field} 与已登记的人员信息不一致，保留原有身份信息",
+            message_zh=f"{field_zh(change.field)}与已登记的人员信息不一致，保留原有身份信息",
         )
     return PersonNote(
         field=change.field,
         action="updated",
         message=f"{change.field} of the stored person was updated from this application",
-        message_zh=f"已按本次申请更新人员的 {change.field}",
+        message_zh=f"已按本次申请更新人员的{field_zh(change.field)}",
     )
 
 

@@ -136,6 +136,8 @@ class Registration(Base):
     claims_unemployment_insurance: Mapped[bool] = mapped_column(Boolean, server_default=false())
     contact_address: Mapped[str | None] = mapped_column(Text)
     emergency_contact: Mapped[dict[str, JsonValue] | None] = mapped_column(JSONB)
+    # REG-ID-HMT: the mainland job a Hong Kong, Macao or Taiwan resident lost.
+    mainland_employment: Mapped[dict[str, JsonValue] | None] = mapped_column(JSONB)
 
     # The applicant's declaration (REG-UNEMPLOYED, REG-ABLE, REG-WILLING, REG-PENSION) and commitment.
     declared_unemployed: Mapped[bool] = mapped_column(Boolean)

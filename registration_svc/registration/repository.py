@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, select, text, update
+from sqlalchemy import Row, Select, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,12 +50,17 @@ async def insert_registration(session: AsyncSession, values: Mapping[str, object
     return (await session.scalars(_INSERT_REGISTRATION, [dict(values)])).first()
 
 
-async def valid_registration_status(session: AsyncSession, person_id: uuid.UUID) -> str | None:
-    """Returns the status of the person's registered or pending registration, if any (REG-DUPLICATE)."""
-    status = await session.scalar(
-        select(Registration.status).where(Registration.person_id == person_id, text(VALID_REGISTRATION_WHERE))
-    )
-    return None if status is None else str(status)
+async def valid_registration_status(session: AsyncSession, person_id: uuid.UUID) -> tuple[str, str] | None:
+    """Returns the status and agency region of the person's registered or pending registration, if any
+    (REG-DUPLICATE)."""
+    row = (
+        await session.execute(
+            select(Registration.status, Registration.agency_region_code).where(
+                Registration.person_id == person_id, text(VALID_REGISTRATION_WHERE)
+            )
+        )
+    ).first()
+    return None if row is None else (str(row[0]), str(row[1]))
 
 
 def readable(principal: Principal, region_prefix: str | None = None) -> Select[Registration, Person]:
@@ -128,6 +133,12 @@ class ListFilter:
     id_number: str | None = None
     status: RegistrationStatus | None = None
     channel: str | None = None
+    name: str | None = None
+    applied_from: date | None = None
+    applied_to: date | None = None
+    registered_from: date | None = None
+    registered_to: date | None = None
+    zone: str = "Asia/Shanghai"  # whose local day applied_from / applied_to mean
 
 
 async def list_registrations(
@@ -141,6 +152,20 @@ async def list_registrations(
         stmt = stmt.where(Registration.status == flt.status.value)
     if flt.channel is not None:
         stmt = stmt.where(Registration.channel == flt.channel)
+    if flt.name is not None:
+        # A part of the name, as a caseworker types it; LIKE's wildcards in it are taken literally.
+        pattern = flt.name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Person.name.ilike(f"%{pattern}%", escape="\\"))
+    # Dates are local days of the service's zone; applied_at is compared by its local day.
+    applied_on = func.date(func.timezone(flt.zone, Registration.applied_at))
+    if flt.applied_from is not None:
+        stmt = stmt.where(applied_on >= flt.applied_from)
+    if flt.applied_to is not None:
+        stmt = stmt.where(applied_on <= flt.applied_to)
+    if flt.registered_from is not None:
+        stmt = stmt.where(Registration.registered_on >= flt.registered_from)
+    if flt.registered_to is not None:
+        stmt = stmt.where(Registration.registered_on <= flt.registered_to)
     return (await session.execute(keyset(stmt, Registration.created_at, Registration.id, page))).all()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -87,14 +88,25 @@ async def list_registrations(
     session: SessionDep,
     principal: PrincipalDep,
     page: PageRequestDep,
-    id_number: Annotated[str | None, Query(max_length=32)] = None,
+    id_number: Annotated[str | None, Query(max_length=32, description="证件号码 Identity number")] = None,
     status: RegistrationStatus | None = None,
     region: RegionQuery = None,
     channel: Channel | None = None,
+    name: Annotated[
+        str | None, Query(min_length=1, max_length=100, description="姓名 Part of the person's name")
+    ] = None,
+    applied_from: Annotated[date | None, Query(description="申请日期起 Applied on or after (local day)")] = None,
+    applied_to: Annotated[date | None, Query(description="申请日期止 Applied on or before (local day)")] = None,
+    registered_from: Annotated[date | None, Query(description="登记日期起 Registered on or after")] = None,
+    registered_to: Annotated[date | None, Query(description="登记日期止 Registered on or before")] = None,
 ) -> Page[RegistrationSummary]:
-    """Lists registrations by region, status, channel and identity number, oldest first (keyset pages)."""
+    """Lists registrations by region, status, channel, identity number, name and application or
+    registration dates, oldest first or with `?order=newest` newest first (keyset pages). An unknown query
+    parameter is a 422."""
     flt = ListFilter(
-        region_prefix=region, id_number=id_number, status=status, channel=channel.value if channel else None
+        region_prefix=region, id_number=id_number, status=status, channel=channel.value if channel else None,
+        name=name, applied_from=applied_from, applied_to=applied_to,
+        registered_from=registered_from, registered_to=registered_to, zone=str(timezone_of(request)),
     )
     rows = await service.list_registrations(session, principal, flt, page)
     full = principal.role is Role.SYSTEM
@@ -161,7 +173,7 @@ async def decide_registration(
     """Decides a pending online registration; approval makes it take effect."""
     tz = timezone_of(request)
     registration, person = await service.decide(
-        session, principal, registration_id, body.approve, body.reason, clock.now(), tz
+        session, principal, registration_id, body.approve, body.reason, clock.now(), tz, request.app.state.policy
     )
     await audit.record(
         session,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
@@ -9,13 +10,14 @@ from registration_svc.registration.models import Channel
 from shared.calendar import WorkdayCalendar
 from shared.deadlines import Deadline, count_deadline
 from shared.explain import RuleResult
+from shared.policy.documents import cite
 from shared.timerules import age_on
+from shared.wording import date_zh
 
-CONDITIONS_SOURCE: Final = "001 §一(一); 002 §一"
-COMMITMENT_SOURCE: Final = "002 §三"
-PLACE_SOURCE: Final = "002 §一; 001 §一(三)4"
-WINDOW_DEADLINE_SOURCE: Final = "001 §一(四)1"
-DUPLICATE_SOURCE: Final = "rules.md REG-DUPLICATE"
+CONDITIONS_SOURCE: Final = cite("shaoguan-plan 一(一); gansu-notice-2020 一")
+COMMITMENT_SOURCE: Final = cite("gansu-notice-2020 三")
+PLACE_SOURCE: Final = cite("gansu-notice-2020 一; shaoguan-plan 一(三)4")
+DUPLICATE_SOURCE: Final = cite("system-rule REG-DUPLICATE")
 DEADLINE_RULE: Final = "REG-DEADLINE"
 
 
@@ -141,17 +143,75 @@ def check_place(agency_region_code: str, hukou_region_code: str, residence_regio
     )
 
 
+@dataclass(frozen=True, slots=True)
+class MainlandEmployment:
+    """The job in the mainland a Hong Kong, Macao or Taiwan resident says they lost."""
+
+    employer: str
+    region_code: str
+    started_on: date
+    ended_on: date
+
+
+_HOLDERS_ZH: Final = {"hong_kong": "香港居民", "macao": "澳门居民", "taiwan": "台湾居民"}
+# Province codes that are not the mainland (内地/大陆): Taiwan 71, Hong Kong 81, Macao 82.
+_OUTSIDE_MAINLAND: Final = ("71", "81", "82")
+
+
+def check_hmt_employment(
+    holder: str, employment: MainlandEmployment | None, application_date: date, source: str
+) -> RuleResult | None:
+    """Checks REG-ID-HMT: a Hong Kong, Macao or Taiwan resident registers after losing a job held in the
+    mainland (在内地（大陆）就业后失业的港澳台居民可参照执行): the job is recorded, in a mainland region,
+    and ended on or before the application date. None for a mainland resident."""
+    if holder == "mainland":
+        return None
+    who, who_zh = holder.replace("_", " ").title() + " resident", _HOLDERS_ZH.get(holder, "港澳台居民")
+    field = "mainland_employment"
+    if employment is None:
+        return RuleResult(
+            "REG-ID-HMT", False,
+            f"a {who} may register only after losing a job held in the mainland: mainland_employment is required",
+            f"{who_zh}须在内地（大陆）就业后失业方可办理失业登记，请填写在内地（大陆）的就业情况",
+            source, field,
+        )
+    if employment.region_code.startswith(_OUTSIDE_MAINLAND):
+        return RuleResult(
+            "REG-ID-HMT", False,
+            f"the job's region {employment.region_code} is not in the mainland",
+            f"就业地区{employment.region_code}不在内地（大陆）",
+            source, f"{field}.region_code",
+        )
+    if employment.started_on > employment.ended_on or employment.ended_on > application_date:
+        return RuleResult(
+            "REG-ID-HMT", False,
+            f"the job must have started ({employment.started_on}) before it ended ({employment.ended_on}) and "
+            f"have ended by the application date {application_date}",
+            f"入职日期（{date_zh(employment.started_on)}）应早于离职日期（{date_zh(employment.ended_on)}），"
+            f"且离职日期不晚于申请日期{date_zh(application_date)}",
+            source, f"{field}.ended_on",
+        )
+    return RuleResult(
+        "REG-ID-HMT", True,
+        f"a {who} who lost a job in the mainland ({employment.employer}, {employment.region_code}, "
+        f"ended {employment.ended_on})",
+        f"{who_zh}，在内地（大陆）就业后失业（{employment.employer}，{employment.region_code}，"
+        f"{date_zh(employment.ended_on)}离职）",
+        source, field,
+    )
+
+
 def decision_deadline(
     channel: Channel,
     application_date: date,
-    online_workdays: int,
-    online_source: str,
+    online: tuple[int, str],
+    window: tuple[int, str],
     calendar: WorkdayCalendar,
 ) -> Deadline:
-    """Returns REG-DEADLINE: the application date at the window, else T-WORKDAY(date, online_workdays)."""
-    if channel is Channel.WINDOW:
-        return count_deadline(DEADLINE_RULE, application_date, 0, WINDOW_DEADLINE_SOURCE, calendar)
-    return count_deadline(DEADLINE_RULE, application_date, online_workdays, online_source, calendar)
+    """Returns REG-DEADLINE: T-WORKDAY(date, workdays) with the pack's window or online workdays and the
+    clause giving them (Shaoguan: at once at the window, 2 online; Gansu: 7 for every registration)."""
+    workdays, source = window if channel is Channel.WINDOW else online
+    return count_deadline(DEADLINE_RULE, application_date, workdays, source, calendar)
 
 
 def decision_deadline_reason(deadline: Deadline) -> tuple[str, str]:
@@ -159,12 +219,13 @@ def decision_deadline_reason(deadline: Deadline) -> tuple[str, str]:
     if deadline.workdays == 0:
         return (
             f"window applications are decided at once: due on the application date {deadline.start}",
-            f"现场办理即时办结：办结期限为申请当日 {deadline.start}",
+            f"现场办理即时办结：办结期限为申请当日{date_zh(deadline.start)}",
         )
     return (
-        f"online applications are decided within {deadline.workdays} working days after "
+        f"the application is decided within {deadline.workdays} working days after "
         f"{deadline.start}: due {deadline.due_on} (T-WORKDAY)"
         + (" (estimated: the calendar has no data for a year involved)" if deadline.estimated else ""),
-        f"网上或移动端申请 {deadline.workdays} 个工作日内办结：自 {deadline.start} 起算，"
-        f"截止 {deadline.due_on}（T-WORKDAY）" + ("（估算：所涉年份暂无节假日安排数据）" if deadline.estimated else ""),
+        f"申请于{deadline.workdays}个工作日内办结：自{date_zh(deadline.start)}次日起算，"
+        f"截止{date_zh(deadline.due_on)}"
+        + ("（估算：所涉年份暂无国务院节假日安排，调休可能不同）" if deadline.estimated else ""),
     )

@@ -79,6 +79,15 @@ class EmergencyContactCreate(_Body):
     relation: Annotated[str, StringConstraints(max_length=32)] | None = None
 
 
+class MainlandEmploymentCreate(_Body):
+    """The job in the mainland a Hong Kong, Macao or Taiwan resident lost (REG-ID-HMT)."""
+
+    employer: ShortText = Field(description="用人单位 Employer in the mainland (内地/大陆)")
+    region_code: RecordRegionCode = Field(description="就业地区 Region code of the place of work, a mainland division")
+    started_on: date = Field(description="入职日期 First day of the job")
+    ended_on: date = Field(description="离职日期 Last day of the job (the job was lost)")
+
+
 Education = Literal[
     "none",
     "primary",
@@ -119,6 +128,13 @@ class RegistrationCreate(_Body):
     claims_unemployment_insurance: bool = False
     contact_address: Annotated[str, StringConstraints(max_length=300)] | None = None
     emergency_contact: EmergencyContactCreate | None = None
+    mainland_employment: MainlandEmploymentCreate | None = Field(
+        default=None,
+        description=(
+            "在内地（大陆）就业情况 Required for Hong Kong, Macao and Taiwan residents (a residence permit or "
+            "travel permit): they may register only after losing a job held in the mainland (REG-ID-HMT)."
+        ),
+    )
 
 
 class RegistrationDecisionCreate(_Body):
@@ -196,6 +212,7 @@ class RegistrationRead(BaseModel):
     claims_unemployment_insurance: bool
     contact_address: str | None
     emergency_contact: dict[str, JsonValue] | None
+    mainland_employment: dict[str, JsonValue] | None = None
     declaration: DeclarationRead
     commitment_signed: bool
     verification: VerificationRead

@@ -19,10 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registration_svc.deregistration.rules import DeregistrationReason, reason_group
 from registration_svc.identity.rules import normalize_id_number, validate_identity
 from registration_svc.models import platform
+from registration_svc.notification.service import notify_person
+from registration_svc.notification.templates import REJECTED as REJECTED_TEMPLATE
 from registration_svc.person import service as person_service
 from registration_svc.person.models import Person
 from registration_svc.person.repository import insert_or_get_person
 from registration_svc.person.service import PersonChange, merge_person, person_values
+from registration_svc.region.service import agency_of
 from registration_svc.registration import repository
 from registration_svc.registration.errors import (
     ApplicationInFuture,
@@ -34,9 +37,11 @@ from registration_svc.registration.errors import (
 from registration_svc.registration.models import Channel, Registration, RegistrationStatus, VerificationState
 from registration_svc.registration.rules import (
     DUPLICATE_SOURCE,
+    MainlandEmployment,
     check_age,
     check_commitment,
     check_declaration,
+    check_hmt_employment,
     check_place,
     decision_deadline,
 )
@@ -66,10 +71,13 @@ from shared.deadlines import Deadline
 from shared.errors import Violation
 from shared.events import EventType, RegistrationCreated
 from shared.explain import failures
+from shared.labels import label_zh
 from shared.masking import mask_id_number
 from shared.pagination import PageRequest
 from shared.policy import ParameterNotInForceError, PolicyRegistry
+from shared.policy.documents import cite_inline
 from shared.regions import unknown_region_violation
+from shared.wording import date_zh
 
 logger = logging.getLogger(__name__)
 
@@ -100,22 +108,35 @@ def _ineligible(violations: Sequence[Violation]) -> RegistrationIneligible:
     rules = ", ".join(dict.fromkeys(v.rule for v in violations))
     return RegistrationIneligible(
         f"The application fails {len(violations)} check(s): {rules}; see violations.",
-        f"申请未通过 {len(violations)} 项条件：{rules}，详见 violations。",
+        f"申请未通过 {len(violations)} 项条件：{rules}，详见各项说明。",
         violations,
     )
 
 
-def _duplicate(existing_status: str | None) -> DuplicateRegistration:
-    state = f" (status {existing_status})" if existing_status else ""
+async def _duplicate(session: AsyncSession, existing: tuple[str, str] | None) -> DuplicateRegistration:
+    """The REG-DUPLICATE 409, naming the agency that holds the valid registration and how to reach it, so
+    that a window elsewhere in the city (全城通办) can direct the person there."""
+    if existing is None:  # pragma: no cover - the conflict that made this error names a row
+        held_en, held_zh = "", ""
+    else:
+        status, region = existing
+        agency = await agency_of(session, region)
+        status_zh = label_zh(RegistrationStatus(status))
+        if agency is not None:
+            held_en = f" (status {status}) held by {agency.name}, region {region}, telephone {agency.telephone}"
+            held_zh = f"（{status_zh}），由{agency.name}（地区代码{region}，电话{agency.telephone}）办理"
+        else:
+            held_en = f" (status {status}) held by the agency of region {region}"
+            held_zh = f"（{status_zh}），由地区代码{region}的公共就业服务机构办理"
     return DuplicateRegistration(
-        f"The person already has a valid registration{state}; nothing was saved.",
-        "该人员已有有效的失业登记，本次未保存。",
+        f"The person already has a valid registration{held_en}; nothing was saved.",
+        f"该人员已有有效的失业登记{held_zh}，本次未保存。",
         [
             Violation(
                 "REG-DUPLICATE",
                 "person.id_number",
-                f"at most one valid registration per person at a time ({DUPLICATE_SOURCE})",
-                "同一人员同一时间只能有一条有效失业登记",
+                f"at most one valid registration per person at a time{held_en} ({DUPLICATE_SOURCE})",
+                f"同一人员同一时间只能有一条有效失业登记{held_zh}",
             )
         ],
     )
@@ -179,7 +200,7 @@ async def _insert_registration(session: AsyncSession, values: Mapping[str, objec
     if registration is None:
         person_id = values["person_id"]
         assert isinstance(person_id, uuid.UUID)
-        raise _duplicate(await repository.valid_registration_status(session, person_id))
+        raise await _duplicate(session, await repository.valid_registration_status(session, person_id))
     return registration
 
 
@@ -236,13 +257,15 @@ async def create_registration(
     applied_on = application_date(body.applied_at, env.timezone)
     pack = env.policy.for_region(body.agency_region_code)
     try:
-        params = pack.params(applied_on)
-        age_source = pack.param("working_age_min", applied_on).source
+        # One parameter at a time: a pack answers for the registration parameters from its own notice's
+        # date even where its other parameters (loans, difficulty) start later.
+        working_age = pack.param("working_age_min", applied_on)
         online = pack.param("registration_online_workdays", applied_on)
+        window = pack.param("registration_window_workdays", applied_on)
     except ParameterNotInForceError as exc:
         raise PolicyNotInForce(
             f"Policy pack {pack.id} has no parameters in force on {applied_on}: {exc.message}",
-            f"政策参数包 {pack.id} 在 {applied_on} 无生效参数。",
+            f"{pack.name_zh}政策参数在{date_zh(applied_on)}尚未生效。",
         ) from exc
 
     values = person_values(body.person, facts) if facts else None
@@ -257,7 +280,7 @@ async def create_registration(
     results = []
     # Without a birth date REG-ID has already failed (a travel permit needs it given), so REG-AGE waits.
     if birth_date is not None:
-        results.append(check_age(birth_date, applied_on, params.working_age_min, age_source))
+        results.append(check_age(birth_date, applied_on, int(working_age.value), working_age.source))
     results.extend(
         check_declaration(
             unemployed=body.declaration.unemployed,
@@ -267,6 +290,18 @@ async def create_registration(
         )
     )
     results.append(check_commitment(body.commitment_signed))
+    if facts is not None:
+        employment = body.mainland_employment
+        hmt = check_hmt_employment(
+            facts.holder,
+            None if employment is None else MainlandEmployment(
+                employment.employer, employment.region_code, employment.started_on, employment.ended_on
+            ),
+            applied_on,
+            pack.citation("hmt_registration"),
+        )
+        if hmt is not None:
+            results.append(hmt)
     results.append(
         check_place(body.agency_region_code, body.person.hukou_region_code, body.person.residence_region_code)
     )
@@ -291,7 +326,8 @@ async def create_registration(
     changes = merge_person(person, values, now)
 
     deadline = decision_deadline(
-        body.channel, applied_on, params.registration_online_workdays, online.source, env.calendar
+        body.channel, applied_on, (int(online.value), online.source), (int(window.value), window.source),
+        env.calendar,
     )
     registration = await _insert_registration(session, _registration_values(body, person, principal, deadline, now))
 
@@ -371,6 +407,9 @@ def _registration_values(
         claims_unemployment_insurance=body.claims_unemployment_insurance,
         contact_address=body.contact_address,
         emergency_contact=body.emergency_contact.model_dump(mode="json") if body.emergency_contact else None,
+        mainland_employment=(
+            body.mainland_employment.model_dump(mode="json") if body.mainland_employment else None
+        ),
         declared_unemployed=body.declaration.unemployed,
         declared_able_to_work=body.declaration.able_to_work,
         declared_wants_work=body.declaration.wants_work,
@@ -414,8 +453,8 @@ async def _apply_verification(
             registration.person_id,
             registration.agency_region_code,
             registration.decision_due,
-            "the declaration could not be confirmed by data comparison (002 §三) / "
-            "无法通过数据比对核实，需上门调查",
+            cite_inline("the declaration could not be confirmed by data comparison (002 §三) / ")
+            + "无法通过数据比对核实，需上门调查",
         )
 
 
@@ -505,8 +544,10 @@ async def decide(
     reason: str,
     now: datetime,
     timezone: ZoneInfo,
+    policy: PolicyRegistry,
 ) -> tuple[Registration, Person]:
-    """Approves or rejects a pending registration; approval takes effect and emits registration.created."""
+    """Approves or rejects a pending registration; approval takes effect and emits registration.created,
+    rejection tells the applicant (registration.rejected notice)."""
     found = await repository.get_registration(session, registration_id, for_update=True)
     if found is None or not principal.covers_region(found[0].agency_region_code):
         raise forbidden()
@@ -514,7 +555,7 @@ async def decide(
     if registration.status != RegistrationStatus.PENDING_VERIFICATION:
         raise RegistrationNotPending(
             f"Only a pending registration can be decided; this one is {registration.status}.",
-            f"只有待核实的登记可以作出决定，该登记状态为 {registration.status}。",
+            f"只有待核实的登记可以作出决定，该登记状态为“{label_zh(RegistrationStatus(registration.status))}”。",
         )
     if approve:
         await _take_effect(
@@ -527,6 +568,23 @@ async def decide(
         registration.decided_by = principal.sub
         registration.decision_reason = reason
         registration.updated_at = now
+        await session.flush()
+        # The applicant is told (不予登记告知): the reason, the clause and the agency to ask.
+        agency = await agency_of(session, registration.agency_region_code)
+        registration.notification_id = await notify_person(
+            session,
+            person_id=person.id,
+            phone=person.phone,
+            template=REJECTED_TEMPLATE,
+            params={
+                "name": person.name,
+                "reason": reason,
+                "applied_on": registration.applied_at.astimezone(timezone).date().isoformat(),
+                "agency_region_code": registration.agency_region_code,
+                "source": policy.for_region(registration.agency_region_code).citation("registration"),
+                **({"agency_name": agency.name, "agency_telephone": agency.telephone} if agency else {}),
+            },
+        )
         await session.flush()
     return registration, person
 
@@ -627,6 +685,7 @@ def to_read(
         claims_unemployment_insurance=registration.claims_unemployment_insurance,
         contact_address=registration.contact_address,
         emergency_contact=dict(registration.emergency_contact) if registration.emergency_contact else None,
+        mainland_employment=dict(registration.mainland_employment) if registration.mainland_employment else None,
         declaration=DeclarationRead(
             unemployed=registration.declared_unemployed,
             able_to_work=registration.declared_able_to_work,

@@ -15,9 +15,10 @@ from registration_svc.statistics.schemas import (
     StatisticsTotals,
 )
 from shared.auth import Principal, scope_region
+from shared.policy.documents import cite
 from shared.regions import AreaType
 
-SOURCE = "002 §六"
+SOURCE = cite("gansu-notice-2020 六")
 
 
 async def statistics(

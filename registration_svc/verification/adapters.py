@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registration_svc.verification import repository
 from registration_svc.verification.findings import Declaration, VerificationFinding, VerificationOutcome
 from registration_svc.verification.models import RecordStatus, ReferenceRecord, SourceName
+from shared.policy.documents import cite
 
-CLAUSE = "002 §三"
+CLAUSE = cite("gansu-notice-2020 三")
 
 SOURCE_ZH = {
     SourceName.IDENTITY: "公安及社会保障卡基础信息",
@@ -75,6 +76,11 @@ def _since_zh(record: ReferenceRecord) -> str:
 def _ended_on(records: Sequence[ReferenceRecord]) -> str:
     ends = [r.valid_to for r in records if r.valid_to is not None]
     return max(ends).isoformat() if ends else "an unknown date"
+
+
+def _ended_on_zh(records: Sequence[ReferenceRecord]) -> str:
+    ends = [r.valid_to for r in records if r.valid_to is not None]
+    return max(ends).isoformat() if ends else "日期不详"
 
 
 class _TableSource:
@@ -173,7 +179,7 @@ class SocialInsuranceSource(_TableSource):
                 "REG-UNEMPLOYED", VerificationOutcome.CONFIRMED,
                 f"{declared}; every contribution and employment filing ended (latest end {_ended_on(work)}) "
                 f"before {on.isoformat()}",
-                f"{declared_zh}；参保缴费及用工备案均已于{on.isoformat()}前终止（最近终止于{_ended_on(work)}）",
+                f"{declared_zh}；参保缴费及用工备案均已于{on.isoformat()}前终止（最近终止于{_ended_on_zh(work)}）",
             ))
         else:
             findings.append(self._finding(

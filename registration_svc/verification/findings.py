@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from shared.policy.documents import cite_inline
+
 
 class VerificationOutcome(StrEnum):
     """What a source says about a rule's condition: met (confirmed), not met (contradicted) or nothing."""
@@ -33,6 +35,11 @@ class VerificationFinding:
     outcome: VerificationOutcome
     detail: str
     detail_zh: str
+
+    def __post_init__(self) -> None:
+        # Clauses in the details are written as seed numbers; people read the document (cached).
+        object.__setattr__(self, "detail", cite_inline(self.detail))
+        object.__setattr__(self, "detail_zh", cite_inline(self.detail_zh))
 
 
 @dataclass(frozen=True)

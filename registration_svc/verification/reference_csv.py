@@ -16,6 +16,7 @@ from datetime import date
 
 from registration_svc.identity.rules import is_known_number, normalize_id_number
 from registration_svc.verification.models import RecordStatus, SourceName
+from shared.labels import label_zh
 
 REQUIRED_COLUMNS = ("id_number", "kind", "status")
 DATE_COLUMNS = ("valid_from", "valid_to")
@@ -74,7 +75,7 @@ def _header(reader: Iterator[list[str]]) -> list[str]:
     if missing:
         raise CsvFileError(
             f"the header lacks the required column(s) {', '.join(missing)}",
-            f"表头缺少必填列：{'、'.join(missing)}",
+            f"表头缺少必填列：{'、'.join(f'“{name}”' for name in missing)}",
         )
     duplicates = sorted({name for name in columns if columns.count(name) > 1})
     if duplicates:
@@ -113,14 +114,14 @@ def _row(source: SourceName, line: int, columns: list[str], values: list[str]
         problems.append(LineProblem(
             line, "kind",
             f"{kind!r} is not a kind of the {source.value} source ({', '.join(sorted(allowed))})",
-            f"{kind!r}不是{source.value}数据源的记录类型（{'、'.join(sorted(allowed))}）",
+            f"“{kind}”不是{label_zh(source)}数据源的记录类型（{'、'.join(f'“{k}”' for k in sorted(allowed))}）",
         ))
     status: RecordStatus | None = None
     try:
         status = RecordStatus(fields["status"])
     except ValueError:
         problems.append(LineProblem(line, "status", f"{fields['status']!r} is not active or ended",
-                                    f"{fields['status']!r}不是 active 或 ended"))
+                                    f"“{fields['status']}”不是“active”（有效）或“ended”（已终止）"))
     dates: dict[str, date | None] = {}
     for name in DATE_COLUMNS:
         try:

@@ -43,7 +43,7 @@ def _source(name: str) -> SourceName:
     try:
         return SourceName(name)
     except ValueError:
-        raise UnknownReferenceSource(f"Reference source {name!r} not found", f"数据源 {name!r}不存在") from None
+        raise UnknownReferenceSource(f"Reference source {name!r} not found", f"数据源“{name}”不存在") from None
 
 
 async def _summary(request: Request, session: SessionDep, source: SourceName) -> ReferenceDataSummary:
@@ -72,7 +72,7 @@ async def replace_reference_data(
     name = _source(source)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "text/csv":
-        raise ReferenceFileNotCsv("Send the file as text/csv.", "请以 text/csv 格式上传文件。")
+        raise ReferenceFileNotCsv("Send the file as text/csv.", "请以CSV格式（“text/csv”）上传文件。")
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > MAX_CSV_BYTES:
         raise _too_large()

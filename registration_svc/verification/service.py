@@ -37,6 +37,7 @@ from registration_svc.verification.reference_csv import CsvFileError, parse_refe
 from registration_svc.verification.schemas import HomeVisitTaskRead
 from shared.auth import Principal, forbidden
 from shared.errors import Violation
+from shared.labels import label_zh
 
 __all__ = [
     "Declaration",
@@ -175,7 +176,7 @@ async def complete_home_visit_task(
     if task.status != HomeVisitStatus.OPEN.value:
         raise HomeVisitAlreadyDone(
             f"The home-visit task was already completed ({task.outcome}).",
-            f"该上门调查任务已完成（{task.outcome}）。",
+            f"该上门调查任务已完成（{label_zh(task.outcome) if task.outcome else '结果未记录'}）。",
         )
     task.status = HomeVisitStatus.DONE
     task.outcome = outcome
@@ -212,7 +213,7 @@ async def replace_reference_data(
             f"文件中有{len(problems)}处错误{suffix_zh}，未导入任何数据。",
             [Violation("SCHEMA-CSV", f"line {p.line}" + (f".{p.column}" if p.column else ""),
                        f"line {p.line}" + (f", column {p.column}" if p.column else "") + f": {p.message}",
-                       f"第{p.line}行" + (f"{p.column}列" if p.column else "") + f"：{p.message_zh}")
+                       f"第{p.line}行" + (f"“{p.column}”列" if p.column else "") + f"：{p.message_zh}")
              for p in listed],
         )
     await repository.lock_source(session, source.value)

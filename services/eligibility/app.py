@@ -31,7 +31,14 @@ def create_app(
         platform=platform,
         routers=routers,
         title="jiuye eligibility service",
-        description="See /work/shared/spec/api.md for the public contract.",
+        description=(
+            "资格服务 Eligibility service: employment-difficulty certification (就业困难人员认定) and the "
+            "startup guaranteed loan (创业担保贷款) with its interest subsidy, evaluated without "
+            "storing anything. Every decision names the rule that applied and the document it "
+            "rests on; every rejection is problem+json with a stable code and messages in Chinese "
+            "and English. Authorize with a bearer token. The rules and the API are described in "
+            "the repository's docs/ folder (docs/rules.md, docs/api.md)."
+        ),
         database=database,
         clock=clock,
         configure_logs=configure_logs,

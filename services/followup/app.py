@@ -23,7 +23,13 @@ def create_app(
         platform=platform,
         routers=routers,
         title="jiuye followup service",
-        description="See /work/shared/spec/api.md for the public contract.",
+        description=(
+            "跟踪服务 Follow-up service: the first contact after registration and the monthly "
+            "follow-up (跟踪调查). Every decision names the rule that applied and the document it "
+            "rests on; every rejection is problem+json with a stable code and messages in Chinese "
+            "and English. Authorize with a bearer token. The rules and the API are described in "
+            "the repository's docs/ folder (docs/rules.md, docs/api.md)."
+        ),
         database=database,
         clock=clock,
         configure_logs=configure_logs,

@@ -30,7 +30,14 @@ def create_app(
         platform=platform,
         routers=routers,
         title="jiuye registration service",
-        description="See /work/shared/spec/api.md for the public contract.",
+        description=(
+            "登记服务 Registration service: the person registry, unemployment registration (失业登记) and "
+            "its verification, deregistration (注销), notices to the person, the region and agency "
+            "registry and registration statistics. Every decision names the rule that applied and "
+            "the document it rests on; every rejection is problem+json with a stable code and "
+            "messages in Chinese and English. Authorize with a bearer token. The rules and the "
+            "API are described in the repository's docs/ folder (docs/rules.md, docs/api.md)."
+        ),
         database=database,
         clock=clock,
         configure_logs=configure_logs,

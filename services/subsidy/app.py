@@ -44,7 +44,14 @@ def create_app(
         platform=platform,
         routers=routers,
         title="jiuye subsidy service",
-        description="See /work/shared/spec/api.md for the public contract.",
+        description=(
+            "补贴服务 Subsidy service: the working-day calendar (工作日历, the authority for every "
+            "deadline) and the skills-upgrade training subsidy (职业技能提升补贴). Every decision names "
+            "the rule that applied and the document it rests on; every rejection is problem+json "
+            "with a stable code and messages in Chinese and English. Authorize with a bearer "
+            "token. The rules and the API are described in the repository's docs/ folder "
+            "(docs/rules.md, docs/api.md)."
+        ),
         database=database,
         clock=clock,
         configure_logs=configure_logs,

@@ -84,7 +84,7 @@ class ServiceClient:
         """Returns the 503 that tells the caller which peer failed; nothing was saved."""
         return PeerUnavailable(
             f"The {self.peer} service is unavailable ({why}); nothing was saved. Retry later.",
-            f"{self.peer_zh}暂不可用（{why}），未保存任何内容，请稍后重试。",
+            f"{self.peer_zh}暂不可用，未保存任何内容，请稍后重试。",
         )
 
     async def request(

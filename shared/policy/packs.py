@@ -15,6 +15,7 @@ from typing import ClassVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from shared.policy.documents import cite, cited_documents, document
 from shared.timerules import RetirementCategory
 
 PACKS_DIRECTORY = Path(__file__).with_name("packs")
@@ -45,6 +46,7 @@ class PolicyParameters(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     # Unemployment registration, follow-up, deregistration.
+    registration_window_workdays: int = Field(ge=0)
     registration_online_workdays: int = Field(ge=0)
     first_contact_workdays: int = Field(ge=0)
     followups_per_month: int = Field(ge=1)
@@ -118,11 +120,20 @@ _EXPECTED_TYPES = {name: _expected_type(name) for name in PARAMETER_NAMES}
 
 @dataclass(frozen=True, slots=True)
 class ParameterValue:
-    """One value of a parameter, the date from which it applies and the clause it comes from."""
+    """One value of a parameter, the date from which it applies and the clause it comes from.
+
+    source is the citation as people read it (the document's number or title and the clause, from the
+    table of documents); documents are the keys of the documents it cites.
+    """
 
     value: ParamScalar
     effective_from: date
     source: str
+    documents: tuple[str, ...] = ()
+
+
+# Clauses a rule cites that are not parameter values: each pack names its own region's document.
+CITATION_NAMES: frozenset[str] = frozenset({"deregistration", "hmt_registration", "registration"})
 
 
 class PolicyPack:
@@ -145,8 +156,10 @@ class PolicyPack:
         extends: str | None,
         is_default: bool,
         values: Mapping[str, tuple[ParameterValue, ...]],
+        citations: Mapping[str, str] | None = None,
     ) -> None:
         self.id = id
+        self._citations = dict(citations or {})
         self.name = name
         self.name_zh = name_zh
         self.region_prefixes = region_prefixes
@@ -222,6 +235,12 @@ class PolicyPack:
             raise PolicyPackError(self.id, name, "unknown parameter")
         return self._entry(name, on)
 
+    def citation(self, name: str) -> str:
+        """Returns the clause this pack's region cites for a rule that is not a parameter (CITATION_NAMES)."""
+        if name not in self._citations:
+            raise PolicyPackError(self.id, name, "no citation of that name")
+        return self._citations[name]
+
     def history(self, name: str) -> tuple[ParameterValue, ...]:
         """Returns every value a parameter has had in this pack, oldest first."""
         if name not in self._values:
@@ -238,6 +257,8 @@ class _RawPack:
     extends: str | None
     is_default: bool
     values: dict[str, tuple[ParameterValue, ...]]
+    citations: dict[str, str]
+    citation_documents: tuple[str, ...]
 
 
 _PACK_KEYS = frozenset({"id", "name", "name_zh", "region_prefixes", "extends", "default"})
@@ -258,6 +279,7 @@ def _parse_entry(pack: str, name: str, raw: object) -> ParameterValue:
     source = raw["source"]
     if not isinstance(source, str) or not source.strip():
         raise PolicyPackError(pack, name, "source must be a non-empty string naming the clause")
+    documents = tuple(doc.key for doc in cited_documents(source) if doc is not None)
     value = raw["value"]
     expected = _EXPECTED_TYPES[name]
     if expected is RetirementCategory:
@@ -267,13 +289,13 @@ def _parse_entry(pack: str, name: str, raw: object) -> ParameterValue:
                 name,
                 f"wrong type: expected one of {[c.value for c in RetirementCategory]}, got {value!r}",
             )
-        return ParameterValue(RetirementCategory(value), effective_from, source)
+        return ParameterValue(RetirementCategory(value), effective_from, cite(source), documents)
     # type() rather than isinstance(): bool is an int subclass and floats are not allowed at all.
     if type(value) is not expected:
         raise PolicyPackError(
             pack, name, f"wrong type: expected {expected.__name__}, got {type(value).__name__} {value!r}"
         )
-    return ParameterValue(value, effective_from, source)
+    return ParameterValue(value, effective_from, cite(source), documents)
 
 
 def _parse_pack(path: Path) -> _RawPack:
@@ -282,7 +304,7 @@ def _parse_pack(path: Path) -> _RawPack:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PolicyPackError(label, None, f"not valid TOML: {exc}") from None
-    unknown_sections = set(document) - {"pack", "params"}
+    unknown_sections = set(document) - {"pack", "params", "citations"}
     if unknown_sections:
         raise PolicyPackError(label, None, f"unknown sections {sorted(unknown_sections)}")
     header = document.get("pack")
@@ -329,7 +351,46 @@ def _parse_pack(path: Path) -> _RawPack:
             if earlier.effective_from == later.effective_from:
                 raise PolicyPackError(pack_id, param_name, f"duplicate effective_from {later.effective_from}")
         values[param_name] = tuple(entries)
-    return _RawPack(pack_id, name, name_zh, tuple(prefixes), extends, is_default, values)
+    raw_citations = document.get("citations", {})
+    if not isinstance(raw_citations, dict):
+        raise PolicyPackError(pack_id, None, "[citations] must be a table")
+    citations: dict[str, str] = {}
+    citation_documents: list[str] = []
+    for citation_name, reference in raw_citations.items():
+        if citation_name not in CITATION_NAMES:
+            raise PolicyPackError(pack_id, citation_name, f"unknown citation (known: {sorted(CITATION_NAMES)})")
+        if not isinstance(reference, str) or not reference.strip():
+            raise PolicyPackError(pack_id, citation_name, "a citation is a non-empty string")
+        citations[citation_name] = cite(reference)
+        citation_documents.extend(doc.key for doc in cited_documents(reference) if doc is not None)
+    return _RawPack(
+        pack_id, name, name_zh, tuple(prefixes), extends, is_default, values, citations, tuple(citation_documents)
+    )
+
+
+def _check_documents_bind(pack: _RawPack) -> None:
+    # A pack cites, for what it sets itself, only documents of its own region or national ones: a
+    # Gansu value resting on a Shaoguan plan would be a value the Gansu bureau never set.
+    cited = [(name, key) for name, entries in pack.values.items() for entry in entries for key in entry.documents]
+    cited += [("citations", key) for key in pack.citation_documents]
+    for name, key in cited:
+        if not any(document(key).binds(prefix) for prefix in pack.region_prefixes):
+            raise PolicyPackError(
+                pack.id, None if name == "citations" else name,
+                f"cites {key!r}, a document of region {document(key).region!r}, outside the pack's regions",
+            )
+
+
+def _merged_citations(raw: Mapping[str, _RawPack], pack_id: str) -> dict[str, str]:
+    chain: list[_RawPack] = []
+    current: str | None = pack_id
+    while current is not None and current in raw and raw[current] not in chain:
+        chain.append(raw[current])
+        current = raw[current].extends
+    merged: dict[str, str] = {}
+    for pack in reversed(chain):
+        merged.update(pack.citations)
+    return merged
 
 
 def _merged_values(raw: Mapping[str, _RawPack], pack_id: str) -> dict[str, tuple[ParameterValue, ...]]:
@@ -383,6 +444,7 @@ class PolicyRegistry:
         raw = {}
         for path in paths:
             parsed = _parse_pack(path)
+            _check_documents_bind(parsed)
             raw[parsed.id] = parsed
         packs: dict[str, PolicyPack] = {}
         for pack_id, pack in raw.items():
@@ -398,6 +460,7 @@ class PolicyRegistry:
                 extends=pack.extends,
                 is_default=pack.is_default,
                 values=values,
+                citations=_merged_citations(raw, pack_id),
             )
         return cls(packs)
 

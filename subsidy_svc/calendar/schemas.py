@@ -22,7 +22,7 @@ def _iso_date_only(value: object) -> object:
         return value
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         return value
-    raise ValueError("must be a date written YYYY-MM-DD")
+    raise ValueError("must be a date written YYYY-MM-DD / 应为有效日期（年-月-日，如2026-11-30）")
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]

@@ -229,7 +229,7 @@ def validated_arrangement(year: int, body: YearArrangementWrite) -> YearArrangem
     if violations:
         raise InvalidArrangement(
             f"The arrangement for {year} has {len(violations)} invalid entries; see violations.",
-            f"{year} 年的节假日安排有 {len(violations)} 处错误，详见 violations。",
+            f"{year} 年的节假日安排有 {len(violations)} 处错误，详见各项说明。",
             violations,
         )
     return YearArrangement(

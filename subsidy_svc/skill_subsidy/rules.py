@@ -11,7 +11,9 @@ from typing import Final
 from shared.calendar import T_WORKDAY_RULE_ID, Due, WorkdayCalendar
 from shared.explain import RuleResult, failures
 from shared.policy import PolicyParameters
+from shared.policy.documents import cite
 from shared.timerules import T_PERIOD_RULE_ID, add_months, period_end
+from shared.wording import yuan, yuan_en
 from subsidy_svc.skill_subsidy.catalogue import (
     LEVEL_NAMES_ZH,
     SUB_AMOUNT_RULE_ID,
@@ -29,11 +31,11 @@ SUB_LIVING_GRADUATION: Final = "SUB-LIVING-GRADUATION"
 SUB_LIVING_ONCE_A_YEAR: Final = "SUB-LIVING-ONCE-A-YEAR"
 SUB_LIVING_WITH_SUBSIDY: Final = "SUB-LIVING-WITH-SUBSIDY"
 
-SOURCE_LIVING: Final = "001 §三(一)"
+SOURCE_LIVING: Final = cite("shaoguan-plan 三(一)")
 # "毕业2年内": the policy packs have no parameter for it yet (see the report to the lead), so the
 # figure lives here, once, with its clause.
 POST_SCHOOL_YOUTH_MONTHS: Final = 24
-SOURCE_GRADUATION: Final = "001 §三(一) 毕业2年内“两后生”; T-PERIOD (no shift: a status, not a deadline)"
+SOURCE_GRADUATION: Final = cite("shaoguan-plan 三(一) 毕业2年内“两后生”; T-PERIOD (no shift: a status, not a deadline)")
 
 
 def _ordinal(n: int) -> str:
@@ -197,12 +199,11 @@ def amount_result(lookup: CatalogueHit | NotInCatalogue) -> RuleResult:
             SUB_AMOUNT, False, lookup.reason, lookup.reason_zh, lookup.source, "occupation_code"
         )
     occupation = lookup.occupation
-    whole, cents = divmod(lookup.amount_fen, 100)
-    yuan = f"{whole}.{cents:02d}" if cents else f"{whole}"
     return RuleResult(
         SUB_AMOUNT, True,
-        f"{occupation.name} ({occupation.code}) level {lookup.level} is in the catalogue: {yuan} yuan",
-        f"{occupation.name_zh}（{occupation.code}）{LEVEL_NAMES_ZH[lookup.level]}在补贴目录内：{yuan} 元",
+        f"{occupation.name} ({occupation.code}) level {lookup.level} is in the catalogue: "
+        f"{yuan_en(lookup.amount_fen)}",
+        f"{occupation.name_zh}（{occupation.code}）{LEVEL_NAMES_ZH[lookup.level]}在补贴目录内：{yuan(lookup.amount_fen)}",
         lookup.source, "level",
     )
 

@@ -8,8 +8,10 @@ from shared.calendar import MAX_DATE, MIN_DATE, T_WORKDAY_RULE_ID, WorkdayCalend
 from shared.errors import Violation
 from shared.explain import RuleResult
 from shared.explain import RuleResultRead as RuleExplanation
+from shared.labels import field_zh
 from shared.policy import ParameterNotInForceError, PolicyRegistry
 from shared.timerules import period_end
+from shared.wording import date_zh
 from subsidy_svc.calendar.service import answer_or_422
 from subsidy_svc.skill_subsidy import rules
 from subsidy_svc.skill_subsidy.catalogue import CatalogueHit, SkillCatalogue
@@ -54,8 +56,8 @@ def input_violations(body: SkillSubsidyPreviewRequest) -> list[Violation]:
                 T_WORKDAY_RULE_ID, field_name,
                 f"{field_name} {value.isoformat()} is outside the calendar range "
                 f"{MIN_DATE.isoformat()}..{MAX_DATE.isoformat()}",
-                f"{field_name} {value.isoformat()} 超出工作日历支持范围"
-                f"（{MIN_DATE.isoformat()} 至 {MAX_DATE.isoformat()}）",
+                f"{field_zh(field_name)}{date_zh(value)}超出工作日历支持范围"
+                f"（{date_zh(MIN_DATE)}至{date_zh(MAX_DATE)}）",
             ))
     issued, applied = body.certificate_issued_on.isoformat(), body.applied_on.isoformat()
     if body.applied_on < body.certificate_issued_on:
@@ -100,7 +102,7 @@ def preview(
     if violations:
         raise InvalidSkillSubsidyRequest(
             "The request's dates or fields are inconsistent; see violations.",
-            "请求中的日期或字段不一致，详见 violations。", violations,
+            "请求中的日期或字段不一致，详见各项说明。", violations,
         )
     received_on = body.received_on or body.applied_on
     pack = registry.for_region(body.region_code) if body.region_code else registry.default
@@ -112,7 +114,7 @@ def preview(
         raise PolicyNotInForce(
             f"Policy pack {pack.id} has no parameters in force on {body.applied_on.isoformat()}: "
             f"{exc.message}",
-            f"政策包 {pack.id} 在 {body.applied_on.isoformat()} 没有有效的政策参数",
+            f"{pack.name_zh}政策参数在{date_zh(body.applied_on)}尚未生效",
             [Violation("POLICY-IN-FORCE", "applied_on", exc.message,
                        f"{body.applied_on.isoformat()} 无有效政策参数")],
         ) from None

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from eligibility_svc.config import Settings
 from services.eligibility.app import create_app
 from shared.db import Database
-from tests.support import bearer, running_app, service_settings
+from tests.support import PLAN, bearer, running_app, service_settings
 
 URL = "/api/v1/difficulty/evaluate"
 CITIZEN = bearer("citizen", "440203", "citizen-1")
@@ -103,12 +103,12 @@ class TestContract:
         assert [category["category"] for category in body["categories"]] == CATEGORY_CODES
         for entry in body["base_rules"] + body["categories"]:
             assert {"met", "reason", "reason_zh", "source"} <= entry.keys()
-            assert entry["reason"] and entry["reason_zh"] and entry["source"].startswith("001 §六")
+            assert entry["reason"] and entry["reason_zh"] and entry["source"].startswith(f"{PLAN}六")
         assert all(rule["met"] for rule in body["base_rules"])
         # Women default to the pack's female_50: born 1996-03 retires at 55 on 2051-03-15.
         assert body["retirement_category"] == "female_50" and body["retirement_date"] == "2051-03-15"
         assert [m["code"] for m in body["required_materials"]] == ["id_card", "disability_certificate"]
-        assert body["required_materials"][1]["source"] == "001 §六(三)1"
+        assert body["required_materials"][1]["source"] == f"{PLAN}六(三)1"
         assert body["policy_pack"] == "cn-44-shaoguan"
 
     async def test_reasons_name_the_figures_compared(self, client: AsyncClient) -> None:
@@ -116,7 +116,7 @@ class TestContract:
         older = by_category(body)["older_unemployed"]
         assert older["met"] is False
         assert "30" in older["reason"] and "40" in older["reason"] and "40" in older["reason_zh"]
-        assert older["source"] == "001 §六(一)1"
+        assert older["source"] == f"{PLAN}六(一)1"
         hukou = by_rule(body)["ELIG-HUKOU"]
         assert "440203" in hukou["reason"] and "44" in hukou["reason_zh"]
 
@@ -213,6 +213,31 @@ class TestMaterialsAndPack:
             "id_card", "residence_permit", "disability_certificate",
         ]
 
+    async def test_without_agency_region_a_caseworkers_office_is_assumed(self, client: AsyncClient) -> None:
+        # A Guangzhou household applying to a Shaoguan caseworker who left agency_region_code out still
+        # needs the 居住证, and the answer says which office was assumed.
+        body = request_body(person__hukou_region_code="440106")
+        response = await client.post(URL, json=body, headers=bearer("caseworker", "440203"))
+        assert response.status_code == 200, response.text
+        answer = response.json()
+        assert [m["code"] for m in answer["required_materials"]] == [
+            "id_card", "residence_permit", "disability_certificate",
+        ]
+        assert answer["agency_region_code"] == "440203"
+        (assumed,) = [a for a in answer["assumptions"] if a["field"] == "agency_region_code"]
+        assert assumed["value"] == "440203" and "440203" in assumed["explanation_zh"]
+        # A citizen's own request is judged as made in the hukou city: nothing is assumed.
+        own = await ok(client, body)
+        assert own["agency_region_code"] is None
+        assert [a["field"] for a in own["assumptions"]] == ["person.retirement_category"]
+        assert "residence_permit" not in [m["code"] for m in own["required_materials"]]
+
+    async def test_agency_region_code_is_documented(self, client: AsyncClient) -> None:
+        paths = (await client.get("/openapi.json")).json()["paths"]
+        schema = paths[URL]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        described = schema["properties"]["agency_region_code"]
+        assert "居住证" in described["description"] and "staff" in described["description"]
+
     async def test_the_agency_region_chooses_the_pack_before_the_hukou(self, client: AsyncClient) -> None:
         gansu = await ok(client, request_body(person__hukou_region_code="620102"))
         assert gansu["policy_pack"] == "cn-62-gansu"
@@ -249,11 +274,12 @@ class TestBadInput:
 
     async def test_as_of_before_the_parameters_are_in_force(self, client: AsyncClient) -> None:
         problem = assert_422(
-            await evaluate(client, request_body(as_of="2023-12-31", person__birth_date="1986-01-01")),
+            await evaluate(client, request_body(as_of="2024-04-05", person__birth_date="1986-01-01")),
             "as_of", code="policy.not_in_force",
         )
         assert problem["violations"][0]["rule"] == "POLICY-IN-FORCE"
-        await ok(client, request_body(as_of="2024-01-01", person__birth_date="1986-01-01"))
+        # The Shaoguan plan, on which most of the certification parameters rest, was issued on 2024-04-06.
+        await ok(client, request_body(as_of="2024-04-06", person__birth_date="1986-01-01"))
 
     async def test_unknown_codes(self, client: AsyncClient) -> None:
         assert_422(await evaluate(client, request_body(person__gender="x")), "person.gender")

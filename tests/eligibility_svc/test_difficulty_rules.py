@@ -30,8 +30,11 @@ from eligibility_svc.difficulty.schemas import DifficultyRequest
 from eligibility_svc.difficulty.service import difficulty_case
 from shared.explain import RuleResult
 from shared.policy import PolicyPack, PolicyRegistry, default_registry
+from shared.policy.documents import cite
 from shared.timerules import RetirementCategory, add_months, age_on
+from shared.wording import date_zh
 from tests.shared.test_policy import base_values, write_pack
+from tests.support import PLAN
 
 PACK = default_registry().default
 AS_OF = date(2026, 11, 22)
@@ -105,13 +108,13 @@ def error_locs(exc: ValidationError) -> list[tuple[int | str, ...]]:
 
 class TestResultTypes:
     def test_category_result_is_frozen_and_keeps_its_fields(self) -> None:
-        result = CategoryResult(C.DISABLED, True, "r", "理由", "001 §六(一)2", "facts.disability_certificate")
+        result = CategoryResult(C.DISABLED, True, "r", "理由", f"{PLAN}六(一)2", "facts.disability_certificate")
         assert (result.category, result.met, result.reason, result.reason_zh, result.source, result.field) == (
             C.DISABLED,
             True,
             "r",
             "理由",
-            "001 §六(一)2",
+            f"{PLAN}六(一)2",
             "facts.disability_certificate",
         )
         assert CategoryResult(C.DISABLED, False, "r", "理由", "s").field is None
@@ -119,7 +122,7 @@ class TestResultTypes:
             result.met = False  # type: ignore[misc]
         assert dataclasses.replace(result, met=False).met is False
         assert hash(result) == hash(
-            CategoryResult(C.DISABLED, True, "r", "理由", "001 §六(一)2", "facts.disability_certificate")
+            CategoryResult(C.DISABLED, True, "r", "理由", f"{PLAN}六(一)2", "facts.disability_certificate")
         )
 
     def test_evaluation_is_frozen_and_keeps_its_fields(self) -> None:
@@ -134,6 +137,7 @@ class TestResultTypes:
             evaluation.required_materials,
             RetirementCategory.FEMALE_50,
             "cn-44-shaoguan",
+            None,
         ]
         assert len(evaluation.base_rules) == 5 and len(evaluation.categories) == 12
         with pytest.raises(dataclasses.FrozenInstanceError):
@@ -147,7 +151,7 @@ class TestHukou:
         assert result.met
         assert "440203" in result.reason and "44" in result.reason
         assert "440203" in result.reason_zh
-        assert result.source == "001 §六(一)"
+        assert result.source == f"{PLAN}六(一)"
         assert result.field == "person.hukou_region_code"
 
     def test_other_province_fails_elig_hukou(self) -> None:
@@ -165,10 +169,12 @@ class TestHukou:
         assert base(evaluate(gansu, hukou_region_code="620102"), "ELIG-HUKOU").met
         assert not base(evaluate(gansu, hukou_region_code="440203"), "ELIG-HUKOU").met
 
-    def test_bundled_gansu_pack_still_asks_for_guangdong_hukou(self) -> None:
-        # Documented in cn-62-gansu.toml: the seeds give no Gansu certification rule.
+    def test_bundled_gansu_pack_asks_for_a_gansu_hukou_not_guangdongs(self) -> None:
+        # A Gansu office certifies Gansu households: the pack sets its own province (62) instead of
+        # inheriting Guangdong's 44 (its source is marked unconfirmed in cn-62-gansu.toml).
         gansu = default_registry().get("cn-62-gansu")
-        assert not base(evaluate(gansu, hukou_region_code="620102"), "ELIG-HUKOU").met
+        assert base(evaluate(gansu, hukou_region_code="620102"), "ELIG-HUKOU").met
+        assert not base(evaluate(gansu, hukou_region_code="440203"), "ELIG-HUKOU").met
 
 
 class TestWorkingAgeMinimum:
@@ -180,9 +186,9 @@ class TestWorkingAgeMinimum:
         result = base(evaluate(as_of=as_of, birth_date=date(2010, 11, 22)), "ELIG-AGE")
         assert result.met is met
         assert f"born 2010-11-22: {age} on {as_of.isoformat()}" in result.reason
-        assert f"{as_of.isoformat()}年满{age}周岁" in result.reason_zh
+        assert f"{date_zh(as_of)}年满{age}周岁" in result.reason_zh
         assert "16" in result.reason
-        assert result.source == "001 §六(一); T-AGE; T-RETIRE"
+        assert result.source == f"{PLAN}六(一)；T-AGE；T-RETIRE"
 
 
 class TestRetirementDate:
@@ -196,7 +202,7 @@ class TestRetirementDate:
         assert evaluation.retirement_category is RetirementCategory.MALE
         result = base(evaluation, "ELIG-AGE")
         assert result.met is met
-        assert "2025-04-15" in result.reason and "2025-04-15" in result.reason_zh
+        assert "2025-04-15" in result.reason and "2025年4月15日" in result.reason_zh
         if not met:
             assert "60 years 1 month" in result.reason
             assert "60岁1个月" in result.reason_zh
@@ -207,6 +213,34 @@ class TestRetirementDate:
         assert evaluation.retirement_category is RetirementCategory.FEMALE_50
         assert evaluation.retirement_date == date(2039, 11, 5)
         assert base(evaluation, "ELIG-AGE").met is met
+
+    @pytest.mark.parametrize(("as_of", "met"), [(date(2043, 2, 27), True), (date(2043, 2, 28), False)])
+    def test_man_born_29_february_is_told_his_retirement_date(self, as_of: date, met: bool) -> None:
+        # Born 1980-02-29: 63 years by T-RETIRE, retiring 2043-02-28 (no 29 February in 2043), although
+        # T-AGE counts him 62 that day. The reason names the date, never "63 reached".
+        evaluation = evaluate(as_of=as_of, gender="male", birth_date=date(1980, 2, 29))
+        assert evaluation.retirement_date == date(2043, 2, 28)
+        result = base(evaluation, "ELIG-AGE")
+        assert result.met is met
+        assert "statutory retirement date" in result.reason and "2043-02-28" in result.reason
+        assert "法定退休日期" in result.reason_zh and "2043年2月28日" in result.reason_zh
+        if not met:
+            assert "reached" not in result.reason and "到达" not in result.reason_zh
+            assert "no 29 in that month, so its last day" in result.reason
+            assert "该月无29日，取当月最后一日" in result.reason_zh
+
+    def test_assumed_female_category_is_explained_with_the_alternative(self) -> None:
+        # Born 1976-01-01: as female_50 (the pack's default) she retired 2026-08-01; as female_55 she
+        # would retire 2032-08-01 and be eligible. The caseworker must see both.
+        evaluation = evaluate(gender="female", birth_date=date(1976, 1, 1))
+        result = base(evaluation, "ELIG-AGE")
+        assert not result.met
+        assert "not given" in result.reason and "2032-08-01" in result.reason and "within working age" in result.reason
+        assert "未填写退休类别" in result.reason_zh and "2032年8月1日" in result.reason_zh
+        assert "仍在法定劳动年龄内" in result.reason_zh
+        stated = evaluate(gender="female", birth_date=date(1976, 1, 1), retirement_category="female_55")
+        given = base(stated, "ELIG-AGE")
+        assert given.met and "未填写" not in given.reason_zh
 
     @pytest.mark.parametrize(("as_of", "met"), [(date(2031, 10, 31), True), (date(2031, 11, 1), False)])
     def test_woman_female_55_given(self, as_of: date, met: bool) -> None:
@@ -288,7 +322,7 @@ class TestEligibility:
     def test_all_twelve_categories_are_reported_in_seed_order(self) -> None:
         evaluation = evaluate()
         assert [r.category for r in evaluation.categories] == list(DifficultyCategory)
-        assert [r.source for r in evaluation.categories][:2] == ["001 §六(一)1", "001 §六(一)2"]
+        assert [r.source for r in evaluation.categories][:2] == [f"{PLAN}六(一)1", f"{PLAN}六(一)2"]
 
     def test_the_pack_used_is_named(self) -> None:
         assert evaluate().pack_id == "cn-44-shaoguan"
@@ -300,7 +334,7 @@ class TestOlderUnemployed:
         assert not result.met
         assert result.reason == "female, born 1986-11-23: 39 on 2026-11-22, needs 40"
         assert result.reason_zh == "女性，1986-11-23出生，2026-11-22年满39周岁，需年满40周岁"
-        assert result.source == "001 §六(一)1"
+        assert result.source == f"{PLAN}六(一)1"
 
     @pytest.mark.parametrize(("birth", "met"), [(date(1986, 11, 22), True), (date(1986, 11, 21), True)])
     def test_woman_on_and_after_her_40th_birthday(self, birth: date, met: bool) -> None:
@@ -334,7 +368,7 @@ class TestFactCategories:
         evaluation = evaluate(**{fact: True})
         result = category(evaluation, code)
         assert result.met
-        assert result.source == f"001 §六(一){number}"
+        assert result.source == cite(f"001 §六(一){number}")
         assert result.field == f"facts.{fact}"
         assert evaluation.categories_met == (code,)
 
@@ -382,7 +416,7 @@ class TestLongTermUnemployed:
         assert result.met is met
         assert "2025-11-22" in result.reason and "2026-11-22" in result.reason
         assert "12 months" in result.reason and "12个月" in result.reason_zh
-        assert result.source == "001 §六(一)7"
+        assert result.source == f"{PLAN}六(一)7"
 
     def test_no_working_day_shift(self) -> None:
         # 2026-11-22 is a Sunday: the year still ends that day (T-PERIOD without shift).
@@ -426,7 +460,7 @@ class TestRetiredSoldier:
         assert result.met is met
         assert "6 months" in result.reason and "6个月" in result.reason_zh
         assert "2026-05-22" in result.reason
-        assert result.source == "001 §六(一)11"
+        assert result.source == f"{PLAN}六(一)11"
 
     def test_not_a_soldier(self) -> None:
         result = category(evaluate(latest_registration_date=date(2025, 1, 1)), C.RETIRED_SOLDIER)
@@ -476,9 +510,24 @@ class TestCriticallyIllRelative:
             C.SUPPORTS_CRITICALLY_ILL_RELATIVE,
         )
         assert result.met is met
-        assert diagnosed.isoformat() in result.reason and diagnosed.isoformat() in result.reason_zh
+        assert diagnosed.isoformat() in result.reason and date_zh(diagnosed) in result.reason_zh
         assert result.field == "facts.critical_illness_diagnosed_on"
-        assert "001 §六(三)10" in result.source
+        assert f"{PLAN}六(三)10" in result.source
+
+    @pytest.mark.parametrize(
+        ("diagnosed", "met"), [(date(2026, 2, 27), False), (date(2026, 2, 28), True), (date(2026, 3, 1), True)]
+    )
+    def test_window_is_counted_back_from_the_application(self, diagnosed: date, met: bool) -> None:
+        # Civil Code art. 202: 2026-05-31 less 3 months has no 31 February, so the window opens on the
+        # month's last day, 2026-02-28. Counted forward, 2026-02-28 + 3 months = 2026-05-28 would miss it.
+        result = category(
+            evaluate(
+                as_of=date(2026, 5, 31), supports_critically_ill_relative=True, critical_illness_diagnosed_on=diagnosed
+            ),
+            C.SUPPORTS_CRITICALLY_ILL_RELATIVE,
+        )
+        assert result.met is met
+        assert "2026年2月28日" in result.reason_zh and "2026-02-28" in result.reason
 
     def test_date_without_the_fact(self) -> None:
         result = category(evaluate(critical_illness_diagnosed_on=date(2026, 10, 1)), C.SUPPORTS_CRITICALLY_ILL_RELATIVE)
@@ -546,7 +595,7 @@ class TestRequiredMaterials:
     def test_this_city_needs_only_the_id_card(self) -> None:
         evaluation = evaluate(hukou_region_code="440203", agency_region_code="440204")
         assert self.codes(evaluation) == ["id_card"]
-        assert evaluation.required_materials[0].source == "001 §六(三)"
+        assert evaluation.required_materials[0].source == f"{PLAN}六(三)"
 
     def test_other_guangdong_city_adds_the_residence_permit(self) -> None:
         evaluation = evaluate(hukou_region_code="440104", agency_region_code="440203")
@@ -559,45 +608,45 @@ class TestRequiredMaterials:
     @pytest.mark.parametrize(
         ("facts", "hukou_type", "expected", "source"),
         [
-            ({"disability_certificate": True}, "urban", ["disability_certificate"], "001 §六(三)1"),
-            ({"subsistence_allowance": True}, "urban", ["subsistence_allowance_certificate"], "001 §六(三)2"),
+            ({"disability_certificate": True}, "urban", ["disability_certificate"], f"{PLAN}六(三)1"),
+            ({"subsistence_allowance": True}, "urban", ["subsistence_allowance_certificate"], f"{PLAN}六(三)2"),
             (
                 {"urban_zero_employment_family": True},
                 "urban",
                 ["household_register", "family_unemployment_commitment"],
-                "001 §六(三)3",
+                f"{PLAN}六(三)3",
             ),
             (
                 {"rural_zero_transfer_poor_family": True},
                 "rural",
                 ["household_register", "poor_family_documents", "family_unemployment_commitment"],
-                "001 §六(三)4",
+                f"{PLAN}六(三)4",
             ),
             (
                 {"landless_farmer": True},
                 "urban",
                 ["land_expropriation_documents", "personal_unemployment_commitment"],
-                "001 §六(三)5",
+                f"{PLAN}六(三)5",
             ),
-            ({"drug_rehabilitated": True}, "urban", ["drug_rehabilitation_documents"], "001 §六(三)6"),
-            ({"released_prisoner": True}, "urban", ["release_documents"], "001 §六(三)7"),
+            ({"drug_rehabilitated": True}, "urban", ["drug_rehabilitation_documents"], f"{PLAN}六(三)6"),
+            ({"released_prisoner": True}, "urban", ["release_documents"], f"{PLAN}六(三)7"),
             (
                 {"mental_disorder_rehabilitated": True},
                 "urban",
                 ["mental_rehabilitation_documents"],
-                "001 §六(三)8",
+                f"{PLAN}六(三)8",
             ),
             (
                 {"retired_soldier": True, "latest_registration_date": date(2026, 1, 1)},
                 "urban",
                 ["discharge_documents"],
-                "001 §六(三)9",
+                f"{PLAN}六(三)9",
             ),
             (
                 {"supports_critically_ill_relative": True},
                 "urban",
                 ["household_register", "critical_illness_diagnosis"],
-                "001 §六(三)10",
+                f"{PLAN}六(三)10",
             ),
         ],
     )
@@ -645,7 +694,7 @@ class TestRequiredMaterials:
             "critical_illness_diagnosis",
         ]
         register = evaluation.required_materials[3]
-        assert register.source == "001 §六(三)3; 001 §六(三)10"
+        assert register.source == f"{PLAN}六(三)3；{PLAN}六(三)10"
 
     def test_diagnosis_window_comes_from_the_pack(self, tmp_path: Path) -> None:
         write_pack(tmp_path, "base", {**base_values(), "critical_illness_diagnosis_months": 2}, default=True)
@@ -700,7 +749,7 @@ FACT_NAMES = [
 
 @st.composite
 def requests(draw: st.DrawFn) -> DifficultyRequest:
-    as_of = draw(st.dates(min_value=date(2024, 1, 1), max_value=date(2035, 12, 31)))
+    as_of = draw(st.dates(min_value=date(2024, 4, 6), max_value=date(2035, 12, 31)))
     birth = draw(st.dates(min_value=date(1940, 1, 1), max_value=as_of))
     facts: dict[str, Any] = {name: draw(st.booleans()) for name in FACT_NAMES}
     facts["latest_registration_date"] = draw(st.none() | st.dates(min_value=birth, max_value=as_of))

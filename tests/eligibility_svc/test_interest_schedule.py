@@ -27,6 +27,7 @@ from eligibility_svc.startup_loan.interest import (
 from eligibility_svc.startup_loan.schemas import LoanTermsRequest
 from eligibility_svc.startup_loan.service import loan_terms
 from shared.policy import default_registry
+from tests.support import PLAN
 
 PARAMS = default_registry().default.params(date(2026, 1, 1))
 LPR_BP = 300  # a 1-year LPR of 3.00%
@@ -80,9 +81,10 @@ class TestRateCap:
         error = caught.value
         assert error.rule == "LOAN-RATE"
         assert (error.rate_bp, error.lpr_bp, error.cap_bp) == (351, 300, 350)
-        assert "351 bp" in error.message and "350 bp" in error.message
-        assert "351BP" in error.message_zh and "上限350BP" in error.message_zh
-        assert "001 §五(二)3" in str(error)
+        assert "3.51%" in error.message and "3.50%" in error.message
+        assert "年利率3.51%" in error.message_zh and "上限3.50%" in error.message_zh
+        assert "3.00%加0.50 个百分点" in error.message_zh and "BP" not in error.message_zh
+        assert f"{PLAN}五(二)3" in str(error)
 
 
 class TestSubsidyShare:
@@ -124,6 +126,19 @@ class TestLumpSumMonthly:
     def test_every_period_subsidy_plus_borrower_is_interest(self) -> None:
         for period in schedule():
             assert period.subsidy_fen + period.borrower_fen == period.interest_fen
+
+    def test_subsidy_total_is_half_the_interest_rounded_once(self) -> None:
+        # 36 monthly periods of 300,000 yuan at 3.50%: rounding each period's half up on its own paid
+        # 12 fen more than half the interest; cumulative rounding pays exactly half, rounded once.
+        periods = schedule(term_months=36)
+        total_interest = sum(p.interest_fen for p in periods)
+        independent_per_period = sum(round_half_up(p.interest_fen, 2) for p in periods)
+        assert independent_per_period - round_half_up(total_interest, 2) == 12
+        assert sum(p.subsidy_fen for p in periods) == round_half_up(total_interest, 2)
+        running = 0
+        for index, period in enumerate(periods, start=1):
+            running += period.subsidy_fen
+            assert running == round_half_up(sum(p.interest_fen for p in periods[:index]), 2)
 
     def test_half_a_fen_rounds_up_twice(self) -> None:
         # 600 fen x 1.00% x 30 / 360 = 0.5 fen -> 1 fen interest; half of it, 0.5 -> 1 fen subsidy.

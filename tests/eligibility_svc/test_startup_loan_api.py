@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from eligibility_svc.config import Settings
 from services.eligibility.app import create_app
 from shared.db import Database
-from tests.support import bearer, running_app, service_settings
+from tests.support import PLAN, bearer, running_app, service_settings
 
 URL = "/api/v1/startup-loan/evaluate"
 SCHEDULE_URL = "/api/v1/startup-loan/interest-schedule"
@@ -109,7 +109,7 @@ class TestContract:
         assert body["interest_subsidy_share_bp"] == 5000 and body["policy_pack"] == "cn-44-shaoguan"
         assert [rule["rule"] for rule in body["rules"]] == INDIVIDUAL_RULES
         for rule in body["rules"]:
-            assert rule["met"] is True and rule["reason"] and rule["reason_zh"] and rule["source"].startswith("001")
+            assert rule["met"] is True and rule["reason"] and rule["reason_zh"] and rule["source"].startswith(PLAN)
 
     async def test_the_api_md_shape_for_an_eligible_enterprise(self, client: AsyncClient) -> None:
         body = await ok(client, enterprise_body(amount_fen=5_000_000 * YUAN))
@@ -169,7 +169,7 @@ class TestEachRuleWhenViolated:
         body = await ok(client, individual_body(**changes))
         assert body["eligible"] is False and failing(body) == [rule]
         [violation] = body["violations"]
-        assert violation["message"] and violation["message_zh"] and violation["source"].startswith("001")
+        assert violation["message"] and violation["message_zh"] and violation["source"].startswith(PLAN)
         assert violation["field"].startswith("individual.")
 
     @pytest.mark.parametrize(

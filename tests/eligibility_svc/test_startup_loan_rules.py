@@ -23,6 +23,7 @@ from eligibility_svc.startup_loan.service import loan_application
 from shared.calendar import WorkdayCalendar, default_calendar
 from shared.explain import RuleResult
 from shared.policy import default_registry
+from tests.support import PLAN
 
 PACK = default_registry().default
 AS_OF = date(2026, 11, 24)  # a Tuesday
@@ -135,7 +136,7 @@ class TestEligibleApplicants:
     def test_every_result_is_bilingual_with_a_source(self) -> None:
         for evaluation in (evaluate(), evaluate(company=enterprise())):
             for result in evaluation.rules:
-                assert result.reason and result.reason_zh and result.source.startswith("001 §五(二)")
+                assert result.reason and result.reason_zh and result.source.startswith(f"{PLAN}五(二)")
 
 
 class TestLoanAge:
@@ -163,7 +164,7 @@ class TestLoanAge:
         assert result.met is met
         assert "2027-11-22" in result.reason and "2027-11-22" in result.reason_zh
         assert "55" in result.reason and "女性不超过55周岁" in result.reason_zh
-        assert result.source == "001 §五(二)1(1)①"
+        assert result.source == f"{PLAN}五(二)1(1)①"
 
     @pytest.mark.parametrize(("as_of", "met"), [(date(2027, 11, 22), True), (date(2027, 11, 23), False)])
     def test_man_up_to_the_day_before_his_61st_birthday(self, as_of: date, met: bool) -> None:
@@ -178,6 +179,7 @@ class TestLoanAge:
         )
         assert result.met is met
         assert "men may be at most 60" in result.reason
+        assert "the day before the 61st birthday" in result.reason and "61th" not in result.reason
 
     def test_woman_of_57_man_of_57(self) -> None:
         birth = date(1969, 1, 1)
@@ -215,7 +217,7 @@ class TestOtherDebt:
         assert result.met is met
         assert yuan(amount_fen) in result.reason and yuan(amount_fen) in result.reason_zh
         assert "100,000.00" in result.reason
-        assert result.source == "001 §五(二)1(1)④"
+        assert result.source == f"{PLAN}五(二)1(1)④"
 
     def test_consumer_loans_add_up(self) -> None:
         debts = [
@@ -265,7 +267,7 @@ class TestNonKeyGroup:
         )
         assert result.met is met
         assert "2026-11-24" in result.reason
-        assert result.source == "001 §五(二)1(2)"
+        assert result.source == f"{PLAN}五(二)1(2)"
 
     @pytest.mark.parametrize(("as_of", "met"), [(date(2026, 11, 23), True), (date(2026, 11, 24), False)])
     def test_last_day_on_a_sunday_moves_to_monday(self, as_of: date, met: bool) -> None:

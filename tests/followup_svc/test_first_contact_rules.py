@@ -37,7 +37,9 @@ class TestFirstContactDue:
     def test_year_without_calendar_data_is_estimated(self) -> None:
         due = first_contact_due(date(2027, 12, 28), SHAOGUAN, default_calendar())
         assert due.estimated is True
-        assert due.due_on == date(2028, 1, 4)  # plain weekends: 29, 30, 31 Dec, 3, 4 Jan
+        # 29, 30, 31 Dec, then 4 and 5 January: 元旦 2028 is a Saturday, made up on Monday 3 January
+        # (statutory holidays are estimated for years without a published arrangement).
+        assert due.due_on == date(2028, 1, 5)
 
     def test_gansu_uses_the_same_national_figure(self) -> None:
         due = first_contact_due(date(2026, 11, 16), GANSU, default_calendar())

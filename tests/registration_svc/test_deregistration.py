@@ -7,7 +7,10 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import select
 
+from registration_svc.deregistration.rules import REASON_TEXTS, DeregistrationReason, manual_reason_rule, notify_rule
+from registration_svc.models import platform
 from shared.clock import Clock
 from shared.db import Database
 from shared.policy import default_registry
@@ -41,17 +44,29 @@ def _minimum_fen() -> int:
     return int(default_registry().for_region("440203").param("minimum_living_standard_fen", APPLIED_ON).value)
 
 
-async def _deregister(client: AsyncClient, registration_id: str, **body: Any) -> Any:
+FOLLOWUP_ONLY = {"unreachable", "refused_services"}
+OVERRIDE = "跟踪记录在旧系统中，迁移时无法导入，经局长批准手工注销"
+
+
+async def _deregister(
+    client: AsyncClient, registration_id: str, headers: dict[str, str] | None = None, **body: Any
+) -> Any:
     payload = {"reason": "hired", "effective_date": APPLIED_ON.isoformat(), "note": "", **body}
-    return await client.post(f"{URL}/{registration_id}/deregistration", json=payload, headers=caseworker())
+    return await client.post(
+        f"{URL}/{registration_id}/deregistration", json=payload, headers=headers or caseworker()
+    )
 
 
 class TestReasonsAndNotify:
     @pytest.mark.parametrize("reason", sorted(EXPECTED_NOTIFY))
     async def test_each_reason(self, client: AsyncClient, database: Database, reason: str) -> None:
         registration_id = await _registered(client)
-        extra = {"monthly_income_fen": _minimum_fen()} if reason == "stable_income" else {}
-        response = await _deregister(client, registration_id, reason=reason, **extra)
+        extra: dict[str, Any] = {"monthly_income_fen": _minimum_fen()} if reason == "stable_income" else {}
+        headers = None
+        if reason in FOLLOWUP_ONLY:  # by hand only as an administrator's documented override (DEREG-MANUAL)
+            extra["override_reason"] = OVERRIDE
+            headers = bearer("admin", "44", "admin-1")
+        response = await _deregister(client, registration_id, headers, reason=reason, **extra)
         assert response.status_code == 200, response.text
         data = response.json()
         assert data["status"] == "deregistered" and data["reason"] == reason
@@ -65,6 +80,47 @@ class TestReasonsAndNotify:
         ]
         view = (await client.get(f"{URL}/{registration_id}", headers=caseworker())).json()
         assert view["status"] == "deregistered" and view["deregistration"]["reason"] == reason
+
+
+class TestFollowupOnlyReasons:
+    @pytest.mark.parametrize("reason", sorted(FOLLOWUP_ONLY))
+    async def test_staff_cannot_enter_them_by_hand(self, client: AsyncClient, database: Database, reason: str) -> None:
+        registration_id = await _registered(client)
+        for headers in (caseworker(), bearer("reviewer", "44"), bearer("system", "44")):
+            response = await _deregister(client, registration_id, headers, reason=reason, override_reason=OVERRIDE)
+            assert response.status_code == 422, response.text
+            problem = response.json()
+            assert problem["code"] == "deregistration.followup_reason"
+            assert problem["violations"][0]["rule"] == "DEREG-MANUAL"
+            assert "FU-" in problem["detail"] and "管理员" in problem["detail_zh"]
+        assert await outbox_events(database, registration_id) == ["registration.created"]
+
+    async def test_an_admin_needs_a_documented_reason(self, client: AsyncClient) -> None:
+        registration_id = await _registered(client)
+        admin = bearer("admin", "44", "admin-1")
+        for override in ({}, {"override_reason": "因为"}):
+            response = await _deregister(client, registration_id, admin, reason="unreachable", **override)
+            assert response.status_code == 422 and response.json()["code"] == "deregistration.followup_reason"
+
+    async def test_an_admin_override_is_audited_with_its_reason(
+        self, client: AsyncClient, database: Database
+    ) -> None:
+        registration_id = await _registered(client)
+        admin = bearer("admin", "44", "admin-1")
+        response = await _deregister(
+            client, registration_id, admin, reason="refused_services", override_reason=OVERRIDE
+        )
+        assert response.status_code == 200, response.text
+        log = platform.audit_log
+        async with database.transaction() as session:
+            rows = (
+                await session.execute(
+                    select(log.c.actor, log.c.role, log.c.details).where(
+                        log.c.record_id == registration_id, log.c.action == "registration.deregister"
+                    )
+                )
+            ).all()
+        assert [(r.actor, r.role, r.details["override_reason"]) for r in rows] == [("admin-1", "admin", OVERRIDE)]
 
 
 class TestDeregistrationConflicts:
@@ -169,3 +225,47 @@ class TestReregistration:
         assert (await _deregister(client, registration_id)).status_code == 200
         body = application(id_number(date(1990, 5, 1)))
         assert (await client.post(URL, json=body, headers=caseworker())).status_code == 201
+
+
+class TestReasonWording:
+    @pytest.mark.parametrize("reason", list(DeregistrationReason))
+    def test_chinese_texts_name_the_reason_in_chinese(self, reason: DeregistrationReason) -> None:
+        notify = notify_rule(reason, "s")
+        manual = manual_reason_rule(reason, "s", is_admin=False, override_reason=None)
+        for text in (notify.reason_zh, manual.reason_zh):
+            assert reason.value not in text
+            assert REASON_TEXTS[reason][1] in text
+
+
+class TestCitesThePersonsPack:
+    @pytest.mark.parametrize(
+        ("region", "source"), [("440203", "人社厅发〔2020〕3号"), ("620102", "甘人社通〔2020〕111号 五")]
+    )
+    async def test_deregistration_cites_the_pack_of_the_registrations_region(
+        self, client: AsyncClient, region: str, source: str
+    ) -> None:
+        place = {"hukou_region_code": region, "residence_region_code": region}
+        body = application(
+            id_number(date(1990, 5, 1)), agency=region, applied_at=f"{APPLIED_ON}T09:00:00+08:00", person=place
+        )
+        created = await client.post(URL, json=body, headers=caseworker(region[:2]))
+        assert created.status_code == 201, created.text
+        assert created.json()["status"] == "registered", created.json()
+        response = await _deregister(client, created.json()["id"], caseworker(region[:2]))
+        assert response.status_code == 200, response.text
+        assert response.json()["notify_explanation"]["source"] == source
+
+
+class TestCitizensReadTheirNotices:
+    async def test_the_deregistration_notice_is_readable_by_the_person_only(self, client: AsyncClient) -> None:
+        number = id_number(date(1990, 5, 1))
+        body = application(number, applied_at=f"{APPLIED_ON}T09:00:00+08:00")
+        created = await client.post(URL, json=body, headers=caseworker())
+        assert created.status_code == 201, created.text
+        assert (await _deregister(client, created.json()["id"])).status_code == 200
+        mine = await client.get("/api/v1/notifications", headers=bearer("citizen", "440203", number))
+        assert mine.status_code == 200, mine.text
+        [notice] = mine.json()["items"]
+        assert notice["template"] == "registration.deregistered"
+        other = await client.get("/api/v1/notifications", headers=bearer("citizen", "440203", "11010519491231002X"))
+        assert other.status_code == 200 and other.json()["items"] == []

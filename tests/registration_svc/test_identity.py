@@ -420,8 +420,8 @@ class TestMessages:
         assert violations
         for violation in violations:
             assert violation.rule == "REG-ID"
-            assert "REG-ID" in violation.message and "002 §三" in violation.message
-            assert "REG-ID" in violation.message_zh and "002 §三" in violation.message_zh
+            assert "REG-ID" in violation.message and "甘人社通〔2020〕111号 三" in violation.message
+            assert "REG-ID" in violation.message_zh and "甘人社通〔2020〕111号 三" in violation.message_zh
             assert any("\u4e00" <= ch <= "\u9fff" for ch in violation.message_zh)
 
 

@@ -53,9 +53,18 @@ class TestDeregistrationTemplate:
     def test_notified_reasons_render_in_both_languages(self, reason: str) -> None:
         message = render(DEREGISTERED, params(reason))
         zh, en = DEREGISTRATION_REASONS[reason]
-        assert zh in message.text_zh and "张三" in message.text_zh and "2026-11-20" in message.text_zh
+        assert zh in message.text_zh and "张三" in message.text_zh and "2026年11月20日" in message.text_zh
         assert en in message.text_en and "2026-11-20" in message.text_en
-        assert "111号 §五" in message.text_zh and "111号 §五" in message.text_en
+        # Without the pack's clause stored with it, the notice cites nothing rather than another province.
+        assert "甘人社通" not in message.text_zh and "§" not in message.text_zh
+
+    @pytest.mark.parametrize(
+        ("source", "wrong"), [("人社厅发〔2020〕3号", "甘人社通"), ("甘人社通〔2020〕111号 五", "人社厅发")]
+    )
+    def test_the_notice_cites_the_clause_of_the_persons_pack(self, source: str, wrong: str) -> None:
+        message = render(DEREGISTERED, params("hired", source=source))
+        assert f"（依据{source}）" in message.text_zh and source in message.text_en
+        assert wrong not in message.text_zh
 
     def test_reason_table_covers_exactly_the_notified_reasons(self) -> None:
         assert set(DEREGISTRATION_REASONS) == set(ALL_REASONS) - set(EXEMPT)
@@ -230,7 +239,12 @@ class TestNotificationApi:
         assert [i["id"] for i in first["items"] + second["items"]] == [str(i) for i in ids]
         assert second["next_cursor"] is None
 
-    async def test_citizens_and_anonymous_callers_are_refused(self, client: AsyncClient) -> None:
-        path = f"/api/v1/persons/{uuid.uuid4()}/notifications"
-        assert (await client.get(path, headers=bearer("citizen", "440203"))).status_code == 403
+    async def test_a_citizen_sees_no_one_elses_and_anonymous_callers_are_refused(
+        self, client: AsyncClient, database: Database
+    ) -> None:
+        person_id = uuid.uuid4()
+        await notify(database, person_id, "440203")
+        path = f"/api/v1/persons/{person_id}/notifications"
+        response = await client.get(path, headers=bearer("citizen", "440203", "11010519491231002X"))
+        assert response.status_code == 200 and response.json()["items"] == []
         assert (await client.get(path)).status_code == 401

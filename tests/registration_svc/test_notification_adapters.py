@@ -100,7 +100,7 @@ class TestWeChatSender:
             d.person_id, "TPL-1", str(d.notification_id))
         assert message.fields["keyword1"] == "张三" and message.fields["keyword2"] == "2026-11-20"
         assert message.fields["keyword3"] == "已被用人单位录用"
-        assert "失业登记已于2026-11-20注销" in message.fields["remark"]
+        assert "失业登记已于2026年11月20日注销" in message.fields["remark"]
 
 
 class TestConfiguredSenders:

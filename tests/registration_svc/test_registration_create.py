@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 import pytest
 from httpx import AsyncClient
@@ -20,6 +21,7 @@ from tests.registration_svc.registration_support import (
     registration_count,
     rules_of,
 )
+from tests.support import PLAN
 
 __all__ = ["client"]
 
@@ -79,7 +81,7 @@ class TestDeclarationRules:
         assert problem["violations"][0]["field"] == f"declaration.{flag}"
         assert (
             rule in problem["violations"][0]["message"]
-            and "001 §一(一)" in problem["violations"][0]["message"]
+            and f"{PLAN}一(一)" in problem["violations"][0]["message"]
         )
 
     async def test_an_old_person_without_pension_registers(self, client: AsyncClient) -> None:
@@ -93,7 +95,7 @@ class TestCommitment:
         body = application(id_number(date(1990, 5, 1)), commitment_signed=False)
         response = await client.post(URL, json=body, headers=caseworker())
         assert response.status_code == 422 and rules_of(response.json()) == ["REG-COMMITMENT"]
-        assert "002 §三" in response.json()["violations"][0]["message"]
+        assert "甘人社通〔2020〕111号 三" in response.json()["violations"][0]["message"]
 
 
 class TestRegPlace:
@@ -157,7 +159,10 @@ class TestRegId:
         assert person["birth_date"] == "1990-05-01" and person["gender"] == "female"
 
     async def test_travel_permit_needs_a_birth_date_for_reg_age(self, client: AsyncClient) -> None:
-        body = application("H12345678", person={"id_type": "hk_macao_travel_permit", "gender": "male"})
+        body = application(
+            "H12345678", person={"id_type": "hk_macao_travel_permit", "gender": "male"},
+            mainland_employment=MAINLAND_JOB,
+        )
         response = await client.post(URL, json=body, headers=caseworker())
         assert response.status_code == 422
         assert [(v["rule"], v["field"]) for v in response.json()["violations"]] == [
@@ -169,6 +174,54 @@ class TestRegId:
         body["person"]["birth_date"] = "2010-11-20"
         response = await client.post(URL, json=body, headers=caseworker())
         assert response.status_code == 201, response.text
+
+
+MAINLAND_JOB = {
+    "employer": "韶关某电子厂", "region_code": "440203", "started_on": "2025-03-01", "ended_on": "2026-09-30",
+}
+
+
+class TestHongKongMacaoTaiwanResidents:
+    """REG-ID-HMT: 在内地（大陆）就业后失业的港澳台居民 register on the same terms, and only they."""
+
+    PERMIT: ClassVar[dict[str, str]] = {
+        "id_type": "hk_macao_travel_permit", "gender": "male", "birth_date": "1990-05-01",
+    }
+
+    async def test_without_a_mainland_job_the_registration_is_refused(self, client: AsyncClient) -> None:
+        response = await client.post(URL, json=application("H12345678", person=self.PERMIT), headers=caseworker())
+        assert response.status_code == 422, response.text
+        [violation] = response.json()["violations"]
+        assert (violation["rule"], violation["field"]) == ("REG-ID-HMT", "mainland_employment")
+        assert "香港居民" in violation["message_zh"] and "人社厅发〔2020〕3号" in violation["message_zh"]
+
+    @pytest.mark.parametrize(
+        ("job", "field"),
+        [
+            ({**MAINLAND_JOB, "region_code": "810000"}, "mainland_employment.region_code"),
+            ({**MAINLAND_JOB, "ended_on": "2026-11-21"}, "mainland_employment.ended_on"),
+            ({**MAINLAND_JOB, "started_on": "2026-10-01"}, "mainland_employment.ended_on"),
+        ],
+    )
+    async def test_the_job_must_be_in_the_mainland_and_over(
+        self, client: AsyncClient, job: dict[str, str], field: str
+    ) -> None:
+        body = application("H12345678", person=self.PERMIT, mainland_employment=job)
+        response = await client.post(URL, json=body, headers=caseworker())
+        assert response.status_code == 422, response.text
+        assert [(v["rule"], v["field"]) for v in response.json()["violations"]] == [("REG-ID-HMT", field)]
+
+    async def test_a_lost_mainland_job_is_recorded(self, client: AsyncClient) -> None:
+        body = application("H12345678", person=self.PERMIT, mainland_employment=MAINLAND_JOB)
+        response = await client.post(URL, json=body, headers=caseworker())
+        assert response.status_code == 201, response.text
+        view = (await client.get(f"{URL}/{response.json()['id']}", headers=caseworker())).json()
+        assert view["mainland_employment"] == MAINLAND_JOB
+
+    async def test_a_mainland_resident_needs_none(self, client: AsyncClient) -> None:
+        response = await client.post(URL, json=application(id_number(date(1990, 5, 1))), headers=caseworker())
+        assert response.status_code == 201, response.text
+        assert response.json()["mainland_employment"] is None
 
 
 class TestAllFailuresAtOnce:

@@ -26,7 +26,7 @@ from tests.registration_svc.registration_support import (
     id_number,
     outbox_events,
 )
-from tests.support import bearer
+from tests.support import PLAN, bearer
 
 __all__ = ["client"]
 
@@ -64,7 +64,7 @@ class TestDeadlineByChannel:
         assert data["deadline"] == {
             "rule": "REG-DEADLINE",
             "workdays": 2,
-            "source": "001 §一(四)2",
+            "source": f"{PLAN}一(四)2",
             "estimated": False,
             "reason": data["deadline"]["reason"],
             "reason_zh": data["deadline"]["reason_zh"],
@@ -89,7 +89,7 @@ class TestDeadlineByChannel:
         response = await client.post(URL, json=body, headers=bearer("caseworker", "62", "gs-1"))
         assert response.status_code == 201, response.text
         data = response.json()
-        assert data["deadline"]["workdays"] == 7 and data["deadline"]["source"] == "002 §三"
+        assert data["deadline"]["workdays"] == 7 and data["deadline"]["source"] == "甘人社通〔2020〕111号 三"
         assert data["decision_due"] == default_calendar().add_workdays(date(2026, 11, 20), 7).due.isoformat()
         assert data["decision_due"] == "2026-12-01"
 
@@ -195,6 +195,22 @@ class TestDecision:
         assert response.json()["status"] == "rejected"
         assert response.json()["decision_reason"] == "employed since 2025"
         assert await outbox_events(database, pending["id"]) == []
+
+    async def test_the_applicant_is_told_of_a_rejection_and_can_read_it(self, client: AsyncClient) -> None:
+        pending = await self._pending(client)
+        response = await client.post(
+            f"{URL}/{pending['id']}/decision",
+            json={"approve": False, "reason": "经数据比对，申请人2025年起在职参保"}, headers=caseworker(),
+        )
+        assert response.status_code == 200, response.text
+        number = id_number(date(1990, 5, 1))  # the applicant of _pending
+        notices = (await client.get("/api/v1/notifications", headers=citizen(number))).json()["items"]
+        assert [n["template"] for n in notices] == ["registration.rejected"]
+        staff_view = (await client.get("/api/v1/notifications", headers=caseworker())).json()["items"]
+        [notice] = [n for n in staff_view if n["template"] == "registration.rejected"]
+        text = notice["text_zh"]
+        assert "不予登记" in text and "经数据比对，申请人2025年起在职参保" in text
+        assert "《韶关市登记失业人员跟踪服务工作方案》一(一)" in text and "如有异议" in text
 
     async def test_deciding_twice_is_a_conflict(self, client: AsyncClient) -> None:
         pending = await self._pending(client)

@@ -28,7 +28,7 @@ from tests.registration_svc.registration_support import (
     registration_count,
     rules_of,
 )
-from tests.support import bearer, running_app, service_settings
+from tests.support import PLAN, bearer, running_app, service_settings
 
 __all__ = ["client"]
 
@@ -47,6 +47,23 @@ class TestSequentialDuplicate:
             "REG-DUPLICATE"
         ]
         assert await registration_count(database) == 1
+
+    async def test_the_409_names_the_agency_holding_the_valid_registration(self, client: AsyncClient) -> None:
+        # 全城通办: a window in Zhenjiang must be able to send the person to Wujiang's agency.
+        agency = {"name": "武江区公共就业服务中心", "address": "韶关市武江区沿江路1号", "telephone": "0751-8888888",
+                  "items_handled": ["失业登记"]}
+        put = await client.put("/api/v1/agencies/440203", json=agency, headers=bearer("admin", "440203", "adm"))
+        assert put.status_code == 200, put.text
+        number = id_number(date(1990, 5, 1))
+        assert (await client.post(URL, json=application(number), headers=caseworker())).status_code == 201
+        again = await client.post(
+            URL, json=application(number, agency=SHAOGUAN_ZHENJIANG), headers=caseworker(SHAOGUAN_ZHENJIANG)
+        )
+        assert again.status_code == 409, again.text
+        problem = again.json()
+        for message in (problem["detail_zh"], problem["violations"][0]["message_zh"]):
+            assert "武江区公共就业服务中心" in message and "0751-8888888" in message and "已登记" in message
+        assert "武江区公共就业服务中心" in problem["detail"] and "440203" in problem["detail"]
 
     async def test_a_pending_one_blocks_too(self, client: AsyncClient) -> None:
         number = id_number(date(1990, 5, 1))
@@ -98,7 +115,7 @@ class TestConstraintMapping:
                     applied_at=now,
                     decision_due=now.date(),
                     deadline_workdays=0,
-                    deadline_source="001 §一(四)1",
+                    deadline_source=f"{PLAN}一(四)1",
                     hukou_region_code="440203",
                     hukou_type="urban",
                     residence_region_code="440203",

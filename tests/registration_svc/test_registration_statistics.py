@@ -85,7 +85,7 @@ class TestStatistics:
         on_10th = await _stats(client, "2026-11-10")
         assert ("440203", "urban", "registered") not in _groups(on_10th)
         assert on_10th["totals"]["urban_registered_unemployed"] == 0
-        assert on_10th["explanation"]["source"] == "002 §六"
+        assert on_10th["explanation"]["source"] == "甘人社通〔2020〕111号 六"
 
     async def test_region_filter_and_scope(self, client: AsyncClient) -> None:
         await self._seed(client)

@@ -1,4 +1,4 @@
-"""Data comparison (REG-ID, REG-UNEMPLOYED, REG-PENSION; 002 §三), reference data and home visits."""
+"""Data comparison (REG-ID, REG-UNEMPLOYED, REG-PENSION；甘人社通〔2020〕111号 三), reference data and home visits."""
 
 from __future__ import annotations
 
@@ -209,7 +209,7 @@ class TestSummarize:
             for rule in ("REG-ID", "REG-UNEMPLOYED", "REG-ABLE", "REG-WILLING", "REG-PENSION")
         ]
         assert report.needs_home_visit and "上门调查" in report.findings[0].detail_zh
-        assert "002 §三" in report.findings[0].detail
+        assert "甘人社通〔2020〕111号 三" in report.findings[0].detail
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,7 +241,7 @@ class TestIdentitySource:
         confirmed = by_rule(report.findings, "REG-ID")[0]
         assert (
             "REG-ID" in confirmed.detail
-            and "002 §三" in confirmed.detail
+            and "甘人社通〔2020〕111号 三" in confirmed.detail
             and "居民身份信息" in confirmed.detail_zh
         )
 
@@ -414,7 +414,7 @@ class TestCivilAffairsSource:
         report = await verify_declaration(session, PERSON, DECLARED, on=ON)
         [note] = by_rule(report.findings, "ELIG-CATEGORY")
         assert note.outcome is VerificationOutcome.CONFIRMED and "subsistence_allowance" in note.detail
-        assert "003 §三(一)" in note.detail_zh
+        assert "《清远市清新区就业困难人员认定和服务工作实施方案》三(一)" in note.detail_zh
         assert outcomes(report.findings, "civil_affairs")["REG-ID"] is VerificationOutcome.UNKNOWN
 
 

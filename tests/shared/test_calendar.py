@@ -23,6 +23,7 @@ from shared.calendar import (
     chinesecalendar_years,
     default_calendar,
 )
+from shared.statutory_holidays import statutory_holidays
 
 CAL = default_calendar()
 SEEDED_YEARS = sorted(chinesecalendar_years())
@@ -32,7 +33,9 @@ FIRST_UNSEEDED_YEAR = LAST_SEEDED_YEAR + 1
 ONE_DAY = timedelta(days=1)
 
 # Starts far enough from MAX_DATE that 1000 working days (the API maximum) still fit.
-starts = st.dates(min_value=MIN_DATE, max_value=date(2146, 12, 31))
+# 1000 working days must fit before 2150-12-31: estimated years keep their ~13 statutory days off (and
+# 补假), about 248 working days a year, so starts end in mid-2146.
+starts = st.dates(min_value=MIN_DATE, max_value=date(2146, 6, 30))
 workday_counts = st.integers(min_value=0, max_value=1000)
 
 
@@ -54,7 +57,7 @@ def empty_year(year: int) -> YearArrangement:
 class TestRuleIdentity:
     def test_rule_id_and_source_name_the_rule_and_the_state_council_arrangement(self) -> None:
         assert T_WORKDAY_RULE_ID == "T-WORKDAY"
-        assert "Counting time" in T_WORKDAY_SOURCE
+        assert "全国年节及纪念日放假办法" in T_WORKDAY_SOURCE
         assert "国务院办公厅" in T_WORKDAY_SOURCE
 
 
@@ -242,13 +245,15 @@ class TestEstimated:
         assert CAL.day(date(LAST_SEEDED_YEAR, 12, 31)).estimated is False
         assert CAL.day(date(2004, 1, 1)).estimated is False
 
-    def test_days_after_the_seeded_years_are_estimated_plain_weekends(self) -> None:
+    def test_days_after_the_seeded_years_are_estimated_with_their_statutory_holidays(self) -> None:
         first = date(FIRST_UNSEEDED_YEAR, 1, 1)
         info = CAL.day(first)
         assert info.estimated is True
-        assert info.holiday_name is None
-        # Without data, 1 January is a working day on a weekday: flagged, never silently right.
-        assert info.workday is (first.weekday() < 5)
+        # Without a published arrangement 元旦 is still a holiday (放假办法 art. 2): only 调休 is unknown.
+        assert (info.workday, info.kind) == (False, DayKind.HOLIDAY)
+        assert info.holiday_name is not None and "元旦" in info.holiday_name
+        ordinary = CAL.day(date(FIRST_UNSEEDED_YEAR, 3, 10))
+        assert ordinary.estimated and ordinary.holiday_name is None
 
     def test_days_before_2004_are_estimated(self) -> None:
         info = CAL.day(date(2003, 10, 1))  # National Day, a Wednesday: unknown without data
@@ -273,8 +278,9 @@ class TestEstimated:
         if 2027 in CAL.known_years:
             pytest.skip("the installed chinesecalendar already publishes 2027")
         assert CAL.add_workdays(date(2026, 12, 30), 1) == Due(date(2026, 12, 31), False)
+        # Fri 2027-01-01 is 元旦 even before the State Council publishes 2027: Monday 4 January.
         crossing = CAL.add_workdays(date(2026, 12, 30), 2)
-        assert crossing == Due(date(2027, 1, 1), True)
+        assert crossing == Due(date(2027, 1, 4), True)
 
     def test_zero_days_is_estimated_only_when_the_start_is(self) -> None:
         assert CAL.add_workdays(date(FIRST_UNSEEDED_YEAR, 3, 1), 0).estimated is True
@@ -303,8 +309,9 @@ class TestReplaceYear:
         arrangement = self._year_with_new_years_day(FIRST_UNSEEDED_YEAR)
         replaced = CAL.replace_year(arrangement)
         for holiday in arrangement.holidays:
-            assert replaced.day(holiday).kind is DayKind.HOLIDAY
-            assert CAL.day(holiday).kind is DayKind.WORKDAY
+            assert replaced.day(holiday).kind is DayKind.HOLIDAY and not replaced.day(holiday).estimated
+            statutory = statutory_holidays(FIRST_UNSEEDED_YEAR)
+            assert CAL.day(holiday).kind is (DayKind.HOLIDAY if holiday in statutory else DayKind.WORKDAY)
         saturday = next(iter(arrangement.makeup_workdays))
         assert replaced.day(saturday).kind is DayKind.MAKEUP_WORKDAY
         assert CAL.day(saturday).kind is DayKind.WEEKEND
@@ -454,6 +461,8 @@ class TestProperties:
         info = CAL.day(day)
         assert info.estimated == (day.year not in CAL.known_years)
         if info.estimated:
-            assert info.workday == (day.weekday() < 5)
-            assert info.kind is (DayKind.WORKDAY if day.weekday() < 5 else DayKind.WEEKEND)
+            statutory = day in statutory_holidays(day.year)
+            assert info.workday == (day.weekday() < 5 and not statutory)
+            expected = DayKind.HOLIDAY if statutory else DayKind.WORKDAY if day.weekday() < 5 else DayKind.WEEKEND
+            assert info.kind is expected
         assert info.workday == CAL.is_workday(day)

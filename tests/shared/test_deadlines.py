@@ -6,6 +6,7 @@ from datetime import date
 
 from shared.calendar import YearArrangement, default_calendar
 from shared.deadlines import count_deadline
+from tests.support import PLAN
 
 CAL = default_calendar()
 
@@ -13,9 +14,9 @@ CAL = default_calendar()
 class TestDeadline:
     def test_counts_working_days_after_the_start(self) -> None:
         # Fri 2026-11-20: Mon 23 and Tue 24 are the two working days.
-        deadline = count_deadline("REG-DEADLINE", date(2026, 11, 20), 2, "001 §一(四)2", CAL)
+        deadline = count_deadline("REG-DEADLINE", date(2026, 11, 20), 2, f"{PLAN}一(四)2", CAL)
         assert (deadline.due_on, deadline.estimated, deadline.rule, deadline.source) == (
-            date(2026, 11, 24), False, "REG-DEADLINE", "001 §一(四)2"
+            date(2026, 11, 24), False, "REG-DEADLINE", f"{PLAN}一(四)2"
         )
 
     def test_zero_days_is_the_start(self) -> None:

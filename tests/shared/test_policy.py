@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -12,13 +13,26 @@ import pytest
 from shared.policy import (
     PARAMETER_NAMES,
     ParameterNotInForceError,
+    ParameterValue,
     PolicyPackError,
     PolicyRegistry,
     default_registry,
 )
+from shared.policy.documents import documents
 from shared.timerules import RetirementCategory
+from tests.support import PLAN
 
 ON = date(2026, 11, 22)
+# What the Gansu pack sets from its own notice (甘人社通〔2020〕111号, 2020-03-31) instead of inheriting.
+GANSU_OWN = frozenset({
+    "registration_window_workdays", "registration_online_workdays", "followups_per_month",
+    "unreachable_months_to_deregister", "refusals_to_deregister", "working_age_min", "difficulty_hukou_province",
+})
+
+
+def cited_documents_of(value: ParameterValue) -> tuple[object, ...]:
+    """Returns the documents a value's citation resolves to (None for a part naming none)."""
+    return tuple(documents().get(key) for key in value.documents) if value.documents else (None,)
 
 # The parameter table of rules.md (defaults: Guangdong/Shaoguan), split where it pairs two values,
 # money in fen and shares in basis points.
@@ -149,6 +163,7 @@ class TestBundledDefaultPack:
 
     def test_no_parameter_is_left_out_of_the_checks(self) -> None:
         checked = set(RULES_MD_TABLE) | set(SEED_NUMBERS) | {"minimum_living_standard_fen"}
+        checked |= {"registration_window_workdays"}  # TestWindowDeadline
         assert checked == set(PARAMETER_NAMES)
 
     def test_default_pack_is_shaoguan_for_province_44(self) -> None:
@@ -166,15 +181,15 @@ class TestBundledDefaultPack:
 
     def test_sources_cite_the_seed_clauses(self) -> None:
         pack = default_registry().default
-        assert pack.param("registration_online_workdays", ON).source == "001 §一(四)2"
-        assert pack.param("older_unemployed_age_female", ON).source == "001 §六(一)1"
-        assert pack.param("veteran_registered_months", ON).source == "001 §六(一)11"
-        assert pack.param("loan_consumer_debt_limit_fen", ON).source == "001 §五(二)1(1)④"
-        assert pack.param("loan_rate_cap_over_lpr_bp", ON).source == "001 §五(二)3"
+        assert pack.param("registration_online_workdays", ON).source == f"{PLAN}一(四)2"
+        assert pack.param("older_unemployed_age_female", ON).source == f"{PLAN}六(一)1"
+        assert pack.param("veteran_registered_months", ON).source == f"{PLAN}六(一)11"
+        assert pack.param("loan_consumer_debt_limit_fen", ON).source == f"{PLAN}五(二)1(1)④"
+        assert pack.param("loan_rate_cap_over_lpr_bp", ON).source == f"{PLAN}五(二)3"
 
     def test_minimum_living_standard_is_a_marked_local_placeholder(self) -> None:
         value = default_registry().default.param("minimum_living_standard_fen", ON)
-        assert value.source.startswith("local parameter: set per city")
+        assert value.source.startswith("各市自定；此为占位值")
         assert isinstance(value.value, int) and value.value > 0
 
     def test_money_and_shares_are_integers(self) -> None:
@@ -194,24 +209,87 @@ class TestBundledGansuPack:
         gansu = default_registry().get("cn-62-gansu")
         value = gansu.param("registration_online_workdays", ON)
         assert value.value == 7
-        assert value.source == "002 §三"
+        assert value.source == "甘人社通〔2020〕111号 三"
         assert gansu.params(ON).registration_online_workdays == 7
 
     def test_inherits_everything_else_from_the_default_pack(self) -> None:
         registry = default_registry()
         gansu, default = registry.get("cn-62-gansu"), registry.default
         assert gansu.extends == default.id
-        for name in PARAMETER_NAMES - {"registration_online_workdays"}:
+        own = {name for name in PARAMETER_NAMES if gansu.param(name, ON).effective_from == date(2020, 3, 31)}
+        assert own == GANSU_OWN
+        for name in PARAMETER_NAMES - GANSU_OWN:
             assert gansu.param(name, ON) == default.param(name, ON), name
 
     def test_comments_flag_inherited_guangdong_values(self) -> None:
         text = (Path(__file__).parents[2] / "shared/policy/packs/cn-62-gansu.toml").read_text(encoding="utf-8")
         for name in (
-            "difficulty_hukou_province",
             "minimum_living_standard_fen",
             "difficulty_review_workdays",
         ):
             assert f"# - {name}" in text, name
+
+
+    def test_answers_for_registrations_from_its_own_notice_of_2020_03_31(self) -> None:
+        gansu = default_registry().get("cn-62-gansu")
+        for name in ("registration_online_workdays", "registration_window_workdays", "working_age_min"):
+            value = gansu.param(name, date(2023, 6, 1))
+            assert value.effective_from == date(2020, 3, 31) and value.source.startswith("甘人社通〔2020〕111号"), name
+        with pytest.raises(ParameterNotInForceError):
+            gansu.param("registration_online_workdays", date(2020, 3, 30))
+
+    def test_window_registrations_take_7_working_days_by_its_own_notice(self) -> None:
+        value = default_registry().get("cn-62-gansu").param("registration_window_workdays", ON)
+        assert (value.value, value.source) == (7, "甘人社通〔2020〕111号 三")
+
+    def test_hukou_province_is_gansus_own(self) -> None:
+        value = default_registry().get("cn-62-gansu").param("difficulty_hukou_province", ON)
+        assert value.value == "62" and "shaoguan-plan" not in value.documents
+
+    def test_deregistration_cites_the_gansu_notice_and_shaoguan_the_national_one(self) -> None:
+        registry = default_registry()
+        assert registry.get("cn-62-gansu").citation("deregistration") == "甘人社通〔2020〕111号 五"
+        assert registry.default.citation("deregistration") == "人社厅发〔2020〕3号"
+
+
+class TestShaoguanPlanDate:
+    def test_values_of_the_plan_apply_from_its_issue_on_2024_04_06(self) -> None:
+        pack = default_registry().default
+        plan_values = [n for n in PARAMETER_NAMES if pack.param(n, ON).documents == ("shaoguan-plan",)]
+        assert len(plan_values) > 20
+        for name in plan_values:
+            assert pack.param(name, ON).effective_from == date(2024, 4, 6), name
+        with pytest.raises(ParameterNotInForceError):
+            pack.params(date(2024, 4, 5))
+        assert pack.params(date(2024, 4, 6)).registration_online_workdays == 2
+        assert pack.param("registration_window_workdays", ON).source == f"{PLAN}一(四)1"
+
+
+class TestCitations:
+    def test_every_bundled_source_names_a_document_of_the_table(self) -> None:
+        for pack in default_registry().packs.values():
+            for name in PARAMETER_NAMES:
+                for value in pack.history(name):
+                    parts = cited_documents_of(value)
+                    assert parts and None not in parts, (pack.id, name, value.source)
+                    assert not re.search(r"\d{3} §|rules\.md|[A-Za-z]{4,}", value.source), (pack.id, name)
+
+    def test_a_pack_may_not_cite_another_regions_document(self, tmp_path: Path) -> None:
+        write_pack(tmp_path, "base", base_values(), default=True, prefixes=("44",))
+        path = tmp_path / "base.toml"
+        text = path.read_text(encoding="utf-8").replace(
+            'source = "test loan_max_count 2024-01-01"', 'source = "gansu-notice-2020 五"', 1
+        )
+        path.write_text(text, encoding="utf-8")
+        expect_pack_error(tmp_path, "base", "loan_max_count", "outside the pack's regions")
+
+    def test_unknown_citation_names_are_refused(self, tmp_path: Path) -> None:
+        write_pack(tmp_path, "base", base_values(), default=True)
+        path = tmp_path / "base.toml"
+        citations = '[citations]\nappeal = "civil-code"\n\n'
+        text = path.read_text(encoding="utf-8").replace("[[params.", citations + "[[params.", 1)
+        path.write_text(text, encoding="utf-8")
+        expect_pack_error(tmp_path, "base", "appeal", "unknown citation")
 
 
 class TestRegionLookup:

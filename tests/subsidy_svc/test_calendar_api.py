@@ -84,8 +84,11 @@ class TestDays:
 
     async def test_a_year_without_data_is_estimated(self, client: AsyncClient) -> None:
         body = await self.day(client, f"{FIRST_UNSEEDED_YEAR}-01-01")
-        assert body["estimated"] is True and body["holiday_name"] is None
+        # 元旦 is a statutory holiday every year: estimated, but never a working day.
+        assert body["estimated"] is True and body["kind"] == "holiday" and "元旦" in body["holiday_name"]
         assert "estimated" in body["explanation"]["reason"]
+        ordinary = await self.day(client, f"{FIRST_UNSEEDED_YEAR}-03-10")
+        assert ordinary["estimated"] is True and ordinary["holiday_name"] is None
 
     async def test_range_boundaries(self, client: AsyncClient) -> None:
         await self.day(client, "1949-01-01")
@@ -309,8 +312,8 @@ class TestReplaceYear:
 
     async def test_the_same_process_answers_from_the_new_year_at_once(self, client: AsyncClient) -> None:
         before = await self.add_4(client)
-        # Plain weekends: Mon 2, Tue 3, Wed 4, Thu 5 January.
-        assert before["due"] == "2040-01-05" and before["estimated"] is True
+        # Estimated: 元旦 (Sun 1 January) made up on Mon 2 January (补假); then Tue 3 .. Fri 6.
+        assert before["due"] == "2040-01-06" and before["estimated"] is True
         response = await client.put(
             f"/api/v1/calendar/years/{PUT_YEAR}", json=ARRANGEMENT_2040, headers=ADMIN
         )

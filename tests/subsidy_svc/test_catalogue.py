@@ -87,7 +87,8 @@ class TestLookup:
         hit = parse_catalogue(occupation(COOK)).lookup("4-03-02-01", 4)
         result = amount_result(hit)
         assert result.rule == "SUB-AMOUNT" and result.met
-        assert "1500 yuan" in result.reason and "四级" in result.reason_zh and result.source == "test entry"
+        assert "1,500.00 yuan" in result.reason and "四级" in result.reason_zh and "1,500.00元" in result.reason_zh
+        assert result.source == "test entry"
         miss = amount_result(parse_catalogue(occupation(COOK)).lookup("4-03-02-01", 1))
         assert miss.rule == "SUB-AMOUNT" and not miss.met
 

@@ -12,6 +12,7 @@ from shared.explain import RuleResult
 from shared.policy import PolicyParameters, default_registry
 from subsidy_svc.skill_subsidy import rules
 from subsidy_svc.skill_subsidy.rules import LivingAllowanceGroup as G
+from tests.support import PLAN
 
 # The seed years up to 2026 only, so that 2027 is estimated whatever chinesecalendar version is installed.
 CAL = WorkdayCalendar({y: a for y, a in chinesecalendar_years().items() if y <= 2026})
@@ -34,7 +35,7 @@ class TestPackParameters:
         steps = (params.skill_review_workdays, params.skill_notice_workdays, params.skill_payment_workdays)
         assert steps == (15, 5, 60)
         assert params.living_allowance_fen == 500_00
-        assert sources["skill_subsidy_window_months"] == "001 §三(二)"
+        assert sources["skill_subsidy_window_months"] == f"{PLAN}三(二)"
 
 
 class TestApplicationWindowLeapDay:
@@ -62,11 +63,12 @@ class TestApplicationWindowLeapDay:
         assert violation.rule == "SUB-WINDOW" and violation.field == "applied_on"
         for text in (violation.reason, violation.reason_zh):
             assert "2025-03-01" in text and "2025-02-28" in text and "2024-02-29" in text
-        assert "001 §三(二)" in violation.source and "T-PERIOD" in violation.source
+        assert f"{PLAN}三(二)" in violation.source and "T-PERIOD" in violation.source
 
     def test_on_the_issue_date_is_inside_and_the_day_before_is_not(self) -> None:
-        assert timeline(date(2024, 2, 29), date(2024, 2, 29)).within_window
-        before = timeline(date(2024, 2, 29), date(2024, 2, 28))
+        # 2028-02-29, the next leap day: in 2024 the Shaoguan plan (issued 2024-04-06) was not yet in force.
+        assert timeline(date(2028, 2, 29), date(2028, 2, 29)).within_window
+        before = timeline(date(2028, 2, 29), date(2028, 2, 28))
         assert not before.within_window
         assert "before the certificate" in before.violations[0].reason
 
@@ -107,9 +109,9 @@ class TestTimelineAcrossNationalDay:
         assert result.notice_start == date(2026, 10, 13)
         # 5 working days counting 13 Oct as the first: 13, 14, 15, 16, 19.
         assert result.notice_end == date(2026, 10, 19)
-        # 60 working days after 19 Oct: 53 by Thu 31 Dec, then 2027 (no data: plain weekends)
-        # Fri 1 Jan = 54, 4-8 Jan = 59, Mon 11 Jan = 60.
-        assert result.payment_due == date(2027, 1, 11)
+        # 60 working days after 19 Oct: 53 by Thu 31 Dec, then 2027 (no published arrangement: weekends
+        # and the statutory holidays, estimated): Fri 1 Jan is 元旦, 4-8 Jan = 58, 11-12 Jan = 60.
+        assert result.payment_due == date(2027, 1, 12)
         # Only the payment step reaches 2027; the window (apply_by Tue 2026-12-01) has data.
         assert result.apply_by == date(2026, 12, 1)
         assert result.estimated
@@ -119,7 +121,7 @@ class TestTimelineAcrossNationalDay:
         assert [r.rule for r in result.results] == ["SUB-WINDOW", "SUB-REVIEW", "SUB-NOTICE", "SUB-PAYMENT"]
         review = result.results[1]
         assert "2026-10-12" in review.reason and "15" in review.reason and "2026-10-12" in review.reason_zh
-        assert review.source == "001 §三(二); T-WORKDAY"
+        assert review.source == f"{PLAN}三(二)；T-WORKDAY"
         assert "estimated" in result.results[3].reason and "估算" in result.results[3].reason_zh
 
 
