@@ -339,16 +339,16 @@ class TestRejectionAndRereview:
         )
         assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
         notice = rejected.json()["rejection_notice"]
-        # 30 days after 2026-12-02 is Fri 2027-01-01: 2027's arrangement is not published yet, so plain weekends
-        # count (estimated) and that Friday stands.
+        # 30 days after 2026-12-02 is Fri 2027-01-01: 2027's arrangement is not published yet, but its estimate
+        # keeps the statutory New Year's Day, so the window runs to the next working day, Mon 2027-01-04.
         assert notice["issued_on"] == "2026-12-02" and notice["reason_zh"] == "已在工厂就业"
-        assert notice["rereview_by"] == "2027-01-01"
+        assert notice["rereview_by"] == "2027-01-04"
         html = await apps.eligibility.get(f"{PATH}/{app['id']}/rejection-notice",
                                           headers={**REVIEWER, "Accept": "text/html"})
         assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
-        assert "不予认定就业困难人员告知书" in html.text and "2027-01-01" in html.text and "已在工厂就业" in html.text
+        assert "不予认定就业困难人员告知书" in html.text and "2027-01-04" in html.text and "已在工厂就业" in html.text
         as_json = await apps.eligibility.get(f"{PATH}/{app['id']}/rejection-notice", headers=REVIEWER)
-        assert as_json.json()["rereview_by"] == "2027-01-01"
+        assert as_json.json()["rereview_by"] == "2027-01-04"
 
     async def test_rereview_after_the_window_is_refused_and_inside_accepted(self, apps: Apps) -> None:
         app = await in_notice(apps, reviewed_on="2026-11-02", applied_on="2026-10-30")
@@ -584,20 +584,23 @@ class TestWorkerSide:
         app = await in_notice(apps)
         # As if the notice had ended on Thu 2026-12-24: 10 working days run into 2027, not yet published.
         due = review_due(date(2026, 12, 24), default_registry().for_region(TOWN), default_calendar())
-        assert due.estimated is True and due.due_on == date(2027, 1, 7)
+        # The estimate keeps New Year's Day (a statutory holiday): Fri 2027-01-08.
+        assert due.estimated is True and due.due_on == date(2027, 1, 8)
         async with database.transaction() as session:
             application = await session.get(DifficultyApplication, uuid.UUID(app["id"]))
             assert application is not None
             application.review_from, application.review_due, application.review_due_estimated = (
                 due.start, due.due_on, True)
-        # The 2027 arrangement arrives with New Year's Day a holiday: the due date moves a day and is exact.
-        new_year = YearArrangement(2027, {date(2027, 1, 1): "New Year's Day"}, {}, "test")
+        # A (test) 2027 arrangement arrives that also gives Mon 4 January off: the due date moves a working day and
+        # is exact.
+        new_year = YearArrangement(2027, {date(2027, 1, 1): "New Year's Day", date(2027, 1, 4): "test day off"}, {},
+                                   "test")
         calendar = default_calendar().replace_year(new_year)
         async with database.transaction() as session:
             moved = await certification_redater(Clock.fixed(NOW))(session, calendar)
         assert moved == 1
         again = await apps.eligibility.get(f"{PATH}/{app['id']}", headers=REVIEWER)
-        assert again.json()["review_due"] == "2027-01-08" and again.json()["steps"][2]["estimated"] is False
+        assert again.json()["review_due"] == "2027-01-11" and again.json()["steps"][2]["estimated"] is False
 
 
 class TestQuarterlyCron:

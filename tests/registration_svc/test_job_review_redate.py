@@ -27,7 +27,7 @@ NEW_YEARS_EVE = datetime(2026, 12, 31, 10, 0, tzinfo=SHANGHAI)
 
 
 def year_2027() -> EventEnvelope:
-    payload = CalendarYearReplaced(year=2027, holidays={"2027-01-01": "元旦"}, makeup_workdays={},
+    payload = CalendarYearReplaced(year=2027, holidays={"2027-01-01": "元旦", "2027-01-04": "元旦（试验安排）"}, makeup_workdays={},
                                    source="test arrangement", updated_by="admin-1")
     return EventEnvelope(id=uuid.uuid4(), type=EventType.CALENDAR_YEAR_REPLACED, source="subsidy",
                          occurred_at=datetime.now(UTC), payload=payload.model_dump(mode="json"))
@@ -43,8 +43,8 @@ class TestRedate:
         vacancy = (await client.post("/api/v1/vacancies", json=vacancy_body(valid_until="2027-03-31"),
                                      headers=employer())).json()
         for created in (seeker, vacancy):
-            # Counted on plain weekends: Friday 1 January 2027.
-            assert created["review_due"] == "2027-01-01" and created["review_deadline"]["estimated"] is True
+            # Estimated from the statutory holidays (New Year's Day, Friday 1 January 2027): Monday 4 January.
+            assert created["review_due"] == "2027-01-04" and created["review_deadline"]["estimated"] is True
 
         handler = calendar_year_handler(
             platform.calendar_year,
@@ -54,7 +54,8 @@ class TestRedate:
         async with database.transaction() as session:
             await handler(session, year_2027())
 
-        # New Year's Day is a holiday: the next working day is Monday 4 January 2027, no longer estimated.
+        # The test arrangement also gives Monday 4 January off: the next working day is Tuesday 5 January, no
+        # longer estimated.
         for path in (f"/api/v1/job-seekers/{seeker['id']}", f"/api/v1/vacancies/{vacancy['id']}"):
             view = (await client.get(path, headers=caseworker())).json()
-            assert view["review_due"] == "2027-01-04" and view["review_deadline"]["estimated"] is False
+            assert view["review_due"] == "2027-01-05" and view["review_deadline"]["estimated"] is False

@@ -40,12 +40,12 @@ class TestReviewRule:
     """JOB-REVIEW as a plain function: one working day after the registration date (T-WORKDAY)."""
 
     def test_friday_is_due_monday_and_a_review_that_day_is_on_time(self) -> None:
-        deadline = review_deadline(date(2026, 11, 27), 1, "001 §四(二)4", default_calendar())
+        deadline = review_deadline(date(2026, 11, 27), 1, "《韶关市登记失业人员跟踪服务工作方案》四(二)4", default_calendar())
         assert deadline.due_on == date(2026, 11, 30) and deadline.rule == "JOB-REVIEW"
         assert review_timeliness(deadline, date(2026, 11, 30)).met
         late = review_timeliness(deadline, date(2026, 12, 1))
         assert not late.met and "2026-11-30" in late.reason and "超期" in late.reason_zh
-        assert late.source == "001 §四(二)4"
+        assert late.source == "《韶关市登记失业人员跟踪服务工作方案》四(二)4"
 
     def test_national_day_holiday_is_skipped(self) -> None:
         # 30 September 2026 (Wed): 1-7 October are holidays, so one working day later is 8 October.
@@ -64,7 +64,7 @@ class TestRegister:
         assert data["status"] == "pending_review" and data["review_due"] == "2026-11-30"
         assert data["applied_on"] == "2026-11-27" and data["overdue"] is False
         assert data["review_deadline"]["rule"] == "JOB-REVIEW" and data["review_deadline"]["workdays"] == 1
-        assert data["review_deadline"]["source"] == "001 §四(二)4"
+        assert data["review_deadline"]["source"] == "《韶关市登记失业人员跟踪服务工作方案》四(二)4"
         assert data["intentions"]["occupation_codes"] == ["4-02-01-01"] and "forklift" in data["skills"]
         assert "*" in data["id_number"]
         # The person is the registry's person of that identity number.

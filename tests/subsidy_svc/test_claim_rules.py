@@ -53,7 +53,7 @@ class TestAllowanceDecision:
             True,
         )
         assert (decision.granted, decision.rule) == (True, "SUB-ALLOWANCE-GROUP")
-        assert "001 §三(一)" in decision.reason
+        assert "《韶关市登记失业人员跟踪服务工作方案》三(一)" in decision.reason
 
     def test_refused_names_the_first_rule_not_met_as_rules_md_calls_it(self) -> None:
         decision = rules.allowance_decision(

@@ -95,7 +95,7 @@ class TestFiling:
         unknown = await file(api, claim_body(sequence=403, occupation_code="9-99-99-99"))
         assert unknown.status_code == 422 and rules_of(unknown.json()) == ["SUB-CATALOGUE"]
         # A certificate issued before the first version has no catalogue.
-        early = await file(api, claim_body(sequence=405, issued_on=date(2023, 12, 31), applied_on=date(2024, 3, 1)))
+        early = await file(api, claim_body(sequence=405, issued_on=date(2023, 12, 31), applied_on=date(2024, 5, 6)))
         assert early.status_code == 422 and rules_of(early.json()) == ["SUB-CATALOGUE"]
 
     async def test_account_in_the_applicants_name(self, api: AsyncClient) -> None:
