@@ -27,8 +27,8 @@ NEW_YEARS_EVE = datetime(2026, 12, 31, 10, 0, tzinfo=SHANGHAI)
 
 
 def year_2027() -> EventEnvelope:
-    payload = CalendarYearReplaced(year=2027, holidays={"2027-01-01": "元旦", "2027-01-04": "元旦（试验安排）"}, makeup_workdays={},
-                                   source="test arrangement", updated_by="admin-1")
+    payload = CalendarYearReplaced(year=2027, holidays={"2027-01-01": "元旦", "2027-01-04": "元旦（试验安排）"},
+                                   makeup_workdays={}, source="test arrangement", updated_by="admin-1")
     return EventEnvelope(id=uuid.uuid4(), type=EventType.CALENDAR_YEAR_REPLACED, source="subsidy",
                          occurred_at=datetime.now(UTC), payload=payload.model_dump(mode="json"))
 
