@@ -94,7 +94,7 @@ TEMPLATE = Template("跟踪调查台账", [
     Column("agency_region_code", "经办机构区划", required=False, width=12),
     Column("month", "月份", required=False, width=9),
     Column("status", "状态", required=False, width=9),
-    Column("due_on", "应联系截止日", date_cell, required=False, width=12),
+    Column("due_on", "应联系截止日", required=False, width=12),  # shown for the town; not read back
     Column("method", "联系方式", _choice(METHODS, "method", "联系方式"), required=False, width=10),
     Column("contacted_on", "联系日期", date_cell, required=False, width=12),
     Column("result", "联系结果", _choice(RESULTS, "result", "联系结果"), required=False, width=10),
