@@ -138,6 +138,20 @@ class TestContacts:
         read = (await client.get(f"{LEDGER}/{entry}", headers=CW)).json()
         assert read["status"] == "contacted" and read["deregistration_requested"]["rule"] == "FU-OUTCOME"
 
+    async def test_a_retried_post_with_its_idempotency_key_records_one_contact(
+        self, client: AsyncClient, database: Database
+    ) -> None:
+        registration_id = await register(database, CLOCK, date(2026, 11, 2))
+        entry = await entry_id(database, registration_id)
+        headers = {**CW, "Idempotency-Key": "contact-retry-1"}
+        first = await client.post(f"{LEDGER}/{entry}/contacts", json=contact(employment_status="hired"),
+                                  headers=headers)
+        retry = await client.post(f"{LEDGER}/{entry}/contacts", json=contact(employment_status="hired"),
+                                  headers=headers)
+        assert first.status_code == retry.status_code == 201 and first.json()["id"] == retry.json()["id"]
+        assert len((await client.get(f"{LEDGER}/{entry}", headers=CW)).json()["contacts"]) == 1
+        assert len(await deregistration_requests(database, registration_id)) == 1
+
     @pytest.mark.parametrize(("fields", "rule"), [
         ({"contacted_on": "2026-11-25"}, "FU-CONTACT-DATE"),  # tomorrow
         ({"contacted_on": "2026-10-31"}, "FU-CONTACT-DATE"),  # the month before
