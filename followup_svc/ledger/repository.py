@@ -117,11 +117,23 @@ async def end_entries(session: AsyncSession, registration_id: uuid.UUID, effecti
     result = await session.execute(
         update(LedgerEntry)
         .where(LedgerEntry.registration_id == registration_id, LedgerEntry.month >= effective_date.replace(day=1),
-               LedgerEntry.closed_at.is_(None), LedgerEntry.status != EntryStatus.ENDED.value)
+               entry_open(), LedgerEntry.status != EntryStatus.ENDED.value)
         .values(status=EntryStatus.ENDED.value, updated_at=at)
         .returning(LedgerEntry.id)
     )
     return len(result.all())
+
+
+def entry_open() -> ColumnElement[bool]:
+    """The SQL condition that an entry is open: not closed by a close, and its month not closed since the
+    entry was made (the close writes only the entries whose state it changes; an entry added to a closed
+    month later stays open until the month is closed again)."""
+    month_closed = (
+        select(LedgerMonth.month)
+        .where(LedgerMonth.month == LedgerEntry.month, LedgerMonth.closed_at >= LedgerEntry.created_at)
+        .exists()
+    )
+    return LedgerEntry.closed_at.is_(None) & ~month_closed
 
 
 def readable(principal: Principal, region: str | None = None) -> Select[LedgerEntry]:
@@ -224,9 +236,21 @@ async def contact_history(session: AsyncSession, registration_id: uuid.UUID) -> 
     return [(on, str(result), bool(justified)) for on, result, justified in rows]
 
 
-async def month_closed_at(session: AsyncSession, month: date) -> datetime | None:
-    """Returns when a month was last closed, if ever."""
-    return await session.scalar(select(LedgerMonth.closed_at).where(LedgerMonth.month == month))
+async def month_closes(session: AsyncSession, months: Sequence[date]) -> dict[date, datetime]:
+    """Returns when each of the months was last closed (months never closed are absent)."""
+    if not months:
+        return {}
+    rows = await session.execute(
+        select(LedgerMonth.month, LedgerMonth.closed_at)
+        .where(LedgerMonth.month.in_(list(set(months))), LedgerMonth.closed_at.is_not(None))
+    )
+    return {month: closed_at for month, closed_at in rows.all() if closed_at is not None}
+
+
+def is_closed(closed_at: datetime | None, created_at: datetime, month_closed_at: datetime | None) -> bool:
+    """Tells whether an entry is closed: by a close that changed it, or by a close of its month after it was
+    made (the Python twin of `entry_open`)."""
+    return closed_at is not None or (month_closed_at is not None and created_at <= month_closed_at)
 
 
 # ---------------------------------------------------------------- coverage
@@ -305,7 +329,7 @@ async def generate_chunk(session: AsyncSession, month: date, due_on: date, after
 _CLOSE = text("""
 WITH batch AS (
     SELECT id, registration_id FROM followup.ledger_entry
-    WHERE month = :month AND registration_id > :after
+    WHERE month = :month AND registration_id > :after AND status IN ('pending', 'attempted') AND closed_at IS NULL
     ORDER BY registration_id
     LIMIT :size
 ), closed AS (
@@ -382,9 +406,10 @@ async def request_unreachable(
 async def finish_close(session: AsyncSession, month: date, closed_by: str, now: datetime) -> None:
     """Marks the month closed and records its entries per county and status (reported upward, gauges)."""
     await session.execute(
-        pg_insert(LedgerMonth).values(month=month, closed_at=now, closed_by=closed_by, close_runs=1)
+        # The database's time, as entries' created_at is: an entry made before this instant is closed with it.
+        pg_insert(LedgerMonth).values(month=month, closed_at=func.now(), closed_by=closed_by, close_runs=1)
         .on_conflict_do_update(index_elements=[LedgerMonth.month],
-                               set_={"closed_at": now, "closed_by": closed_by,
+                               set_={"closed_at": func.now(), "closed_by": closed_by,
                                      "close_runs": LedgerMonth.close_runs + 1})
     )
     await session.execute(text("DELETE FROM followup.ledger_month_count WHERE month = :month"), {"month": month})
@@ -422,7 +447,7 @@ async def open_entries_chunk(session: AsyncSession, month: date, after: uuid.UUI
     rows = await session.execute(
         select(LedgerEntry.id, LedgerEntry.registration_id, LedgerEntry.person_id, LedgerRegistration.registered_on)
         .join(LedgerRegistration, LedgerRegistration.registration_id == LedgerEntry.registration_id)
-        .where(LedgerEntry.month == month, LedgerEntry.registration_id > after, LedgerEntry.closed_at.is_(None),
+        .where(LedgerEntry.month == month, LedgerEntry.registration_id > after, entry_open(),
                LedgerEntry.status != EntryStatus.ENDED.value, ~has_match)
         .order_by(LedgerEntry.registration_id)
         .limit(size)
@@ -532,15 +557,14 @@ async def entries_for_import(session: AsyncSession, principal: Principal, ids: S
     scope = scope_region(principal, None)
     rows = await session.execute(
         select(LedgerEntry.id, LedgerEntry.registration_id, LedgerEntry.agency_region_code, LedgerEntry.month,
-               LedgerEntry.status, LedgerEntry.closed_at, LedgerEntry.first_contacted_on, LedgerEntry.attempts,
+               LedgerEntry.status, ~entry_open(), LedgerEntry.first_contacted_on, LedgerEntry.attempts,
                LedgerRegistration.registered_on)
         .join(LedgerRegistration, LedgerRegistration.registration_id == LedgerEntry.registration_id)
         .where(LedgerEntry.id.in_(ids), in_region(LedgerEntry.agency_region_code, scope))
         .with_for_update(of=LedgerEntry)
     )
     return {
-        row[0]: ImportTarget(row[0], row[1], row[2], row[3], str(row[4]), row[5] is not None, row[6], int(row[7]),
-                             row[8])
+        row[0]: ImportTarget(row[0], row[1], row[2], row[3], str(row[4]), bool(row[5]), row[6], int(row[7]), row[8])
         for row in rows.all()
     }
 

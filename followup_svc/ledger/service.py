@@ -154,11 +154,16 @@ async def entry_reads(
     """Returns the API views of entries, their contacts and registrations loaded in two queries."""
     contacts = await repository.contacts_of(session, [e.id for e in entries])
     registrations = await repository.registrations(session, list({e.registration_id for e in entries}))
-    return [_entry_read(e, contacts[e.id], registrations.get(e.registration_id), today, calendar) for e in entries]
+    closes = await repository.month_closes(session, [e.month for e in entries])
+    return [
+        _entry_read(e, contacts[e.id], registrations.get(e.registration_id),
+                    repository.is_closed(e.closed_at, e.created_at, closes.get(e.month)), today, calendar)
+        for e in entries
+    ]
 
 
 def _entry_read(entry: LedgerEntry, contacts: list[LedgerContact], registration: LedgerRegistration | None,
-                today: date, calendar: WorkdayCalendar) -> EntryRead:
+                closed: bool, today: date, calendar: WorkdayCalendar) -> EntryRead:
     requested = None
     if registration is not None and registration.requested_reason and registration.requested_effective_date:
         requested = RegistrationRequest(reason=registration.requested_reason,
@@ -167,8 +172,8 @@ def _entry_read(entry: LedgerEntry, contacts: list[LedgerContact], registration:
     return EntryRead(
         id=entry.id, registration_id=entry.registration_id, person_id=entry.person_id, month=month_text(entry.month),
         agency_region_code=entry.agency_region_code, status=entry.status, due_on=entry.due_on,
-        at_risk=at_risk(entry.status, entry.closed_at is not None, entry.due_on, today, calendar),
-        closed=entry.closed_at is not None, first_contacted_on=entry.first_contacted_on, attempts=entry.attempts,
+        at_risk=at_risk(entry.status, closed, entry.due_on, today, calendar),
+        closed=closed, first_contacted_on=entry.first_contacted_on, attempts=entry.attempts,
         contacts=[contact_read(c) for c in contacts], deregistration_requested=requested,
         registration_ended_on=registration.deregistered_on if registration else None,
         registration_end_reason=registration.deregistration_reason if registration else None,
@@ -281,7 +286,9 @@ async def add_contact(
     calls for (FU-OUTCOME) or three unjustified refusals call for (FU-REFUSAL)."""
     entry = await get_entry(session, principal, entry_id, for_update=True)
     await repository.lock_registration(session, entry.registration_id)
-    check_open(entry.status, entry.closed_at is not None, entry.month)
+    closes = await repository.month_closes(session, [entry.month])
+    check_open(entry.status, repository.is_closed(entry.closed_at, entry.created_at, closes.get(entry.month)),
+               entry.month)
     registration = await repository.get_registration(session, entry.registration_id)
     assert registration is not None
     results = contact_checks(body, entry.month, registration.registered_on, today, entry.agency_region_code, policy)

@@ -67,7 +67,7 @@ async def entries_of(database: Database, registration_id: uuid.UUID) -> list[Led
 
 async def put_entry(database: Database, registration_id: uuid.UUID, month: date, status: str,
                     *, closed: bool, region: str = "440203001", person_id: uuid.UUID | None = None,
-                    registered_on: date = date(2026, 1, 5)) -> uuid.UUID:
+                    registered_on: date = date(2026, 1, 5), created_at: datetime | None = None) -> uuid.UUID:
     """Puts an entry (and its registration's facts, once) in directly, as months of history."""
     async with database.transaction() as session:
         if await session.get(LedgerRegistration, registration_id) is None:
@@ -79,6 +79,8 @@ async def put_entry(database: Database, registration_id: uuid.UUID, month: date,
         entry = LedgerEntry(id=uuid.uuid4(), registration_id=registration_id, person_id=registration.person_id,
                             agency_region_code=region, month=month, status=status, due_on=month.replace(day=28),
                             closed_at=datetime(2026, 1, 1, tzinfo=UTC) if closed else None)
+        if created_at is not None:
+            entry.created_at = created_at
         session.add(entry)
     return entry.id
 

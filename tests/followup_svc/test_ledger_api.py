@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -299,6 +299,19 @@ class TestGenerationAndClose:
         closed = await client.post(f"{LEDGER}/{pending}/contacts", json=contact(contacted_on="2026-10-20"),
                                    headers=bearer("caseworker", region))
         assert closed.status_code == 409 and closed.json()["code"] == "ledger.entry_closed"
+        # The close wrote only what it changed; the contacted entry is closed with its month all the same.
+        done = (await client.get(f"{LEDGER}/{contacted}", headers=ADMIN)).json()
+        assert (done["status"], done["closed"]) == ("contacted", True)
+        refused = await client.post(f"{LEDGER}/{contacted}/contacts", json=contact(contacted_on="2026-10-20"),
+                                    headers=bearer("caseworker", region))
+        assert refused.status_code == 409 and refused.json()["code"] == "ledger.entry_closed"
+        # An entry added to the closed month afterwards (a back-dated registration) stays open for contacts.
+        late = await put_entry(database, uuid.uuid4(), date(2026, 10, 1), "pending", closed=False, region=region,
+                               created_at=datetime.now(UTC) + timedelta(hours=1))
+        assert (await client.get(f"{LEDGER}/{late}", headers=ADMIN)).json()["closed"] is False
+        added = await client.post(f"{LEDGER}/{late}/contacts", json=contact(contacted_on="2026-10-20"),
+                                  headers=bearer("caseworker", region))
+        assert added.status_code == 201, added.text
         metrics = (await client.get("/metrics")).text
         assert 'jiuye_ledger_entries{month="2026-10",region="440281",status="missed"}' in metrics
 
