@@ -436,23 +436,22 @@ async def month_counts_by(session: AsyncSession, month: date, length: int) -> li
 
 
 async def open_entries_chunk(session: AsyncSession, month: date, after: uuid.UUID, size: int
-                             ) -> list[tuple[uuid.UUID, uuid.UUID, uuid.UUID, date]]:
+                             ) -> list[tuple[uuid.UUID, uuid.UUID, uuid.UUID]]:
     """Returns the next `size` open entries of the month without a data-match contact yet, by registration
-    id: (entry id, registration id, person id, registered on)."""
+    id: (entry id, registration id, person id)."""
     has_match = (
         select(LedgerContact.id)
         .where(LedgerContact.entry_id == LedgerEntry.id, LedgerContact.method == "data_match")
         .exists()
     )
     rows = await session.execute(
-        select(LedgerEntry.id, LedgerEntry.registration_id, LedgerEntry.person_id, LedgerRegistration.registered_on)
-        .join(LedgerRegistration, LedgerRegistration.registration_id == LedgerEntry.registration_id)
+        select(LedgerEntry.id, LedgerEntry.registration_id, LedgerEntry.person_id)
         .where(LedgerEntry.month == month, LedgerEntry.registration_id > after, entry_open(),
                LedgerEntry.status != EntryStatus.ENDED.value, ~has_match)
         .order_by(LedgerEntry.registration_id)
         .limit(size)
     )
-    return [(a, b, c, d) for a, b, c, d in rows.all()]
+    return [(a, b, c) for a, b, c in rows.all()]
 
 
 _MATCH_CONTACTS = text("""

@@ -371,7 +371,8 @@ def region_label(region: str | None) -> str:
 # ---------------------------------------------------------------- batch jobs
 
 CHUNK = 100_000
-MATCH_CHUNK = 5_000
+# One call to the registration service per chunk; its bulk endpoint takes up to 10,000 persons.
+MATCH_CHUNK = 10_000
 
 
 def check_closable(month: date, today: date) -> None:
@@ -449,7 +450,7 @@ async def close_chunk(session: AsyncSession, job: RowMapping, resume: Any, polic
 
 async def data_match_rows(
     session: AsyncSession, job: RowMapping, resume: Any, today: date,
-) -> tuple[uuid.UUID, list[tuple[uuid.UUID, uuid.UUID, uuid.UUID, date]], date]:
+) -> tuple[uuid.UUID, list[tuple[uuid.UUID, uuid.UUID, uuid.UUID]], date]:
     """Returns the next chunk of open entries to compare, and the date their contacts carry."""
     month = month_param(job["period"])
     day = data_match_day(month, today)

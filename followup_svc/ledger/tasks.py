@@ -68,7 +68,7 @@ def ledger_batch_work(
             for match in await registration().reference_matches([r[2] for r in rows], day, list(MATCH_KINDS)):
                 kinds_of[match.person_id].add(match.kind)
             records = []
-            for entry_id, registration_id, person_id, _ in rows:
+            for entry_id, registration_id, person_id in rows:
                 status = data_match_status(kinds_of.get(person_id, ()))
                 request = outcome_deregistration(status, day, "FU-DATA-MATCH")
                 records.append((entry_id, registration_id, status, request.reason if request else None, day))
