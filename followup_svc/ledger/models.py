@@ -32,8 +32,8 @@ from followup_svc.ledger.rules import EntryStatus
 from followup_svc.models import Base
 from shared.db import EnumText
 
-__all__ = ["ContactResult", "EmploymentStatus", "EntryStatus", "LedgerContact", "LedgerEntry", "LedgerMonth",
-           "LedgerMonthCount", "LedgerRegistration"]
+__all__ = ["ContactResult", "EmploymentStatus", "EntryStatus", "LedgerContact", "LedgerCount", "LedgerEntry",
+           "LedgerMonth", "LedgerMonthCount", "LedgerRegistration"]
 
 
 class ContactResult(StrEnum):
@@ -178,3 +178,16 @@ class LedgerMonthCount(Base):
     status: Mapped[str] = mapped_column(String(16), primary_key=True)
     entries: Mapped[int] = mapped_column(Integer)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class LedgerCount(Base):
+    """How many entries a town (or county) has in each state in a month, kept by statement-level triggers on
+    ledger_entry (followup_0006) whatever writes it: coverage reads these few thousand rows instead of
+    counting a million entries."""
+
+    __tablename__ = "ledger_count"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    agency_region_code: Mapped[str] = mapped_column(String(9), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    entries: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from followup_svc.first_contact.repository import lock_registration
 from followup_svc.ledger.models import (
     LedgerContact,
+    LedgerCount,
     LedgerEntry,
     LedgerMonth,
     LedgerMonthCount,
@@ -259,16 +260,17 @@ def is_closed(closed_at: datetime | None, created_at: datetime, month_closed_at:
 async def coverage_counts(session: AsyncSession, month: date, prefix: str, child_length: int | None
                           ) -> list[tuple[str, str, int]]:
     """Counts a month's entries in a region by (region one level down, status); the child is '' when the
-    region has no level below or an entry lies at the region's own level. One index-only scan."""
+    region has no level below or an entry lies at the region's own level. Reads the per-town counts the
+    triggers keep (ledger_count), a few thousand rows for a province, not the entries."""
     child: ColumnElement[str] = (
-        func.left(LedgerEntry.agency_region_code, child_length) if child_length else literal("")
+        func.left(LedgerCount.agency_region_code, child_length) if child_length else literal("")
     )
     stmt = (
-        select(child, LedgerEntry.status, func.count())
-        .where(LedgerEntry.month == month, in_region(LedgerEntry.agency_region_code, prefix))
-        .group_by(child, LedgerEntry.status)
+        select(child, LedgerCount.status, func.sum(LedgerCount.entries))
+        .where(LedgerCount.month == month, in_region(LedgerCount.agency_region_code, prefix))
+        .group_by(child, LedgerCount.status)
     )
-    return [(str(c), str(s), int(n)) for c, s, n in (await session.execute(stmt)).all()]
+    return [(str(c), str(s), int(n)) for c, s, n in (await session.execute(stmt)).all() if n]
 
 
 async def latest_closed_counts(session: AsyncSession) -> tuple[date | None, list[tuple[str, str, int]]]:

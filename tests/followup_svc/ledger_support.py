@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import xlsxwriter  # type: ignore[import-untyped]
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from followup_svc.first_contact.tasks import registration_handlers
 from followup_svc.ledger.models import LedgerEntry, LedgerRegistration
@@ -131,3 +131,15 @@ def workbook(rows: list[list[object]]) -> bytes:
                 sheet.write(r, c, value)
     book.close()
     return buffer.getvalue()
+
+
+async def assert_counts_agree(database: Database) -> None:
+    """The per-town counts the triggers keep equal a count of the entries themselves."""
+    async with database.transaction() as session:
+        counted = set((await session.execute(text(
+            "SELECT month, agency_region_code, status, count(*) FROM followup.ledger_entry GROUP BY 1, 2, 3"
+        ))).all())
+        kept = set((await session.execute(text(
+            "SELECT month, agency_region_code, status, entries FROM followup.ledger_count WHERE entries <> 0"
+        ))).all())
+    assert counted == kept

@@ -20,6 +20,7 @@ from shared.db import Database
 from shared.events import EventType
 from tests.followup_svc.helpers import envelope
 from tests.followup_svc.ledger_support import (
+    assert_counts_agree,
     consume,
     count,
     created,
@@ -259,6 +260,7 @@ class TestGenerationAndClose:
         assert [e.status for e in await entries_of(database, ids[2])] == ["ended"]
         again = await client.post(f"{LEDGER}/months/2026-11/generation", headers=ADMIN)
         assert (await run(database, again.json()["job_id"], CLOCK))["result"]["created"] == 0
+        await assert_counts_agree(database)
 
     async def test_closing_an_open_month_is_409(self, client: AsyncClient) -> None:
         response = await client.post(f"{LEDGER}/months/2026-11/close", headers=ADMIN)
@@ -312,6 +314,7 @@ class TestGenerationAndClose:
         added = await client.post(f"{LEDGER}/{late}/contacts", json=contact(contacted_on="2026-10-20"),
                                   headers=bearer("caseworker", region))
         assert added.status_code == 201, added.text
+        await assert_counts_agree(database)
         metrics = (await client.get("/metrics")).text
         assert 'jiuye_ledger_entries{month="2026-10",region="440281",status="missed"}' in metrics
 
@@ -333,6 +336,7 @@ class TestCoverage:
         city = (await client.get(f"{LEDGER}/coverage", params={"month": "2026-08", "region": "4402"},
                                  headers=bearer("reviewer", "4402"))).json()
         assert [(r["region"], r["contacted"]) for r in city["by_region"]] == [("440281", 1), ("440282", 1)]
+        await assert_counts_agree(database)
         outside = await client.get(f"{LEDGER}/coverage", params={"month": "2026-08", "region": "4403"},
                                    headers=bearer("reviewer", "4402"))
         assert outside.status_code == 403

@@ -19,7 +19,7 @@ from services.registration.app import create_app as create_registration_app
 from shared.clients.registration import RegistrationClient
 from shared.clock import Clock
 from shared.db import Database
-from tests.followup_svc.ledger_support import deregistration_requests, put_entry, run
+from tests.followup_svc.ledger_support import assert_counts_agree, deregistration_requests, put_entry, run
 from tests.integration.e2e_support import id_number
 from tests.support import bearer, running_app, service_settings
 
@@ -123,3 +123,4 @@ class TestDataMatchRun:
                  for name, entry in entries.items()}
         assert [len(views[n]["contacts"]) for n in ("hired", "dead", "idle")] == [1, 1, 1]
         assert len(await deregistration_requests(database, registrations["hired"])) == 1
+        await assert_counts_agree(database)

@@ -21,7 +21,7 @@ from followup_svc.ledger.spreadsheet import TEMPLATE
 from services.followup.app import create_app
 from shared.clock import Clock
 from shared.db import Database
-from tests.followup_svc.ledger_support import deregistration_requests, put_entry, workbook
+from tests.followup_svc.ledger_support import assert_counts_agree, deregistration_requests, put_entry, workbook
 from tests.support import bearer, running_app, service_settings
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -99,6 +99,7 @@ class TestExportImport:
         assert (request["reason"], request["effective_date"]) == ("hired", "2026-11-20")
         entry = (await client.get(f"/api/v1/ledger/{ids[0]}", headers=CW)).json()
         assert entry["status"] == "contacted" and entry["contacts"][0]["employer"]["name"] == "韶关某厂"
+        await assert_counts_agree(database)
 
     async def test_bad_cells_unknown_entries_and_another_layout(self, client: AsyncClient, database: Database
                                                                 ) -> None:

@@ -137,7 +137,51 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "ledger_count",
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("agency_region_code", sa.String(9), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("entries", sa.BigInteger(), server_default=sa.text("0"), nullable=False),
+        sa.PrimaryKeyConstraint("month", "agency_region_code", "status", name=op.f("pk_ledger_count")),
+        schema=SCHEMA,
+    )
+    # Entries per (month, region, state), kept by statement-level triggers with transition tables: one
+    # set-based upsert per statement, whatever path writes ledger_entry (events, contacts, imports, batches).
+    # Keys are upserted in order so that two writers lock counter rows in the same order.
+    for statement in COUNT_TRIGGERS:
+        op.execute(statement)
+
+
+COUNT_UPSERT = """
+    INSERT INTO followup.ledger_count (month, agency_region_code, status, entries)
+    SELECT month, agency_region_code, status, sum(n) FROM ({delta}) AS delta
+    GROUP BY month, agency_region_code, status HAVING sum(n) <> 0
+    ORDER BY month, agency_region_code, status
+    ON CONFLICT (month, agency_region_code, status)
+    DO UPDATE SET entries = followup.ledger_count.entries + EXCLUDED.entries;
+"""
+NEW = "SELECT month, agency_region_code, status, 1 AS n FROM new_rows"
+OLD = "SELECT month, agency_region_code, status, -1 AS n FROM old_rows"
+COUNT_TRIGGERS = [
+    f"""CREATE FUNCTION followup.ledger_count_{name}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN {COUNT_UPSERT.format(delta=delta)} RETURN NULL; END $$"""
+    for name, delta in (("insert", NEW), ("update", f"{OLD} UNION ALL {NEW}"), ("delete", OLD))
+] + [
+    "CREATE TRIGGER ledger_entry_count_insert AFTER INSERT ON followup.ledger_entry REFERENCING NEW TABLE AS "
+    "new_rows FOR EACH STATEMENT EXECUTE FUNCTION followup.ledger_count_insert()",
+    "CREATE TRIGGER ledger_entry_count_update AFTER UPDATE ON followup.ledger_entry REFERENCING OLD TABLE AS "
+    "old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION followup.ledger_count_update()",
+    "CREATE TRIGGER ledger_entry_count_delete AFTER DELETE ON followup.ledger_entry REFERENCING OLD TABLE AS "
+    "old_rows FOR EACH STATEMENT EXECUTE FUNCTION followup.ledger_count_delete()",
+]
+
+
 def downgrade() -> None:
+    for name in ("insert", "update", "delete"):
+        op.execute(f"DROP TRIGGER IF EXISTS ledger_entry_count_{name} ON followup.ledger_entry")
+        op.execute(f"DROP FUNCTION IF EXISTS followup.ledger_count_{name}()")
+    op.drop_table("ledger_count", schema=SCHEMA)
     op.drop_table("ledger_month_count", schema=SCHEMA)
     op.drop_table("ledger_month", schema=SCHEMA)
     op.drop_table("ledger_contact", schema=SCHEMA)
