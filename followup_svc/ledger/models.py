@@ -115,6 +115,8 @@ class LedgerEntry(Base):
     due_on: Mapped[date] = mapped_column(Date)
     first_contacted_on: Mapped[date | None] = mapped_column(Date)
     attempts: Mapped[int] = mapped_column(SmallInteger, server_default=text("0"))
+    # The day of the month's data match (FU-DATA-MATCH), written with its contact: a second run skips the entry.
+    data_matched_on: Mapped[date | None] = mapped_column(Date)
     # Set by the month's close; an entry added to a closed month later stays open until the next close.
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -441,15 +441,10 @@ async def open_entries_chunk(session: AsyncSession, month: date, after: uuid.UUI
                              ) -> list[tuple[uuid.UUID, uuid.UUID, uuid.UUID]]:
     """Returns the next `size` open entries of the month without a data-match contact yet, by registration
     id: (entry id, registration id, person id)."""
-    has_match = (
-        select(LedgerContact.id)
-        .where(LedgerContact.entry_id == LedgerEntry.id, LedgerContact.method == "data_match")
-        .exists()
-    )
     rows = await session.execute(
         select(LedgerEntry.id, LedgerEntry.registration_id, LedgerEntry.person_id)
         .where(LedgerEntry.month == month, LedgerEntry.registration_id > after, entry_open(),
-               LedgerEntry.status != EntryStatus.ENDED.value, ~has_match)
+               LedgerEntry.status != EntryStatus.ENDED.value, LedgerEntry.data_matched_on.is_(None))
         .order_by(LedgerEntry.registration_id)
         .limit(size)
     )
@@ -474,7 +469,7 @@ WITH input AS (
 ), entries AS (
     UPDATE followup.ledger_entry e
     SET status = 'contacted', first_contacted_on = LEAST(e.first_contacted_on, i.contacted_on),
-        attempts = e.attempts + 1, updated_at = :now
+        attempts = e.attempts + 1, data_matched_on = i.contacted_on, updated_at = :now
     FROM input i WHERE e.id = i.entry_id
     RETURNING 1
 ), requested AS (
