@@ -16,6 +16,8 @@ class Base(DeclarativeBase):
     metadata = metadata
 
 
+# Imported as a module, not by name: importing the ledger models first must not find this one half-made.
+import followup_svc.ledger.models  # noqa: E402, F401
 from followup_svc.first_contact.models import (  # noqa: E402  (tables register on Base's metadata)
     Deregistration,
     FirstContactStatus,

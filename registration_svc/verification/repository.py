@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import Select, delete, func, insert, select, text
+from sqlalchemy import Select, delete, func, insert, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registration_svc.person.models import Person
 from registration_svc.verification.models import (
     HomeVisitStatus,
     HomeVisitTask,
@@ -147,3 +149,22 @@ async def tasks_of_registration(session: AsyncSession, registration_id: uuid.UUI
     )
     return result.all()
 
+
+
+async def matches_for_persons(
+    session: AsyncSession, person_ids: Sequence[uuid.UUID], on: date, kinds: Sequence[str] | None
+) -> list[tuple[uuid.UUID, str, str, date | None, date | None]]:
+    """Returns the active reference records in force on `on` about the persons (by their identity numbers),
+    for a peer's data match in bulk: (person id, source, kind, valid from, valid to). One query."""
+    stmt = (
+        select(Person.id, ReferenceRecord.source, ReferenceRecord.kind, ReferenceRecord.valid_from,
+               ReferenceRecord.valid_to)
+        .join(ReferenceRecord, ReferenceRecord.id_number == Person.id_number)
+        .where(Person.id.in_(person_ids), ReferenceRecord.status == "active",
+               or_(ReferenceRecord.valid_from.is_(None), ReferenceRecord.valid_from <= on),
+               or_(ReferenceRecord.valid_to.is_(None), ReferenceRecord.valid_to >= on))
+        .order_by(Person.id, ReferenceRecord.source, ReferenceRecord.kind)
+    )
+    if kinds:
+        stmt = stmt.where(ReferenceRecord.kind.in_(kinds))
+    return [(p, str(s), str(k), f, t) for p, s, k, f, t in (await session.execute(stmt)).all()]

@@ -21,6 +21,9 @@ from registration_svc.verification.schemas import (
     HomeVisitTaskRead,
     KindCountRead,
     ReferenceDataSummary,
+    ReferenceMatchesRead,
+    ReferenceMatchQuery,
+    ReferenceMatchRead,
 )
 from shared import audit
 from shared.auth import Principal, RegionQuery, Role, require_roles
@@ -92,6 +95,20 @@ async def replace_reference_data(
 def _too_large() -> ReferenceFileTooLarge:
     return ReferenceFileTooLarge(f"The file is larger than {MAX_CSV_BYTES} bytes; split the source's export.",
                                  f"文件超过{MAX_CSV_BYTES}字节，请拆分导出。")
+
+
+@router.post("/reference-data/matches", response_model=ReferenceMatchesRead, tags=["reference data"])
+async def match_reference_data(
+    body: ReferenceMatchQuery, session: SessionDep, principal: ReferenceDataAdmin
+) -> ReferenceMatchesRead:
+    """Finds, for a page of persons, the active reference records in force on a day (social insurance,
+    pension, business registration, civil affairs): the follow-up's monthly data match (FU-DATA-MATCH) asks
+    in bulk, never one call per person. A read: nothing changes, so it may be repeated."""
+    rows = await repository.matches_for_persons(session, body.person_ids, body.on, body.kinds)
+    return ReferenceMatchesRead(on=body.on, matches=[
+        ReferenceMatchRead(person_id=p, source=SourceName(s), kind=k, valid_from=f, valid_to=t)
+        for p, s, k, f, t in rows
+    ])
 
 
 @router.get("/reference-data/{source}", response_model=ReferenceDataSummary, tags=["reference data"])

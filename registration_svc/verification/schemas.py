@@ -73,3 +73,30 @@ class HomeVisitCompletionCreate(BaseModel):
         if self.outcome is not HomeVisitOutcome.CONTRADICTED and self.rules:
             raise ValueError("rules are given only with a contradicted outcome / 仅核实不符时填写条件")
         return self
+
+
+class ReferenceMatchQuery(BaseModel):
+    """Body of POST /reference-data/matches: a page of persons, the day to compare on, the kinds wanted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    person_ids: list[UUID] = Field(min_length=1, max_length=10_000)
+    on: date
+    kinds: list[str] | None = Field(default=None, max_length=20)
+
+
+class ReferenceMatchRead(BaseModel):
+    """One active reference record about a person in force on the day (a contribution, a pension …)."""
+
+    person_id: UUID
+    source: SourceName
+    kind: str
+    valid_from: date | None
+    valid_to: date | None
+
+
+class ReferenceMatchesRead(BaseModel):
+    """The records found for a page of persons; persons with none are simply absent."""
+
+    on: date
+    matches: list[ReferenceMatchRead]

@@ -1,13 +1,20 @@
 """Builds the followup service's FastAPI app (run: uvicorn services.followup.app:create_app --factory)."""
 
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from followup_svc.api import routers
 from followup_svc.config import Settings
+from followup_svc.ledger.metrics import ledger_gauges
 from followup_svc.models import platform
-from shared.app import create_service_app
+from shared.app import ServiceState, create_service_app
 from shared.clock import Clock
 from shared.db import Database
+
+
+async def ledger_metrics(state: ServiceState, session: AsyncSession) -> str:
+    """The ledger's gauges of the last closed month (FU-MONTHLY)."""
+    return await ledger_gauges(session)
 
 
 def create_app(
@@ -33,4 +40,5 @@ def create_app(
         database=database,
         clock=clock,
         configure_logs=configure_logs,
+        metrics_hooks=[ledger_metrics],
     )

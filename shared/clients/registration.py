@@ -128,6 +128,19 @@ class RegistrationFactsPage(BaseModel):
     items: list[RegistrationFacts]
     next_after: uuid.UUID | None
 
+class ReferenceMatch(BaseModel):
+    """An active reference record about a person in force on the day asked (social insurance, pension,
+    business registration, civil affairs)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    person_id: uuid.UUID
+    source: str
+    kind: str
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
 
 class PersonRefused(InvalidInput):
     """The registry refused the identity (REG-ID); its violations are passed on."""
@@ -240,3 +253,18 @@ class RegistrationClient(ServiceClient):
         if response.status_code != 200:
             raise self.unavailable(f"HTTP {response.status_code}")
         return RegistrationFactsPage.model_validate_json(response.content)
+
+    async def reference_matches(
+        self, person_ids: list[uuid.UUID], on: date, kinds: list[str] | None = None
+    ) -> list[ReferenceMatch]:
+        """Asks, in one call, which persons of a page have reference records in force on `on`
+        (POST /api/v1/reference-data/matches; a read, so retried like an idempotent call)."""
+        response = await self.request(
+            "POST", "/api/v1/reference-data/matches",
+            json={"person_ids": [str(p) for p in person_ids], "on": on.isoformat(), "kinds": kinds},
+            # The endpoint changes nothing; the key only lets the client retry it after a transient failure.
+            idempotency_key=f"reference-matches:{on.isoformat()}:{person_ids[0]}:{len(person_ids)}",
+        )
+        if response.status_code != 200:
+            raise self.unavailable(f"HTTP {response.status_code}")
+        return [ReferenceMatch.model_validate(m) for m in response.json()["matches"]]

@@ -17,12 +17,14 @@ from arq.worker import Worker, create_worker
 from sqlalchemy import Table, delete, select
 
 from followup_svc.config import Settings as FollowupSettings
+from followup_svc.ledger.models import LedgerContact, LedgerEntry, LedgerRegistration
 from followup_svc.models import Deregistration, FirstContactTask
 from followup_svc.models import platform as followup_platform
 from registration_svc.config import Settings as RegistrationSettings
 from registration_svc.models import metadata as registration_metadata
 from registration_svc.models import platform as registration_platform
 from services.followup.worker import worker_settings
+from services.registration.worker import worker_settings as registration_worker_settings
 from shared.db import Database
 from shared.outbox import OutboxRelay
 from tests.support import service_settings
@@ -107,6 +109,10 @@ async def _clean(reg_db: Database, fu_db: Database, since: datetime) -> None:
         )
         await session.execute(delete(tasks).where(tasks.c.agency_region_code == AGENCY))
         await session.execute(delete(Deregistration).where(Deregistration.registration_id.in_(ids)))
+        for ledger_table in (LedgerContact, LedgerEntry, LedgerRegistration):
+            await session.execute(delete(ledger_table).where(ledger_table.registration_id.in_(ids)))
+        followup_outbox = followup_platform.outbox
+        await session.execute(delete(followup_outbox).where(followup_outbox.c.created_at >= since))
         processed = followup_platform.processed_event
         await session.execute(delete(processed).where(processed.c.processed_at >= since))
     async with reg_db.transaction() as session:
@@ -162,6 +168,30 @@ async def run_followup_worker(settings: FollowupSettings) -> Worker:
         burst=True,
         handle_signals=False,
         poll_delay=0.05,
+    )
+    with preserved_logging():
+        try:
+            await worker.main()
+        finally:
+            await worker.close()
+    return worker
+
+
+def followup_relay(sys_: System, redis: ArqRedis) -> OutboxRelay:
+    """Returns the followup service's relay, sending to the registration queue of this test."""
+    return OutboxRelay(
+        sys_.followup_db,
+        followup_platform.outbox,
+        redis,
+        source="followup",
+        queue_name=sys_.registration_settings.queue_name,
+    )
+
+
+async def run_registration_worker(settings: RegistrationSettings) -> Worker:
+    """Runs a real arq worker of the registration service in burst mode until its queue is empty."""
+    worker = create_worker(
+        registration_worker_settings(settings, run_relay=False), burst=True, handle_signals=False, poll_delay=0.05,
     )
     with preserved_logging():
         try:

@@ -52,6 +52,9 @@ class TestScheduleTable:
     def test_jobs_and_times(self) -> None:
         assert [(s, j, (w.hour, w.minute)) for s, j, w in SCHEDULE] == [
             ("followup", "flag_overdue_first_contacts", (1, 0)),
+            ("followup", "generate_ledger_month", (0, 10)),
+            ("followup", "close_ledger_month", (0, 30)),
+            ("followup", "run_ledger_data_match", (2, 0)),
             ("registration", "flag_overdue_decisions", (1, 10)),
             ("registration", "flag_overdue_job_seeker_reviews", (1, 15)),
             ("registration", "close_expired_vacancies", (0, 20)),
@@ -66,6 +69,9 @@ class TestScheduleTable:
     def test_the_printed_table_says_what_runs_when(self) -> None:
         assert schedule_table().splitlines() == [
             "daily at 01:00           followup      flag_overdue_first_contacts",
+            "monthly on day 1 at 00:10 followup      generate_ledger_month",
+            "monthly on day 1 at 00:30 followup      close_ledger_month",
+            "monthly on day 20 at 02:00 followup      run_ledger_data_match",
             "daily at 01:10           registration  flag_overdue_decisions",
             "daily at 01:15           registration  flag_overdue_job_seeker_reviews",
             "daily at 00:20           registration  close_expired_vacancies",
@@ -90,6 +96,9 @@ class TestScheduleTable:
         jobs = {c.name: c for c in ws.cron_jobs}
         assert set(jobs) == {
             "cron:followup:flag_overdue_first_contacts",
+            "cron:followup:generate_ledger_month",
+            "cron:followup:close_ledger_month",
+            "cron:followup:run_ledger_data_match",
             "cron:registration:flag_overdue_decisions",
             "cron:registration:flag_overdue_job_seeker_reviews",
             "cron:registration:close_expired_vacancies",
@@ -109,6 +118,11 @@ class TestScheduleTable:
         )
         followup.calculate_next(datetime(2026, 11, 22, 1, 0, 1, tzinfo=SHANGHAI))
         assert followup.next_run is not None and followup.next_run.date() == date(2026, 11, 23)
+        # FU-MONTHLY: the month just ended is closed on the 1st, after the new month's entries are generated.
+        close = jobs["cron:followup:close_ledger_month"]
+        close.calculate_next(datetime(2026, 11, 22, 1, 0, tzinfo=SHANGHAI))
+        assert close.next_run is not None
+        assert close.next_run.replace(microsecond=0) == datetime(2026, 12, 1, 0, 30, tzinfo=SHANGHAI)
 
     def test_notifications_are_sent_every_minute(self, settings: PlatformSettings) -> None:
         ws: Any = build_scheduler_settings(settings)
