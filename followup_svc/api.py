@@ -1,5 +1,6 @@
 """The follow-up service's API: its domain routers, which the app serves under /api/v1."""
 
+from followup_svc.assisted_api import routers as assisted_routers
 from followup_svc.first_contact.router import router as first_contact_router
 
-routers = (first_contact_router,)
+routers = (first_contact_router, *assisted_routers)

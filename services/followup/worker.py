@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from datetime import date
 
+from followup_svc.assistance import tasks as assistance_tasks
 from followup_svc.config import Settings
 from followup_svc.first_contact import tasks as first_contact_tasks
 from followup_svc.models import platform
@@ -23,6 +24,7 @@ def event_handlers(wc: WorkerContext) -> Mapping[str, EventHandler]:
         **first_contact_tasks.registration_handlers(
             wc.policy, lambda: wc.calendar_holder.calendar, wc.settings.timezone
         ),
+        **assistance_tasks.difficulty_handlers(wc.policy, lambda: wc.calendar_holder.calendar),
     }
 
 
@@ -35,10 +37,19 @@ async def flag_overdue_first_contacts(ctx: JobCtx, on: str | None = None) -> dic
     )
 
 
+@scheduled(daily(1, 5))
+async def flag_overdue_assistance(ctx: JobCtx, on: str | None = None) -> dict[str, int]:
+    """Logs overdue assistance requirements (FU-TIER) for upward reporting; `on` (ISO date) replays a day."""
+    wc = worker_context(ctx)
+    return await assistance_tasks.flag_overdue_assistance(
+        wc.database, date.fromisoformat(on) if on else wc.clock.today()
+    )
+
+
 def worker_settings(settings: PlatformSettings | None = None, *, run_relay: bool = True) -> type:
     """Returns the followup WorkerSettings for the given settings (tests pass theirs)."""
     return build_worker_settings(
-        "followup", platform, handlers=event_handlers, functions=[flag_overdue_first_contacts],
+        "followup", platform, handlers=event_handlers, functions=[flag_overdue_first_contacts, flag_overdue_assistance],
         run_relay=run_relay, settings=settings or Settings(),
     )
 

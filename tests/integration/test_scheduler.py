@@ -28,7 +28,11 @@ from tests.integration.e2e_support import preserved_logging, run_followup_worker
 from tests.support import service_settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-DAILY = {"cron:followup:flag_overdue_first_contacts", "cron:registration:flag_overdue_decisions"}
+DAILY = {
+    "cron:followup:flag_overdue_first_contacts",
+    "cron:followup:flag_overdue_assistance",
+    "cron:registration:flag_overdue_decisions",
+}
 
 
 @pytest.fixture
@@ -52,6 +56,7 @@ class TestScheduleTable:
     def test_jobs_and_times(self) -> None:
         assert [(s, j, (w.hour, w.minute)) for s, j, w in SCHEDULE] == [
             ("followup", "flag_overdue_first_contacts", (1, 0)),
+            ("followup", "flag_overdue_assistance", (1, 5)),
             ("registration", "flag_overdue_decisions", (1, 10)),
             ("registration", "send_pending_notifications", (None, None)),
         ]
@@ -59,6 +64,7 @@ class TestScheduleTable:
     def test_the_printed_table_says_what_runs_when(self) -> None:
         assert schedule_table().splitlines() == [
             "daily at 01:00           followup      flag_overdue_first_contacts",
+            "daily at 01:05           followup      flag_overdue_assistance",
             "daily at 01:10           registration  flag_overdue_decisions",
             "every minute             registration  send_pending_notifications",
         ]
@@ -76,6 +82,7 @@ class TestScheduleTable:
         jobs = {c.name: c for c in ws.cron_jobs}
         assert set(jobs) == {
             "cron:followup:flag_overdue_first_contacts",
+            "cron:followup:flag_overdue_assistance",
             "cron:registration:flag_overdue_decisions",
             "cron:registration:send_pending_notifications",
         }
