@@ -65,10 +65,11 @@ async def timeline(session: AsyncSession, principal: Principal, person_id: uuid.
     assistance = await session.get(Assistance, person_id)
     if assistance is not None:
         items.extend(_tier_entries(assistance))
-    for revisit in await repository.revisits_of(session, person_id):
+    revisits = await repository.revisits_of(session, person_id)
+    for revisit in revisits:
         items.append(TimelineEntry(on=revisit.visited_on, type="revisit", kind=revisit.target.value,
                                    detail=revisit.issues, by=revisit.visited_by, record_id=str(revisit.id)))
-    visited = {str(r.id): r.visited_on for r in await repository.revisits_of(session, person_id)}
+    visited = {str(r.id): r.visited_on for r in revisits}
     for action in await repository.actions_of(session, person_id):
         items.append(TimelineEntry(on=visited.get(str(action.revisit_id), action.created_at.date()),
                                    type="follow_up_action", kind=action.status.value,
