@@ -89,7 +89,7 @@ def _requirement(tier: str, kind: str, required: int, delivered: int, due_on: da
     status = requirement_status(required, delivered, due_on, today)
     zh = _KIND_ZH.get(kind, kind)
     return Requirement(
-        tier, kind, required, min(delivered, required) if status == "met" else delivered, due_on, status, RULE_ID,
+        tier, kind, required, delivered, due_on, status, RULE_ID,
         f"{RULE_ID} tier {tier}: {required} {kind} from {since.isoformat()} by {due_on.isoformat()}; "
         f"{delivered} given, so {status}; source {source}.",
         f"{RULE_ID} {tier}级帮扶：自 {since.isoformat()} 起应于 {due_on.isoformat()} 前提供{zh} {required} 次，"

@@ -126,6 +126,21 @@ class TestTierI:
         assert (after["tier"], after["ended_on"], after["end_reason"], after["requirements"]) == (
             None, "2026-11-20", "not_certified", [])
 
+    async def test_a_new_application_after_the_end_starts_tier1_again(self, client: AsyncClient,
+                                                                     database: Database) -> None:
+        person = await registered_person(database)
+        first = submitted(person, date(2026, 9, 1), date(2026, 9, 29))
+        certification = certified(first, date(2026, 9, 20))
+        await consume(database, EventType.DIFFICULTY_APPLICATION_SUBMITTED, first)
+        await consume(database, EventType.DIFFICULTY_CERTIFIED, certification)
+        await consume(database, EventType.DIFFICULTY_ENDED, ended(certification, date(2026, 10, 30), "voluntary"))
+        await consume(database, EventType.DIFFICULTY_APPLICATION_SUBMITTED,
+                      submitted(person, date(2026, 11, 16), date(2026, 12, 14)))
+        body = await assistance(client, person)
+        assert (body["tier"], body["since"], body["ended_on"], body["end_reason"]) == ("I", "2026-11-16", None, None)
+        assert {r["tier"] for r in body["requirements"]} == {"I"}
+        assert {r["due_on"] for r in body["requirements"]} == {"2026-12-14"}
+
     async def test_unknown_person_is_404(self, client: AsyncClient) -> None:
         response = await client.get(f"/api/v1/persons/{uuid.uuid4()}/assistance", headers=CW)
         assert response.status_code == 404 and response.json()["violations"][0]["rule"] == "FU-TIER"

@@ -93,9 +93,10 @@ class TestTierRequirements:
     def test_tier1_counts_from_the_application(self) -> None:
         deliveries = [*given("career_guidance", date(2026, 11, 1)), *given("career_guidance", SUBMITTED),
                       *given("job_recommendation", date(2026, 11, 3), date(2026, 11, 4))]
-        reqs = requirements(tier_facts(), deliveries, date(2026, 11, 20))
+        reqs = requirements(tier_facts(), deliveries + given("policy_list", date(2026, 11, 5), date(2026, 11, 6)),
+                            date(2026, 11, 20))
         assert by_kind(reqs, "I") == {
-            "career_guidance": (1, 1, "met"), "policy_list": (1, 0, "open"), "service_list": (1, 0, "open"),
+            "career_guidance": (1, 1, "met"), "policy_list": (1, 2, "met"), "service_list": (1, 0, "open"),
             "job_recommendation": (3, 2, "open"),
         }
         first = reqs[0]
