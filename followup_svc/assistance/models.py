@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, Index, String, Text, func, text
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, Index, SmallInteger, String, Text, func, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -33,8 +33,16 @@ class Assistance(Base):
         CheckConstraint("tier IS NULL OR tier IN ('I', 'II', 'III')", name="tier"),
         CheckConstraint("(tier IS NULL) = (ended_on IS NOT NULL)", name="ended_has_no_tier"),
         CheckConstraint("(tier1_started_on IS NULL) = (tier1_due_on IS NULL)", name="tier1_due"),
-        CheckConstraint("(tier2_started_on IS NULL) = (tier2_due_on IS NULL)", name="tier2_due"),
-        CheckConstraint("(tier3_started_on IS NULL) = (tier3_plan_due_on IS NULL)", name="tier3_due"),
+        CheckConstraint(
+            "(tier2_started_on IS NULL) = (tier2_due_on IS NULL) "
+            "AND (tier2_due_on IS NULL) = (tier2_due_months IS NULL)",
+            name="tier2_due",
+        ),
+        CheckConstraint(
+            "(tier3_started_on IS NULL) = (tier3_plan_due_on IS NULL) "
+            "AND (tier3_plan_due_on IS NULL) = (tier3_plan_workdays IS NULL)",
+            name="tier3_due",
+        ),
         Index("ix_assistance_active_region", "agency_region_code", postgresql_where=text("tier IS NOT NULL")),
     )
 
@@ -48,10 +56,13 @@ class Assistance(Base):
     certification_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     tier2_started_on: Mapped[date | None] = mapped_column(Date)
     tier2_due_on: Mapped[date | None] = mapped_column(Date)
+    # The months counted (tier2_due_months in force at certification), so an estimated date can be re-counted.
+    tier2_due_months: Mapped[int | None] = mapped_column(SmallInteger)
     tier2_due_source: Mapped[str | None] = mapped_column(Text)
     tier2_due_estimated: Mapped[bool | None] = mapped_column(Boolean)
     tier3_started_on: Mapped[date | None] = mapped_column(Date)
     tier3_plan_due_on: Mapped[date | None] = mapped_column(Date)
+    tier3_plan_workdays: Mapped[int | None] = mapped_column(SmallInteger)
     tier3_plan_due_source: Mapped[str | None] = mapped_column(Text)
     tier3_plan_due_estimated: Mapped[bool | None] = mapped_column(Boolean)
     # Why the current tier is what it is: the event that set it, or the caseworker's reason.

@@ -59,3 +59,18 @@ async def mark_flagged(session: AsyncSession, person_ids: Sequence[uuid.UUID], t
         .where(Assistance.person_id.in_(person_ids), Assistance.overdue_flagged_on.is_(None))
         .values(overdue_flagged_on=today)
     )
+
+
+async def with_estimated_dues(session: AsyncSession) -> Sequence[Assistance]:
+    """Lists, locked, the running assistance whose Tier II or III due date was estimated (a year the calendar
+    did not know yet)."""
+    stmt = (
+        select(Assistance)
+        .where(
+            Assistance.tier.is_not(None),
+            Assistance.tier2_due_estimated.is_(True) | Assistance.tier3_plan_due_estimated.is_(True),
+        )
+        .order_by(Assistance.person_id)
+        .with_for_update()
+    )
+    return (await session.execute(stmt)).scalars().all()

@@ -44,15 +44,16 @@ EMPLOYED_REASONS = frozenset({"employed"})
 
 def _reset(row: Assistance) -> None:
     for name in ("application_id", "tier1_started_on", "tier1_due_on", "certification_id", "tier2_started_on",
-                 "tier2_due_on", "tier2_due_source", "tier2_due_estimated", "tier3_started_on", "tier3_plan_due_on",
-                 "tier3_plan_due_source", "tier3_plan_due_estimated", "ended_on", "end_reason", "overdue_flagged_on"):
+                 "tier2_due_on", "tier2_due_months", "tier2_due_source", "tier2_due_estimated", "tier3_started_on",
+                 "tier3_plan_due_on", "tier3_plan_workdays", "tier3_plan_due_source", "tier3_plan_due_estimated",
+                 "ended_on", "end_reason", "overdue_flagged_on"):
         setattr(row, name, None)
 
 
 def _start_tier3(row: Assistance, started_on: date, policy: PolicyRegistry, calendar: WorkdayCalendar) -> None:
     parameter = policy.for_region(row.agency_region_code).param("tier3_plan_workdays", started_on)
     due = tier3_plan_due(started_on, int(parameter.value), parameter.source, calendar)
-    row.tier3_started_on, row.tier3_plan_due_on = started_on, due.due_on
+    row.tier3_started_on, row.tier3_plan_due_on, row.tier3_plan_workdays = started_on, due.due_on, due.workdays
     row.tier3_plan_due_source, row.tier3_plan_due_estimated = due.source, due.estimated
 
 
@@ -103,7 +104,7 @@ async def certify(
     row.tier2_due_on, row.tier2_due_estimated, row.tier2_due_source = tier2_due(
         event.certified_on, int(months.value), months.source, calendar
     )
-    row.tier2_started_on = event.certified_on
+    row.tier2_started_on, row.tier2_due_months = event.certified_on, int(months.value)
     if tier is Tier.III:
         _start_tier3(row, event.certified_on, policy, calendar)
     row.agency_region_code = event.agency_region_code
@@ -184,7 +185,7 @@ async def set_tier(
     if body.tier is Tier.III:
         _start_tier3(row, today, policy, calendar)
     else:
-        row.tier3_started_on = row.tier3_plan_due_on = None
+        row.tier3_started_on = row.tier3_plan_due_on = row.tier3_plan_workdays = None
         row.tier3_plan_due_source = row.tier3_plan_due_estimated = None
     row.tier, row.since = body.tier, today
     row.tier_reason = f"{RULE_ID}: set to tier {body.tier.value} by {principal.sub}{ground}: {body.reason.strip()}"

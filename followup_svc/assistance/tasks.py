@@ -9,9 +9,11 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from followup_svc.assistance import service
+from followup_svc.assistance import repository, service
 from followup_svc.assistance.rules import RULE_ID
+from followup_svc.revisit.tasks import redate_estimated_revisits
 from shared.calendar import WorkdayCalendar
+from shared.calendar_store import Redater
 from shared.db import Database
 from shared.events import (
     DifficultyApplicationSubmitted,
@@ -23,6 +25,7 @@ from shared.events import (
 )
 from shared.outbox import EventHandler
 from shared.policy import PolicyRegistry
+from shared.timerules import period_end
 
 logger = logging.getLogger(__name__)
 
@@ -73,3 +76,35 @@ async def flag_overdue_assistance(database: Database, today: date) -> dict[str, 
         extra={"rule": RULE_ID, "on": today.isoformat(), "total": len(overdue), "by_region": by_region},
     )
     return by_region
+
+
+async def redate_estimated_assistance(session: AsyncSession, calendar: WorkdayCalendar) -> int:
+    """Re-counts Tier II and Tier III due dates that were estimated; returns how many moved."""
+    moved = 0
+    for row in await repository.with_estimated_dues(session):
+        if row.tier2_due_estimated and row.tier2_started_on is not None and row.tier2_due_months is not None:
+            due = period_end(row.tier2_started_on, row.tier2_due_months, calendar)
+            if (due.due, due.estimated) != (row.tier2_due_on, row.tier2_due_estimated):
+                row.tier2_due_on, row.tier2_due_estimated = due.due, due.estimated
+                moved += 1
+        if row.tier3_plan_due_estimated and row.tier3_started_on is not None and row.tier3_plan_workdays is not None:
+            plan = calendar.add_workdays(row.tier3_started_on, row.tier3_plan_workdays)
+            if (plan.due, plan.estimated) != (row.tier3_plan_due_on, row.tier3_plan_due_estimated):
+                row.tier3_plan_due_on, row.tier3_plan_due_estimated = plan.due, plan.estimated
+                moved += 1
+    await session.flush()
+    if moved:
+        logger.info("assistance due dates re-counted", extra={"rule": RULE_ID, "moved": moved})
+    return moved
+
+
+def with_assisted_dues(redate: Redater) -> Redater:
+    """Returns a calendar.year_replaced redater that runs `redate` and then re-counts the estimated due dates
+    of assistance (FU-TIER) and revisits (FU-REVISIT) on the new calendar, in the same transaction."""
+
+    async def run(session: AsyncSession, calendar: WorkdayCalendar) -> int:
+        moved = await redate(session, calendar)
+        moved += await redate_estimated_assistance(session, calendar)
+        return moved + await redate_estimated_revisits(session, calendar)
+
+    return run

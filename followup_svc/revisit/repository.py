@@ -73,3 +73,14 @@ async def of_person(session: AsyncSession, person_id: uuid.UUID) -> Sequence[Rev
     """Lists every revisit owed to or about a person (for the timeline)."""
     stmt = select(RevisitSlot).where(RevisitSlot.person_id == person_id).order_by(RevisitSlot.due_on)
     return (await session.execute(stmt)).scalars().all()
+
+
+async def open_with_estimated_due(session: AsyncSession) -> Sequence[RevisitSlot]:
+    """Lists, locked, the revisits still owed whose due date was estimated."""
+    stmt = (
+        select(RevisitSlot)
+        .where(RevisitSlot.revisit_id.is_(None), RevisitSlot.due_estimated.is_(True))
+        .order_by(RevisitSlot.due_on, RevisitSlot.id)
+        .with_for_update()
+    )
+    return (await session.execute(stmt)).scalars().all()

@@ -19,7 +19,8 @@ def event_handlers(wc: WorkerContext) -> Mapping[str, EventHandler]:
     """Returns the handlers of the events this service consumes."""
     return {
         EventType.CALENDAR_YEAR_REPLACED: calendar_year_handler(
-            platform.calendar_year, first_contact_tasks.first_contact_redater(wc.clock)
+            platform.calendar_year,
+            assistance_tasks.with_assisted_dues(first_contact_tasks.first_contact_redater(wc.clock)),
         ),
         **first_contact_tasks.registration_handlers(
             wc.policy, lambda: wc.calendar_holder.calendar, wc.settings.timezone

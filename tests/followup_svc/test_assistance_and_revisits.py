@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,15 +13,17 @@ import pytest
 from httpx import AsyncClient
 from sqlalchemy import func, select
 
-from followup_svc.assistance.tasks import flag_overdue_assistance
+from followup_svc.assistance.tasks import flag_overdue_assistance, with_assisted_dues
 from followup_svc.config import Settings
+from followup_svc.first_contact.tasks import first_contact_redater
 from followup_svc.models import Assistance, RevisitSlot, platform
 from followup_svc.revisit.service import schedule_revisits
 from services.followup.app import create_app
 from shared.calendar import default_calendar
+from shared.calendar_store import calendar_year_handler
 from shared.clock import Clock
 from shared.db import Database
-from shared.events import EventType
+from shared.events import CalendarYearReplaced, EventEnvelope, EventType
 from shared.outbox import consume_event
 from shared.policy import default_registry
 from tests.followup_svc.assisted_support import (
@@ -338,3 +340,34 @@ class TestRevisits:
         assert outside.status_code == 403
         neighbour = await client.get("/api/v1/revisits/due", headers=bearer("caseworker", "440204"))
         assert neighbour.status_code == 200 and neighbour.json()["items"] == []
+
+
+class TestRedateOnANewYear:
+    async def test_estimated_tier_and_revisit_dates_move_when_the_year_is_published(self, database: Database) -> None:
+        person = await registered_person(database)
+        application = submitted(person, date(2026, 12, 1), date(2026, 12, 15))
+        certification = certified(application, date(2026, 12, 28), tier=3)
+        await consume(database, EventType.DIFFICULTY_CERTIFIED, certification)
+        async with database.transaction() as session:
+            row = await session.get(Assistance, person)
+            assert row is not None
+            # 2027 is not in the calendar yet: counted on plain weekends and marked estimated.
+            assert (row.tier2_due_on, row.tier2_due_estimated) == (date(2027, 1, 28), True)
+            assert (row.tier3_plan_due_on, row.tier3_plan_due_estimated) == (date(2027, 1, 11), True)
+            await schedule_revisits(session, person, date(2026, 12, 28), default_registry(), default_calendar())
+        payload = CalendarYearReplaced(year=2027, holidays={"2027-01-01": "元旦", "2027-01-28": "test holiday"},
+                                       makeup_workdays={}, source="test arrangement", updated_by="admin-1")
+        event = EventEnvelope(id=uuid.uuid4(), type=EventType.CALENDAR_YEAR_REPLACED, source="subsidy",
+                              occurred_at=datetime.now(UTC), payload=payload.model_dump(mode="json"))
+        handler = calendar_year_handler(platform.calendar_year, with_assisted_dues(first_contact_redater(Clock())))
+        async with database.transaction() as session:
+            await handler(session, event)
+        async with database.transaction() as session:
+            row = await session.get(Assistance, person, populate_existing=True)
+            assert row is not None
+            assert (row.tier2_due_on, row.tier2_due_estimated) == (date(2027, 1, 29), False)
+            assert (row.tier3_plan_due_on, row.tier3_plan_due_estimated) == (date(2027, 1, 12), False)
+            first = (await session.execute(select(RevisitSlot.due_on, RevisitSlot.due_estimated).where(
+                RevisitSlot.person_id == person, RevisitSlot.sequence == 1))).all()
+        # The first revisits fall in 2027 (known now); the later ones too.
+        assert set(first) == {(date(2027, 1, 29), False)}

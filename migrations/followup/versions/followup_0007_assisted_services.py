@@ -37,10 +37,12 @@ def upgrade() -> None:
         sa.Column("certification_id", postgresql.UUID(as_uuid=True), nullable=True),
         sa.Column("tier2_started_on", sa.Date(), nullable=True),
         sa.Column("tier2_due_on", sa.Date(), nullable=True),
+        sa.Column("tier2_due_months", sa.SmallInteger(), nullable=True),
         sa.Column("tier2_due_source", sa.Text(), nullable=True),
         sa.Column("tier2_due_estimated", sa.Boolean(), nullable=True),
         sa.Column("tier3_started_on", sa.Date(), nullable=True),
         sa.Column("tier3_plan_due_on", sa.Date(), nullable=True),
+        sa.Column("tier3_plan_workdays", sa.SmallInteger(), nullable=True),
         sa.Column("tier3_plan_due_source", sa.Text(), nullable=True),
         sa.Column("tier3_plan_due_estimated", sa.Boolean(), nullable=True),
         sa.Column("tier_reason", sa.Text(), nullable=False),
@@ -52,9 +54,15 @@ def upgrade() -> None:
         sa.CheckConstraint("tier IS NULL OR tier IN ('I', 'II', 'III')", name=op.f("ck_assistance_tier")),
         sa.CheckConstraint("(tier IS NULL) = (ended_on IS NOT NULL)", name=op.f("ck_assistance_ended_has_no_tier")),
         sa.CheckConstraint("(tier1_started_on IS NULL) = (tier1_due_on IS NULL)", name=op.f("ck_assistance_tier1_due")),
-        sa.CheckConstraint("(tier2_started_on IS NULL) = (tier2_due_on IS NULL)", name=op.f("ck_assistance_tier2_due")),
         sa.CheckConstraint(
-            "(tier3_started_on IS NULL) = (tier3_plan_due_on IS NULL)", name=op.f("ck_assistance_tier3_due")
+            "(tier2_started_on IS NULL) = (tier2_due_on IS NULL) "
+            "AND (tier2_due_on IS NULL) = (tier2_due_months IS NULL)",
+            name=op.f("ck_assistance_tier2_due"),
+        ),
+        sa.CheckConstraint(
+            "(tier3_started_on IS NULL) = (tier3_plan_due_on IS NULL) "
+            "AND (tier3_plan_due_on IS NULL) = (tier3_plan_workdays IS NULL)",
+            name=op.f("ck_assistance_tier3_due"),
         ),
         sa.PrimaryKeyConstraint("person_id", name=op.f("pk_assistance")),
         schema=SCHEMA,
