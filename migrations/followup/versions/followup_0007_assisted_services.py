@@ -25,6 +25,10 @@ SCHEMA = "followup"
 
 
 def upgrade() -> None:
+    # The person lookup (followup_svc/person) reads registrations by person.
+    op.create_index(
+        "ix_first_contact_task_person", "first_contact_task", ["person_id", "registered_on"], schema=SCHEMA
+    )
     op.create_table(
         "assistance",
         sa.Column("person_id", postgresql.UUID(as_uuid=True), nullable=False),
@@ -226,6 +230,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_first_contact_task_person", table_name="first_contact_task", schema=SCHEMA)
     op.drop_index("ix_service_record_person", table_name="service_record", schema=SCHEMA)
     op.drop_table("service_record", schema=SCHEMA)
     op.drop_index(
