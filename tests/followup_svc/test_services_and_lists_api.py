@@ -223,3 +223,44 @@ class TestTimeline:
             ("service", "career_guidance", "2026-11-18"),
             ("service", "job_recommendation", "2026-11-22"),
         ]
+
+
+class TestOddInputNeverFails:
+    @pytest.mark.parametrize(("method", "path", "body", "params"), [
+        ("put", "/survey", {**SURVEY, "employment_history": [{"employer": "", "occupation": "x", "years": -1}]}, {}),
+        ("put", "/survey", {**SURVEY, "skills": "welding"}, {}),
+        ("put", "/survey", [1, 2], {}),
+        ("post", "/services", {"kind": "career_guidance", "delivered_on": "2026-02-30"}, {}),
+        ("post", "/services", {"kind": "career_guidance", "delivered_on": "2026-11-20", "detail": "x" * 2001}, {}),
+        ("post", "/services", {"kind": "career_guidance", "delivered_on": "2026-11-20", "extra": 1}, {}),
+        ("put", "/assistance/tier", {"tier": "IV", "reason": "x"}, {}),
+        ("put", "/assistance/tier", {"tier": "III", "reason": "x", "ground": "mood"}, {}),
+        ("post", "/revisits", {"target": "boss", "visited_on": "2026-11-20", "employed": True}, {}),
+        ("post", "/revisits", {"target": "employer", "visited_on": "2026-11-20", "employed": True,
+                               "employment": {"hours_per_week": 169, "contract_signed": True,
+                                              "social_insurance": True, "wages_paid_on_time": True}}, {}),
+        ("get", "/services", None, {"cursor": "not-a-cursor"}),
+        ("get", "/services", None, {"limit": 0}),
+    ])
+    async def test_person_endpoints_answer_422(self, client: AsyncClient, database: Database, method: str, path: str,
+                                               body: object, params: dict[str, object]) -> None:
+        person = await registered_person(database)
+        response = await client.request(method.upper(), f"/api/v1/persons/{person}{path}", json=body,
+                                        params=params, headers=CW)
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["violations"]
+
+    @pytest.mark.parametrize(("path", "params"), [
+        ("/api/v1/lists/policies", {"region": "4402031"}),
+        ("/api/v1/lists/policies", {"version": 0}),
+        ("/api/v1/revisits/due", {"before": "tomorrow"}),
+        ("/api/v1/revisits/due", {"region": "abc"}),
+    ])
+    async def test_list_queries_answer_422(self, client: AsyncClient, path: str, params: dict[str, object]) -> None:
+        response = await client.get(path, params=params, headers=CW)
+        assert response.status_code == 422 and response.json()["violations"]
+
+    async def test_a_malformed_person_id_is_422(self, client: AsyncClient) -> None:
+        response = await client.get("/api/v1/persons/not-a-uuid/assistance", headers=CW)
+        assert response.status_code == 422 and response.json()["violations"][0]["field"] == "person_id"
