@@ -7,8 +7,9 @@ import logging
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from followup_svc.assistance import repository
@@ -78,7 +79,7 @@ async def start_tier1(session: AsyncSession, event: DifficultyApplicationSubmitt
         row.agency_region_code = event.agency_region_code
     row.application_id = event.application_id
     row.tier1_started_on, row.tier1_due_on = event.submitted_on, event.certification_due
-    row.updated_at = datetime.now(UTC)
+    row.updated_at = func.now()
     await session.flush()
     return row
 
@@ -115,7 +116,7 @@ async def certify(
         f"categories {', '.join(event.categories) or '-'}) at tier {tier.value}"
     )
     row.ended_on, row.end_reason = None, None
-    row.updated_at = datetime.now(UTC)
+    row.updated_at = func.now()
     await session.flush()
     return row
 
@@ -129,7 +130,7 @@ async def decided(session: AsyncSession, event: DifficultyDecided) -> bool:
     if row is None or row.tier is not Tier.I or row.application_id != event.application_id:
         return False
     row.tier, row.ended_on, row.end_reason = None, event.decided_on, "not_certified"
-    row.updated_at = datetime.now(UTC)
+    row.updated_at = func.now()
     await session.flush()
     return True
 
@@ -144,7 +145,7 @@ async def end(
     ended = False
     if row is not None and row.tier is not None and row.certification_id in (None, event.certification_id):
         row.tier, row.ended_on, row.end_reason = None, event.ended_on, event.reason[:40]
-        row.updated_at = datetime.now(UTC)
+        row.updated_at = func.now()
         await session.flush()
         ended = True
     if row is not None and event.reason in EMPLOYED_REASONS:
@@ -190,7 +191,7 @@ async def set_tier(
     row.tier, row.since = body.tier, today
     row.tier_reason = f"{RULE_ID}: set to tier {body.tier.value} by {principal.sub}{ground}: {body.reason.strip()}"
     row.tier_changed_by = principal.sub
-    row.updated_at = datetime.now(UTC)
+    row.updated_at = func.now()
     await session.flush()
     return row
 

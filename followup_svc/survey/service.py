@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,7 +39,7 @@ async def put_survey(
     values = {
         "agency_region_code": person.agency_region_code, "answers": body.model_dump(mode="json"),
         "classification": result.classification, "reason": result.reason, "reason_zh": result.reason_zh,
-        "package": list(result.package), "surveyed_by": principal.sub, "updated_at": datetime.now(UTC),
+        "package": list(result.package), "surveyed_by": principal.sub, "updated_at": func.now(),
     }
     await session.execute(
         pg_insert(PersonSurvey).values(person_id=person_id, **values)
