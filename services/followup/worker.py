@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from followup_svc.assistance import tasks as assistance_tasks
 from followup_svc.config import Settings
 from followup_svc.first_contact import tasks as first_contact_tasks
 from followup_svc.ledger import service as ledger_service
@@ -41,10 +42,12 @@ def event_handlers(wc: WorkerContext) -> Mapping[str, EventHandler]:
 
     return {
         EventType.CALENDAR_YEAR_REPLACED: calendar_year_handler(
-            platform.calendar_year, first_contact_tasks.first_contact_redater(wc.clock)
+            platform.calendar_year,
+            assistance_tasks.with_assisted_dues(first_contact_tasks.first_contact_redater(wc.clock)),
         ),
         EventType.REGISTRATION_CREATED: on_created,
         EventType.REGISTRATION_DEREGISTERED: on_deregistered,
+        **assistance_tasks.difficulty_handlers(wc.policy, calendar),
     }
 
 
@@ -98,11 +101,21 @@ async def run_ledger_data_match(ctx: JobCtx, month: str | None = None) -> str:
     return await _request(wc, ledger_service.DATA_MATCH, month or month_text(month_of(wc.clock.today())))
 
 
+@scheduled(daily(1, 5))
+async def flag_overdue_assistance(ctx: JobCtx, on: str | None = None) -> dict[str, int]:
+    """Logs overdue assistance requirements (FU-TIER) for upward reporting; `on` (ISO date) replays a day."""
+    wc = worker_context(ctx)
+    return await assistance_tasks.flag_overdue_assistance(
+        wc.database, date.fromisoformat(on) if on else wc.clock.today()
+    )
+
+
 def worker_settings(settings: PlatformSettings | None = None, *, run_relay: bool = True) -> type:
     """Returns the followup WorkerSettings for the given settings (tests pass theirs)."""
     return build_worker_settings(
         "followup", platform, handlers=event_handlers,
-        functions=[flag_overdue_first_contacts, generate_ledger_month, close_ledger_month, run_ledger_data_match],
+        functions=[flag_overdue_first_contacts, generate_ledger_month, close_ledger_month, run_ledger_data_match,
+                   flag_overdue_assistance],
         run_relay=run_relay, settings=settings or Settings(), batch_work=batch_work,
     )
 

@@ -66,6 +66,12 @@ class PolicyParameters(BaseModel):
     long_term_unemployed_months: int = Field(ge=1)
     veteran_registered_months: int = Field(ge=0)
     critical_illness_diagnosis_months: int = Field(ge=1)
+    # Three-tier assistance and revisits (FU-TIER, FU-REVISIT).
+    tier2_due_months: int = Field(ge=1)
+    tier3_plan_workdays: int = Field(ge=1)
+    revisit_first_months: int = Field(ge=1)
+    revisit_interval_months: int = Field(ge=1)
+    revisit_until_months: int = Field(ge=1)
     # Startup guaranteed loan.
     loan_age_max_female: int = Field(ge=0)
     loan_age_max_male: int = Field(ge=0)

@@ -28,7 +28,11 @@ from tests.integration.e2e_support import preserved_logging, run_followup_worker
 from tests.support import service_settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-DAILY = {"cron:followup:flag_overdue_first_contacts", "cron:registration:flag_overdue_decisions"}
+DAILY = {
+    "cron:followup:flag_overdue_first_contacts",
+    "cron:followup:flag_overdue_assistance",
+    "cron:registration:flag_overdue_decisions",
+}
 
 
 @pytest.fixture
@@ -55,6 +59,7 @@ class TestScheduleTable:
             ("followup", "generate_ledger_month", (0, 10)),
             ("followup", "close_ledger_month", (0, 30)),
             ("followup", "run_ledger_data_match", (2, 0)),
+            ("followup", "flag_overdue_assistance", (1, 5)),
             ("registration", "flag_overdue_decisions", (1, 10)),
             ("registration", "flag_overdue_job_seeker_reviews", (1, 15)),
             ("registration", "close_expired_vacancies", (0, 20)),
@@ -72,6 +77,7 @@ class TestScheduleTable:
             "monthly on day 1 at 00:10 followup      generate_ledger_month",
             "monthly on day 1 at 00:30 followup      close_ledger_month",
             "monthly on day 20 at 02:00 followup      run_ledger_data_match",
+            "daily at 01:05           followup      flag_overdue_assistance",
             "daily at 01:10           registration  flag_overdue_decisions",
             "daily at 01:15           registration  flag_overdue_job_seeker_reviews",
             "daily at 00:20           registration  close_expired_vacancies",
@@ -99,6 +105,7 @@ class TestScheduleTable:
             "cron:followup:generate_ledger_month",
             "cron:followup:close_ledger_month",
             "cron:followup:run_ledger_data_match",
+            "cron:followup:flag_overdue_assistance",
             "cron:registration:flag_overdue_decisions",
             "cron:registration:flag_overdue_job_seeker_reviews",
             "cron:registration:close_expired_vacancies",

@@ -72,6 +72,11 @@ RULES_MD_TABLE: dict[str, object] = {
     "job_seeker_review_workdays": 1,
     "vacancy_review_workdays": 1,
     "retirement_category_default_female": RetirementCategory.FEMALE_50,
+    "tier2_due_months": 1,
+    "tier3_plan_workdays": 10,
+    "revisit_first_months": 1,
+    "revisit_interval_months": 3,
+    "revisit_until_months": 12,
 }
 # Numbers the seeds state inside rules that the table leaves implicit.
 SEED_NUMBERS: dict[str, object] = {

@@ -1,0 +1,5 @@
+"""Services given to a person (kind, date, who gave it) and the person's timeline."""
+
+# Importing a domain loads the service's models package first, which registers every table on one metadata;
+# a domain's models.py imported on its own would otherwise find that package half-initialized.
+import followup_svc.models  # noqa: F401
