@@ -417,8 +417,8 @@ async def finish_close(session: AsyncSession, month: date, closed_by: str, now: 
     await session.execute(text("DELETE FROM followup.ledger_month_count WHERE month = :month"), {"month": month})
     await session.execute(text("""
         INSERT INTO followup.ledger_month_count (month, region, status, entries, recorded_at)
-        SELECT month, left(agency_region_code, 6), status, count(*), :now
-        FROM followup.ledger_entry WHERE month = :month
+        SELECT month, left(agency_region_code, 6), status, sum(entries), :now
+        FROM followup.ledger_count WHERE month = :month AND entries <> 0
         GROUP BY month, left(agency_region_code, 6), status
     """), {"month": month, "now": now})
 

@@ -13,13 +13,21 @@ import pytest
 from httpx import ASGITransport, AsyncClient
 
 from followup_svc.config import Settings as FollowupSettings
+from followup_svc.models import platform as followup_platform
 from registration_svc.config import Settings as RegistrationSettings
 from services.followup.app import create_app as create_followup_app
 from services.registration.app import create_app as create_registration_app
 from shared.clients.registration import RegistrationClient
 from shared.clock import Clock
 from shared.db import Database
-from tests.followup_svc.ledger_support import assert_counts_agree, deregistration_requests, put_entry, run
+from shared.jobs import JobStatus, run_job
+from tests.followup_svc.ledger_support import (
+    assert_counts_agree,
+    batch_work,
+    deregistration_requests,
+    put_entry,
+    run,
+)
 from tests.integration.e2e_support import id_number
 from tests.support import bearer, running_app, service_settings
 
@@ -124,3 +132,26 @@ class TestDataMatchRun:
         assert [len(views[n]["contacts"]) for n in ("hired", "dead", "idle")] == [1, 1, 1]
         assert len(await deregistration_requests(database, registrations["hired"])) == 1
         await assert_counts_agree(database)
+
+
+class TestPeerDown:
+    async def test_a_registration_service_that_does_not_answer_fails_the_run_and_writes_nothing(
+        self, peers: tuple[AsyncClient, AsyncClient, RegistrationClient], database: Database, database_url: str,
+        redis_url: str, queue_prefix: str,
+    ) -> None:
+        _, followup, _ = peers
+        registration_id = uuid.uuid4()
+        entry = await put_entry(database, registration_id, date(2026, 11, 1), "pending", closed=False, region=TOWN)
+        settings = service_settings(FollowupSettings, database_url, redis_url, queue_prefix)
+        down = RegistrationClient("http://127.0.0.1:9", settings, caller="followup")  # nothing listens there
+        response = await followup.post("/api/v1/data-match/runs", json={"month": "2026-11"}, headers=ADMIN)
+        job_id = uuid.UUID(response.json()["job_id"])
+        try:
+            status = await run_job(database, followup_platform.job, job_id, batch_work(CLOCK, lambda: down))
+        finally:
+            await down.aclose()
+        assert status == JobStatus.FAILED
+        job = (await followup.get(f"/api/v1/jobs/{job_id}", headers=ADMIN)).json()
+        assert job["status"] == "failed" and "registration" in job["error"]
+        view = (await followup.get(f"/api/v1/ledger/{entry}", headers=ADMIN)).json()
+        assert (view["status"], view["contacts"]) == ("pending", [])
