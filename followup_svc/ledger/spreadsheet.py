@@ -201,8 +201,9 @@ async def import_contacts(
     sheet.rows = [(line, values) for line, values in sheet.rows
                   if any(values.get(k) is not None for k in ("method", "contacted_on", "result"))]
     checked: list[tuple[int, ContactCreate, ImportTarget]] = []
-    for start in range(0, len(sheet.rows), CHUNK):
-        part = sheet.rows[start:start + CHUNK]
+    rows = sheet.rows
+    for start in range(0, len(rows), CHUNK):
+        part = rows[start:start + CHUNK]
         ids = {v["entry_id"] for _, v in part if isinstance(v.get("entry_id"), uuid.UUID)}
         targets = await repository.entries_for_import(session, principal, [i for i in ids if isinstance(i, uuid.UUID)])
         for line, values in part:
