@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -196,6 +196,17 @@ class SpreadsheetTooLarge(PayloadTooLarge):
 def read_xlsx(template: Template, content: bytes) -> ReadSheet:
     """Reads the first sheet of an upload laid out as the template (header row first); raises
     SpreadsheetUnreadable when it is no workbook or its header row is not the template's."""
+    sheet = ReadSheet()
+    for part in read_xlsx_chunks(template, content, 10_000):
+        sheet.good.update(part.good)
+        sheet.errors.extend(part.errors)
+        sheet.refused |= part.refused
+    return sheet
+
+
+def read_xlsx_chunks(template: Template, content: bytes, size: int) -> Iterator[ReadSheet]:
+    """Reads the sheet as read_xlsx does, `size` lines at a time, so that an importer can check or apply
+    a large file without holding every row's values at once; the header is checked before the first."""
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         # Rows are taken one at a time from the reader, not as one list of the whole sheet.
@@ -212,6 +223,10 @@ def read_xlsx(template: Template, content: bytes) -> ReadSheet:
             f"The header row must be the template's: {', '.join(template.headers)}; nothing was imported.",
             f"表头须与模板一致：{'、'.join(template.headers)}；未导入任何内容。",
         )
+    return _chunks(template, rows, size)
+
+
+def _chunks(template: Template, rows: Iterator[Sequence[Cell]], size: int) -> Iterator[ReadSheet]:
     sheet = ReadSheet()
     for offset, raw in enumerate(rows, start=2):
         cells = list(raw) + [""] * (len(template.columns) - len(raw))
@@ -231,7 +246,11 @@ def read_xlsx(template: Template, content: bytes) -> ReadSheet:
                 add_row_error(sheet, RowError(offset, column.header_zh, exc.code, exc.message, exc.message_zh))
         if offset not in sheet.refused:
             sheet.good[offset] = values
-    return sheet
+        if len(sheet.good) + len(sheet.refused) >= size:
+            yield sheet
+            sheet = ReadSheet()
+    if sheet.good or sheet.refused:
+        yield sheet
 
 
 def add_row_error(sheet: ReadSheet, error: RowError) -> None:
@@ -268,11 +287,15 @@ def rows_to_import(sheet: ReadSheet, *, partial: bool) -> list[tuple[int, dict[s
 
 def import_read(sheet: ReadSheet, applied: int) -> ImportRead:
     """Returns the import answer for the rows applied."""
-    total = len(sheet.good) + len(sheet.refused)
+    return import_answer(sheet.errors, len(sheet.good) + len(sheet.refused), applied)
+
+
+def import_answer(errors: list[RowError], rows: int, applied: int) -> ImportRead:
+    """Returns the import answer: of `rows` rows read, `applied` were applied and the rest refused."""
     return ImportRead(
-        accepted=applied, rejected=total - applied,
+        accepted=applied, rejected=rows - applied,
         errors=[RowErrorRead(row=e.row, column=e.column, code=e.code, message=e.message, message_zh=e.message_zh)
-                for e in sorted(sheet.errors, key=lambda e: (e.row, e.column))],
+                for e in sorted(errors, key=lambda e: (e.row, e.column))],
     )
 
 

@@ -19,6 +19,13 @@ class EntryEnded(StateConflict):
     title = "Ledger entry ended"
 
 
+class ImportChanged(StateConflict):
+    """A row the import's check accepted was refused when it was applied: the ledger changed meanwhile."""
+
+    code = "ledger.import_changed"
+    title = "Ledger changed during the import"
+
+
 class MonthOpen(StateConflict):
     """A month that has not ended cannot be closed (FU-MONTHLY)."""
 

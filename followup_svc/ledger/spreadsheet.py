@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.background import BackgroundTask
 
 from followup_svc.ledger import repository, service
-from followup_svc.ledger.errors import EntryClosed, EntryEnded
+from followup_svc.ledger.errors import EntryClosed, EntryEnded, ImportChanged
 from followup_svc.ledger.repository import ImportTarget
 from followup_svc.ledger.rules import entry_status_after, month_text, outcome_deregistration
 from followup_svc.ledger.schemas import ContactCreate, Employer
@@ -36,10 +36,9 @@ from shared.spreadsheets import (
     Template,
     add_row_error,
     date_cell,
-    import_read,
+    import_answer,
     int_cell,
-    read_xlsx,
-    rows_to_import,
+    read_xlsx_chunks,
     text_cell,
     write_xlsx,
 )
@@ -195,28 +194,54 @@ async def import_contacts(
 ) -> ImportRead:
     """Imports contacts from the ledger template: every row is checked first (FU-CONTACT-DATE, FU-OUTCOME,
     DEREG-INCOME, entry closed or ended); then, unless a row failed and `partial` is off, the good rows are
-    written CHUNK at a time with their outcomes' deregistration requests (FU-OUTCOME, FU-REFUSAL)."""
-    sheet = read_xlsx(TEMPLATE, content)
-    # A row left blank in the contact columns is a person not yet contacted: no row to import.
-    sheet.rows = [(line, values) for line, values in sheet.rows
-                  if any(values.get(k) is not None for k in ("method", "contacted_on", "result"))]
-    checked: list[tuple[int, ContactCreate, ImportTarget]] = []
-    rows = sheet.rows
-    for start in range(0, len(rows), CHUNK):
-        part = rows[start:start + CHUNK]
-        ids = {v["entry_id"] for _, v in part if isinstance(v.get("entry_id"), uuid.UUID)}
-        targets = await repository.entries_for_import(session, principal, [i for i in ids if isinstance(i, uuid.UUID)])
-        for line, values in part:
+    written CHUNK at a time with their outcomes' deregistration requests (FU-OUTCOME, FU-REFUSAL).
+
+    The file is read twice, CHUNK rows at a time, so memory holds one chunk's rows and the errors, not the
+    whole sheet: the first pass only checks; the second checks each chunk again in this transaction and
+    applies it. A row the second pass refuses that the first accepted means the ledger changed meanwhile
+    (a month closed): the import stops with a conflict and the transaction rolls back, nothing applied."""
+    errors: list[RowError] = []
+    rows = accepted = 0
+    async for part, checked in _checked_chunks(session, principal, content, today, policy):
+        errors.extend(part.errors)
+        rows += len(part.good) + len(part.refused)
+        accepted += len(checked)
+    if errors and not partial:
+        return import_answer(errors, rows, 0)
+    applied = 0
+    async for _part, checked in _checked_chunks(session, principal, content, today, policy):
+        await _apply(session, principal, checked, policy, now)
+        applied += len(checked)
+    if applied != accepted:
+        raise ImportChanged(
+            "The ledger changed while the file was imported (a month was closed or an entry ended); "
+            "nothing was imported: import the file again.",
+            "导入过程中台账发生变化（月份已关闭或台账条目已终止），未导入任何内容，请重新导入。",
+        )
+    return import_answer(errors, rows, applied)
+
+
+async def _checked_chunks(
+    session: AsyncSession, principal: Principal, content: bytes, today: date, policy: PolicyRegistry,
+) -> AsyncIterator[tuple[ReadSheet, list[tuple[int, ContactCreate, ImportTarget]]]]:
+    """Reads the file CHUNK rows at a time and checks each row as the endpoint would: yields the chunk (its
+    errors recorded on it) and the contacts that passed."""
+    for part in read_xlsx_chunks(TEMPLATE, content, CHUNK):
+        # A row left blank in the contact columns is a person not yet contacted: no row to import.
+        part.rows = [(line, values) for line, values in part.rows
+                     if any(values.get(k) is not None for k in ("method", "contacted_on", "result"))]
+        lines = part.rows
+        ids = [v["entry_id"] for _, v in lines if isinstance(v.get("entry_id"), uuid.UUID)]
+        targets = await repository.entries_for_import(session, principal,
+                                                      [i for i in set(ids) if isinstance(i, uuid.UUID)])
+        checked: list[tuple[int, ContactCreate, ImportTarget]] = []
+        for line, values in lines:
             entry_id = values.get("entry_id")
             target = targets.get(entry_id) if isinstance(entry_id, uuid.UUID) else None
-            body = _check(sheet, line, values, target, today, policy)
+            body = _check(part, line, values, target, today, policy)
             if body is not None and target is not None:
                 checked.append((line, body, target))
-    good = {line for line, _ in rows_to_import(sheet, partial=partial)}
-    to_apply = [item for item in checked if item[0] in good]
-    for start in range(0, len(to_apply), CHUNK):
-        await _apply(session, principal, to_apply[start:start + CHUNK], policy, now)
-    return import_read(sheet, len(to_apply))
+        yield part, checked
 
 
 async def _apply(session: AsyncSession, principal: Principal, rows: list[tuple[int, ContactCreate, ImportTarget]],

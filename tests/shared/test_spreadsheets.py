@@ -25,6 +25,7 @@ from shared.spreadsheets import (
     int_cell,
     read_upload,
     read_xlsx,
+    read_xlsx_chunks,
     rows_to_import,
     write_xlsx,
 )
@@ -93,6 +94,17 @@ class TestImport:
         ]
         assert all(e.message and e.message_zh for e in sheet.errors)
         assert [row for row, _ in sheet.rows] == [2, 5]  # the blank line 4 is no row
+
+    def test_chunks_keep_the_excel_row_numbers_and_refuse_the_header_before_the_first(self) -> None:
+        lines: list[list[object]] = [[f"r-{i}", "2026-11-03", ""] for i in range(7)]
+        lines[4] = ["r-4", "bad", ""]
+        lines.insert(2, [])  # a blank line (Excel row 4) is no row and takes no place in a chunk
+        parts = list(read_xlsx_chunks(TEMPLATE, upload(lines), 3))
+        assert [([row for row, _ in p.rows], sorted(p.refused)) for p in parts] == [
+            ([2, 3, 5], []), ([6, 8], [7]), ([9], []),
+        ]
+        with pytest.raises(SpreadsheetUnreadable):
+            read_xlsx_chunks(TEMPLATE, upload([["r-1"]], header=["编号"]), 3)
 
     def test_all_or_nothing_by_default_and_the_good_rows_with_partial(self) -> None:
         sheet = read_xlsx(TEMPLATE, upload([["r-1", "2026-11-03", ""], ["r-2", "bad", ""]]))
