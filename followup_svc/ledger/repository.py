@@ -97,6 +97,18 @@ async def mark_requested(session: AsyncSession, registration_id: uuid.UUID, reas
     return done is not None
 
 
+async def registration_of_person(session: AsyncSession, person_id: uuid.UUID, on: date) -> LedgerRegistration | None:
+    """Gets the person's registration valid on a day (the latest registered, if several), or None."""
+    stmt = (
+        select(LedgerRegistration)
+        .where(LedgerRegistration.person_id == person_id, LedgerRegistration.registered_on <= on,
+               (LedgerRegistration.deregistered_on.is_(None)) | (LedgerRegistration.deregistered_on >= on))
+        .order_by(LedgerRegistration.registered_on.desc())
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
 # ---------------------------------------------------------------- entries
 
 
@@ -227,14 +239,17 @@ async def add_contact(session: AsyncSession, contact: LedgerContact) -> None:
     await session.flush()
 
 
-async def contact_history(session: AsyncSession, registration_id: uuid.UUID) -> Sequence[tuple[date, str, bool]]:
-    """Returns every contact of a registration as (date, result, refusal justified), for FU-REFUSAL."""
+async def contact_history(session: AsyncSession, registration_id: uuid.UUID
+                          ) -> Sequence[tuple[date, str, bool, datetime]]:
+    """Returns every contact of a registration as (date, result, refusal justified, when recorded), for
+    FU-REFUSAL."""
     rows = await session.execute(
-        select(LedgerContact.contacted_on, LedgerContact.result, LedgerContact.refusal_justified)
+        select(LedgerContact.contacted_on, LedgerContact.result, LedgerContact.refusal_justified,
+               LedgerContact.recorded_at)
         .where(LedgerContact.registration_id == registration_id)
         .order_by(LedgerContact.contacted_on, LedgerContact.recorded_at)
     )
-    return [(on, str(result), bool(justified)) for on, result, justified in rows]
+    return [(on, str(result), bool(justified), at) for on, result, justified, at in rows]
 
 
 async def month_closes(session: AsyncSession, months: Sequence[date]) -> dict[date, datetime]:

@@ -228,7 +228,7 @@ class ServiceResponse(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ServiceEvent:
-    """One offer and its answer, on a day (contacts now; job recommendations declined, later)."""
+    """One offer and its answer, on a day: a monthly contact or the outcome of a job recommendation."""
 
     on: date
     response: ServiceResponse
@@ -241,6 +241,15 @@ def contact_response(result: str, refusal_justified: bool) -> ServiceResponse:
     if result == "reached":
         return ServiceResponse.ACCEPTED
     return ServiceResponse.NEUTRAL
+
+
+def recommendation_response(result: str, declined_justified: bool) -> ServiceResponse:
+    """Returns how FU-REFUSAL counts the outcome of a job recommendation: a decline without good reason counts,
+    one with good reason resets, and taking the recommendation up (interviewed, hired, not hired) is an
+    accepted service, which resets too."""
+    if result == "declined":
+        return ServiceResponse.REFUSED_JUSTIFIED if declined_justified else ServiceResponse.REFUSED_UNJUSTIFIED
+    return ServiceResponse.ACCEPTED
 
 
 def refusal_deregistration(events: Iterable[ServiceEvent], threshold: int) -> DeregistrationRequest | None:

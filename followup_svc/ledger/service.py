@@ -21,6 +21,7 @@ from followup_svc.ledger.rules import (
     DeregistrationRequest,
     EntryStatus,
     ServiceEvent,
+    ServiceResponse,
     add_months,
     at_risk,
     check_contact_date,
@@ -36,6 +37,7 @@ from followup_svc.ledger.rules import (
     months_from,
     outcome_deregistration,
     parse_month,
+    recommendation_response,
     refusal_deregistration,
 )
 from followup_svc.ledger.schemas import (
@@ -49,6 +51,8 @@ from followup_svc.ledger.schemas import (
     RegistrationRequest,
 )
 from followup_svc.models import platform
+from followup_svc.recommendation import repository as recommendations
+from followup_svc.service_record import repository as services
 from shared import outbox
 from shared.auth import Principal, forbidden, scope_region
 from shared.calendar import WorkdayCalendar
@@ -271,11 +275,38 @@ async def request_deregistration(
 
 async def refusal_check(session: AsyncSession, registration_id: uuid.UUID, threshold: int
                         ) -> DeregistrationRequest | None:
-    """Runs FU-REFUSAL over every contact of the registration in date order."""
-    history = await repository.contact_history(session, registration_id)
-    return refusal_deregistration(
-        [ServiceEvent(on, contact_response(result, justified)) for on, result, justified in history], threshold
-    )
+    """Runs FU-REFUSAL, the one count of refusals of public employment services, over both of their sources in
+    date order: the registration's monthly contacts, and the person's job-recommendation outcomes and other
+    services from the registration date on (a recommendation taken up or a service given, like a reached
+    contact, resets the count). The ledger's
+    contacts, its import and the recommendation outcomes all ask here."""
+    registration = await repository.get_registration(session, registration_id)
+    if registration is None:
+        return None
+    timed: list[tuple[date, datetime, ServiceResponse]] = [
+        (on, at, contact_response(result, justified))
+        for on, result, justified, at in await repository.contact_history(session, registration_id)
+    ]
+    for interviewed_on, result, result_on, justified, at in await recommendations.responses_since(
+        session, registration.person_id, registration.registered_on
+    ):
+        if interviewed_on is not None and result != "interviewed":
+            timed.append((interviewed_on, at, ServiceResponse.ACCEPTED))
+        if result is not None and result_on is not None:
+            timed.append((result_on, at, recommendation_response(result, justified)))
+    # Any other service given is a service accepted; a recommendation counts by its outcome, above.
+    for record in await services.of_person(session, registration.person_id):
+        if record.kind != "job_recommendation" and record.delivered_on >= registration.registered_on:
+            timed.append((record.delivered_on, record.created_at, ServiceResponse.ACCEPTED))
+    if registration.deregistered_on is not None:
+        timed = [event for event in timed if event[0] <= registration.deregistered_on]
+    timed.sort(key=lambda event: (event[0], event[1]))
+    return refusal_deregistration([ServiceEvent(on, response) for on, _, response in timed], threshold)
+
+
+def refusal_threshold(policy: PolicyRegistry, region: str, on: date) -> int:
+    """Returns how many unjustified refusals in a row request deregistration in a region on a day (FU-REFUSAL)."""
+    return int(str(policy.for_region(region).param("refusals_to_deregister", on).value))
 
 
 async def add_contact(
@@ -307,9 +338,9 @@ async def add_contact(
     request = outcome_deregistration(employment, body.contacted_on)
     if request is None and body.result.value == "refused" and not body.refusal_justified:
         await repository.add_contact(session, contact)
-        threshold = int(str(policy.for_region(entry.agency_region_code)
-                            .param("refusals_to_deregister", body.contacted_on).value))
-        request = await refusal_check(session, entry.registration_id, threshold)
+        request = await refusal_check(
+            session, entry.registration_id, refusal_threshold(policy, entry.agency_region_code, body.contacted_on)
+        )
     if request is not None:
         contact.deregistration_reason, contact.deregistration_rule = request.reason, request.rule
         contact.deregistration_effective_date = request.effective_date

@@ -282,8 +282,7 @@ async def _apply(session: AsyncSession, principal: Principal, rows: list[tuple[i
     await repository.insert_contacts(session, contacts)
     await repository.apply_entry_states(session, list(states.values()), now)
     for registration_id, target in refusals.items():
-        threshold = int(str(policy.for_region(target.agency_region_code)
-                            .param("refusals_to_deregister", target.month).value))
+        threshold = service.refusal_threshold(policy, target.agency_region_code, target.month)
         request = await service.refusal_check(session, registration_id, threshold)
         if request is not None:
             await service.request_deregistration(session, registration_id, request, principal.sub,

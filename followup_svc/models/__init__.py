@@ -26,6 +26,7 @@ from followup_svc.first_contact.models import (  # noqa: E402  (tables register 
     FollowupMethod,
 )
 from followup_svc.person.models import ix_first_contact_task_person  # noqa: E402, F401
+from followup_svc.recommendation.models import JobRecommendation  # noqa: E402  (job services, issue 14)
 from followup_svc.revisit.models import FollowupAction, Revisit, RevisitSlot  # noqa: E402
 from followup_svc.service_list.models import ServiceList  # noqa: E402  (assisted services, issue 11)
 from followup_svc.service_record.models import ServiceRecord  # noqa: E402
@@ -40,6 +41,7 @@ __all__ = [
     "FirstContactTask",
     "FollowupAction",
     "FollowupMethod",
+    "JobRecommendation",
     "PersonSurvey",
     "Revisit",
     "RevisitSlot",

@@ -12,7 +12,8 @@ class TimelineEntry(BaseModel):
     """One thing that happened with a person: when, what, of which kind, by whom."""
 
     on: date
-    type: Literal["registration", "first_contact", "service", "tier", "revisit", "follow_up_action"]
+    type: Literal["registration", "first_contact", "service", "tier", "revisit", "follow_up_action",
+                  "recommendation"]
     kind: str
     detail: str
     by: str | None

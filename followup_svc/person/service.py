@@ -11,6 +11,8 @@ from followup_svc.person import repository
 from followup_svc.person.errors import UnknownPerson
 from followup_svc.person.repository import KnownPerson, known_person
 from followup_svc.person.schemas import Timeline, TimelineEntry
+from followup_svc.recommendation import repository as recommendations
+from followup_svc.recommendation.models import RecommendationResult
 from followup_svc.service_record import repository as services
 from shared.auth import Principal, forbidden
 from shared.errors import Violation
@@ -48,8 +50,9 @@ def _tier_entries(row: Assistance) -> list[TimelineEntry]:
 
 
 async def timeline(session: AsyncSession, principal: Principal, person_id: uuid.UUID) -> Timeline:
-    """Returns a person's history oldest first: registrations and first contacts, services, tiers, revisits and
-    the actions they opened (the monthly ledger's contacts join here when it exists)."""
+    """Returns a person's history oldest first: registrations and first contacts, services, tiers, job
+    recommendations and their outcomes, revisits and the actions they opened (the monthly ledger's contacts
+    join here when it exists)."""
     person = await require_person(session, principal, person_id, "FU-SERVICE")
     items: list[TimelineEntry] = []
     for task in await repository.registrations_of(session, person_id):
@@ -75,6 +78,19 @@ async def timeline(session: AsyncSession, principal: Principal, person_id: uuid.
                                    type="follow_up_action", kind=action.status.value,
                                    detail=f"{', '.join(action.problems)}: {action.action}", by=None,
                                    record_id=str(action.id)))
-    order = {"registration": 0, "first_contact": 1, "tier": 2, "service": 3, "revisit": 4, "follow_up_action": 5}
+    for recommendation in await recommendations.of_person(session, person_id):
+        items.append(TimelineEntry(on=recommendation.recommended_on, type="recommendation", kind="recommended",
+                                   detail=recommendation.vacancy_title, by=recommendation.recommended_by,
+                                   record_id=str(recommendation.id)))
+        if recommendation.interviewed_on is not None and recommendation.result is not RecommendationResult.INTERVIEWED:
+            items.append(TimelineEntry(on=recommendation.interviewed_on, type="recommendation", kind="interviewed",
+                                       detail=recommendation.vacancy_title, by=recommendation.outcome_by,
+                                       record_id=str(recommendation.id)))
+        if recommendation.result is not None and recommendation.result_on is not None:
+            items.append(TimelineEntry(on=recommendation.result_on, type="recommendation",
+                                       kind=recommendation.result.value, detail=recommendation.vacancy_title,
+                                       by=recommendation.outcome_by, record_id=str(recommendation.id)))
+    order = {"registration": 0, "first_contact": 1, "tier": 2, "service": 3, "recommendation": 4, "revisit": 5,
+             "follow_up_action": 6}
     items.sort(key=lambda entry: (entry.on, order[entry.type]))
     return Timeline(person_id=str(person_id), agency_region_code=person.agency_region_code, items=items)

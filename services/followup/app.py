@@ -1,5 +1,9 @@
 """Builds the followup service's FastAPI app (run: uvicorn services.followup.app:create_app --factory)."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -8,6 +12,7 @@ from followup_svc.config import Settings
 from followup_svc.ledger.metrics import ledger_gauges
 from followup_svc.models import platform
 from shared.app import ServiceState, create_service_app
+from shared.clients.registration import RegistrationClient
 from shared.clock import Clock
 from shared.db import Database
 
@@ -22,11 +27,14 @@ def create_app(
     *,
     clock: Clock | None = None,
     configure_logs: bool = True,
+    registration_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
-    """Returns the followup app wired to its settings and database."""
-    return create_service_app(
+    """Returns the followup app wired to its settings and database (and, in tests, to the registration app
+    through `registration_transport`: vacancy matching and recommendations read vacancies there)."""
+    settings = settings or Settings()
+    app = create_service_app(
         "followup",
-        settings=settings or Settings(),
+        settings=settings,
         platform=platform,
         routers=routers,
         title="jiuye followup service",
@@ -42,3 +50,19 @@ def create_app(
         configure_logs=configure_logs,
         metrics_hooks=[ledger_metrics],
     )
+    service_lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The registration service's client lives as long as the process, made here rather than at import.
+        client = RegistrationClient(settings.registration_url, settings, caller="followup",
+                                    transport=registration_transport)
+        app.state.registration_client = client
+        try:
+            async with service_lifespan(app):
+                yield
+        finally:
+            await client.aclose()
+
+    app.router.lifespan_context = lifespan
+    return app

@@ -18,7 +18,7 @@ from sqlalchemy import Table, delete, select
 
 from followup_svc.config import Settings as FollowupSettings
 from followup_svc.ledger.models import LedgerContact, LedgerEntry, LedgerRegistration
-from followup_svc.models import Deregistration, FirstContactTask
+from followup_svc.models import Deregistration, FirstContactTask, JobRecommendation, ServiceRecord
 from followup_svc.models import platform as followup_platform
 from registration_svc.config import Settings as RegistrationSettings
 from registration_svc.models import metadata as registration_metadata
@@ -111,6 +111,9 @@ async def _clean(reg_db: Database, fu_db: Database, since: datetime) -> None:
         await session.execute(delete(Deregistration).where(Deregistration.registration_id.in_(ids)))
         for ledger_table in (LedgerContact, LedgerEntry, LedgerRegistration):
             await session.execute(delete(ledger_table).where(ledger_table.registration_id.in_(ids)))
+        # Job recommendations and the services they are, of persons served at AGENCY.
+        await session.execute(delete(JobRecommendation).where(JobRecommendation.agency_region_code == AGENCY))
+        await session.execute(delete(ServiceRecord).where(ServiceRecord.agency_region_code == AGENCY))
         followup_outbox = followup_platform.outbox
         await session.execute(delete(followup_outbox).where(followup_outbox.c.created_at >= since))
         processed = followup_platform.processed_event
@@ -132,6 +135,12 @@ async def _clean(reg_db: Database, fu_db: Database, since: datetime) -> None:
             if table not in (registration, person) and "person_id" in table.c:
                 await session.execute(delete(table).where(table.c.person_id.in_([r.person_id for r in reg_ids])))
         await session.execute(delete(person).where(person.c.id.in_([r.person_id for r in reg_ids])))
+        # Vacancies whose work is at AGENCY (job-services tests), with the fairs' links to them.
+        vacancy = registration_metadata.tables["registration.vacancy"]
+        fair_vacancy = registration_metadata.tables["registration.job_fair_vacancy"]
+        at_agency = select(vacancy.c.id).where(vacancy.c.region_code == AGENCY)
+        await session.execute(delete(fair_vacancy).where(fair_vacancy.c.vacancy_id.in_(at_agency)))
+        await session.execute(delete(vacancy).where(vacancy.c.region_code == AGENCY))
         outbox = registration_platform.outbox
         await session.execute(delete(outbox).where(outbox.c.created_at >= since))
 
