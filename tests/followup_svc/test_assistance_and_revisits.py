@@ -351,12 +351,17 @@ class TestRedateOnANewYear:
         async with database.transaction() as session:
             row = await session.get(Assistance, person)
             assert row is not None
-            # 2027 is not in the calendar yet: counted on plain weekends and marked estimated.
+            # 2027 is not published yet: counted on the estimate (weekends and the statutory holidays, here
+            # New Year's Day) and marked estimated.
             assert (row.tier2_due_on, row.tier2_due_estimated) == (date(2027, 1, 28), True)
-            assert (row.tier3_plan_due_on, row.tier3_plan_due_estimated) == (date(2027, 1, 11), True)
+            assert (row.tier3_plan_due_on, row.tier3_plan_due_estimated) == (date(2027, 1, 12), True)
             await schedule_revisits(session, person, date(2026, 12, 28), default_registry(), default_calendar())
-        payload = CalendarYearReplaced(year=2027, holidays={"2027-01-01": "元旦", "2027-01-28": "test holiday"},
-                                       makeup_workdays={}, source="test arrangement", updated_by="admin-1")
+        # The published arrangement differs from the estimate by two days off: 4 January (moves the plan due
+        # date a day) and 28 January (moves the month-counted dates to the next working day).
+        payload = CalendarYearReplaced(
+            year=2027, holidays={"2027-01-01": "元旦", "2027-01-04": "元旦（试验安排）", "2027-01-28": "试验休息日"},
+            makeup_workdays={}, source="test arrangement", updated_by="admin-1",
+        )
         event = EventEnvelope(id=uuid.uuid4(), type=EventType.CALENDAR_YEAR_REPLACED, source="subsidy",
                               occurred_at=datetime.now(UTC), payload=payload.model_dump(mode="json"))
         handler = calendar_year_handler(platform.calendar_year, with_assisted_dues(first_contact_redater(Clock())))
@@ -366,7 +371,7 @@ class TestRedateOnANewYear:
             row = await session.get(Assistance, person, populate_existing=True)
             assert row is not None
             assert (row.tier2_due_on, row.tier2_due_estimated) == (date(2027, 1, 29), False)
-            assert (row.tier3_plan_due_on, row.tier3_plan_due_estimated) == (date(2027, 1, 12), False)
+            assert (row.tier3_plan_due_on, row.tier3_plan_due_estimated) == (date(2027, 1, 13), False)
             first = (await session.execute(select(RevisitSlot.due_on, RevisitSlot.due_estimated).where(
                 RevisitSlot.person_id == person, RevisitSlot.sequence == 1))).all()
         # The first revisits fall in 2027 (known now); the later ones too.
