@@ -55,6 +55,7 @@ from shared.calendar import WorkdayCalendar
 from shared.errors import Violation
 from shared.events import EventType, FollowupDeregistrationRequested, RegistrationCreated, RegistrationDeregistered
 from shared.explain import RuleResult, failures
+from shared.labels import field_zh
 from shared.pagination import Page
 from shared.policy import PolicyRegistry
 from shared.regions import region_prefix
@@ -71,8 +72,9 @@ def month_param(text: str, field: str = "month") -> date:
     month = parse_month(text)
     if month is None:
         raise InvalidMonth(
-            f"{field} {text!r} is not a month (YYYY-MM).", f"{field} {text!r} 不是有效月份（YYYY-MM）。",
-            [Violation("SCHEMA-MONTH", field, "expected YYYY-MM", "应为 YYYY-MM 格式")],
+            f"{field} {text!r} is not a month (YYYY-MM).",
+            f"{field_zh(field)}“{text}”不是有效月份（应为“年-月”，如2026-11）。",
+            [Violation("SCHEMA-MONTH", field, "expected YYYY-MM", "应为“年-月”格式，如2026-11")],
         )
     return month
 
@@ -242,7 +244,7 @@ def refused(results: list[RuleResult]) -> ContactRefused:
     rules = ", ".join(dict.fromkeys(r.rule for r in failed))
     return ContactRefused(
         f"The contact fails {len(failed)} check(s): {rules}; see violations.",
-        f"联系记录未通过 {len(failed)} 项检查：{rules}，详见 violations。",
+        f"联系记录未通过 {len(failed)} 项检查：{rules}，详见各项说明。",
         [Violation(r.rule, r.field, f"{r.reason} ({r.rule}, {r.source})", f"{r.reason_zh}（{r.rule}，{r.source}）")
          for r in failed],
     )

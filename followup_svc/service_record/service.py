@@ -16,6 +16,7 @@ from followup_svc.service_record.models import LIST_SERVICE_KINDS, ServiceKind, 
 from followup_svc.service_record.schemas import ListGiven, ServiceCreate, ServiceRead
 from shared.auth import Principal
 from shared.errors import Violation
+from shared.labels import label_zh
 from shared.pagination import Page, PageRequest, to_page
 
 # Every service given is recorded (seed 002 §四: 全程记录提供服务); the rule ID errors and the API name.
@@ -62,9 +63,9 @@ async def record(
             raise ListNotPublished(
                 f"Region {person.agency_region_code} has no {list_kind.value} list to give yet; an admin publishes "
                 "it with PUT /api/v1/lists/" + list_kind.value + ".",
-                f"区划 {person.agency_region_code} 尚未发布{list_kind.value}清单，无法发放。",
+                f"区划 {person.agency_region_code} 尚未发布{label_zh(list_kind)}，无法发放。",
                 [Violation("FU-LISTS", "kind", f"no {list_kind.value} list applies in {person.agency_region_code}",
-                           f"{person.agency_region_code} 无适用的清单")],
+                           f"{person.agency_region_code} 无适用的{label_zh(list_kind)}")],
             )
     row = ServiceRecord(
         id=uuid.uuid4(), person_id=person_id, agency_region_code=person.agency_region_code, kind=body.kind,

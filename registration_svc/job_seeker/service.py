@@ -31,6 +31,7 @@ from registration_svc.registration.errors import PolicyNotInForce
 from registration_svc.registration.service import RegistrationEnv
 from shared.auth import Principal, Role, forbidden
 from shared.deadlines import Deadline
+from shared.labels import label_zh
 from shared.masking import mask_id_number
 from shared.pagination import PageRequest
 from shared.policy import ParameterNotInForceError, PolicyRegistry
@@ -75,7 +76,7 @@ async def create_job_seeker(
     if unknown:
         raise JobSeekerInvalid(
             "A region code names no division of GB/T 2260; see violations. Nothing was saved.",
-            "区划代码不是有效的行政区划代码，详见 violations，未保存任何内容。",
+            "区划代码不是有效的行政区划代码，详见各项说明，未保存任何内容。",
             unknown,
         )
     today = now.astimezone(env.timezone).date()
@@ -113,7 +114,7 @@ async def create_job_seeker(
         raise JobSeekerDuplicate(
             f"The person already has a job-seeker registration waiting for review or published ({existing}); "
             "nothing was saved.",
-            f"该人员已有待审核或已发布的求职登记（{existing}），本次未保存。",
+            f"该人员已有待审核或已发布的求职登记（编号“{existing}”），本次未保存。",
         )
     return job_seeker, person, changes
 
@@ -135,7 +136,7 @@ async def review(
     if job_seeker.status != ReviewStatus.PENDING_REVIEW:
         raise JobSeekerNotPending(
             f"Only a registration waiting for review can be reviewed; this one is {job_seeker.status}.",
-            f"只有待审核的求职登记可以审核，该登记状态为 {job_seeker.status}。",
+            f"只有待审核的求职登记可以审核，该登记状态为“{label_zh(ReviewStatus(job_seeker.status))}”。",
         )
     today = now.astimezone(timezone).date()
     job_seeker.status = ReviewStatus.PUBLISHED if body.decision == "publish" else ReviewStatus.REJECTED

@@ -53,13 +53,13 @@ def account_holder(applicant_name: str, account_name: str) -> RuleResult:
     met = _name_key(applicant_name) == _name_key(account_name)
     if met:
         return RuleResult(SUB_ACCOUNT, True, f"the account is in the applicant's name {applicant_name}",
-                          f"收款账户户名与申请人姓名（{applicant_name}）一致", SOURCE_ACCOUNT,
+                          f"收款账户户名与申请人姓名（“{applicant_name}”）一致", SOURCE_ACCOUNT,
                           "bank_account.account_name")
     return RuleResult(
         SUB_ACCOUNT, False,
         f"the account is in the name of {account_name}, not the applicant {applicant_name}: the subsidy is paid "
         "only to the applicant's own account",
-        f"收款账户户名（{account_name}）与申请人（{applicant_name}）不一致，补贴只能支付至申请人本人账户",
+        f"收款账户户名（“{account_name}”）与申请人（“{applicant_name}”）不一致，补贴只能支付至申请人本人账户",
         SOURCE_ACCOUNT, "bank_account.account_name",
     )
 

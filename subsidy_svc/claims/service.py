@@ -14,8 +14,10 @@ from shared.calendar import WorkdayCalendar
 from shared.clients.registration import PersonIdentity
 from shared.errors import Violation
 from shared.explain import RuleResult
+from shared.labels import label_zh
 from shared.pagination import Page, PageRequest, to_page
 from shared.policy import ParameterNotInForceError, PolicyParameters, PolicyRegistry
+from shared.wording import date_zh
 from subsidy_svc.catalogue import service as catalogue
 from subsidy_svc.claims import repository, rules
 from subsidy_svc.claims.errors import (
@@ -122,11 +124,11 @@ async def file_claim(
     cert = body.certificate
     if body.applied_on > today:
         raise _invalid(skill_rules.SUB_WINDOW, "applied_on", f"applied_on {body.applied_on} is in the future",
-                       f"申请日期 {body.applied_on} 晚于今天")
+                       f"申请日期{date_zh(body.applied_on)}晚于今天")
     if cert.issued_on > body.applied_on:
         raise _invalid(skill_rules.SUB_WINDOW, "certificate.issued_on",
                        f"the certificate issued on {cert.issued_on} is after the application on {body.applied_on}",
-                       f"证书核发日期 {cert.issued_on} 晚于申请日期 {body.applied_on}")
+                       f"证书核发日期{date_zh(cert.issued_on)}晚于申请日期{date_zh(body.applied_on)}")
     params, sources = _params(registry, body.agency_region_code, body.applied_on)
     timeline = skill_rules.skill_timeline(cert.issued_on, body.applied_on, body.applied_on, params, sources, calendar)
     window = next(r for r in timeline.results if r.rule == skill_rules.SUB_WINDOW)
@@ -201,7 +203,7 @@ async def get_claim(session: AsyncSession, principal: Principal, claim_id: uuid.
     """Gets a claim in the caller's scope, or 404."""
     claim = await repository.get(session, principal, claim_id, for_update=for_update)
     if claim is None:
-        raise ClaimNotFound(f"No claim {claim_id} in your scope.", f"您的权限范围内没有申请 {claim_id}。")
+        raise ClaimNotFound(f"No claim {claim_id} in your scope.", f"您的权限范围内没有编号为“{claim_id}”的申请。")
     return claim
 
 
@@ -271,14 +273,14 @@ async def review(
     claim = await get_claim(session, principal, claim_id, for_update=True)
     if claim.status is not ClaimStatus.RECEIVED:
         raise ClaimStateConflict(f"The claim is {claim.status.value}, not awaiting review.",
-                                 f"该申请当前状态为 {claim.status.value}，不在待审核状态。")
+                                 f"该申请当前状态为“{label_zh(claim.status)}”，不在待审核状态。")
     if body.reviewed_on < claim.applied_on:
         raise _invalid(skill_rules.SUB_REVIEW, "reviewed_on",
                        f"reviewed_on {body.reviewed_on} is before the claim was received on {claim.applied_on}",
-                       f"审核日期 {body.reviewed_on} 早于受理日期 {claim.applied_on}")
+                       f"审核日期{date_zh(body.reviewed_on)}早于受理日期{date_zh(claim.applied_on)}")
     if body.reviewed_on > today:
         raise _invalid(skill_rules.SUB_REVIEW, "reviewed_on", f"reviewed_on {body.reviewed_on} is in the future",
-                       f"审核日期 {body.reviewed_on} 晚于今天")
+                       f"审核日期{date_zh(body.reviewed_on)}晚于今天")
     if body.decision is ReviewDecision.REJECT and not body.reason:
         raise _invalid(skill_rules.SUB_REVIEW, "reason", "a rejection needs its reason", "驳回须说明理由")
     claim.reviewed_on, claim.review_decision = body.reviewed_on, body.decision
@@ -303,11 +305,11 @@ async def add_objection(
     claim = await get_claim(session, principal, claim_id, for_update=True)
     if claim.status not in (ClaimStatus.IN_PUBLIC_NOTICE, ClaimStatus.PAYABLE) or claim.notice_start is None:
         raise ClaimStateConflict(f"The claim is {claim.status.value}, not on public notice.",
-                                 f"该申请当前状态为 {claim.status.value}，未在公示中。")
+                                 f"该申请当前状态为“{label_zh(claim.status)}”，未在公示中。")
     assert claim.notice_end is not None
     if body.received_on > today:
         raise _invalid(skill_rules.SUB_NOTICE, "received_on", f"received_on {body.received_on} is in the future",
-                       f"异议受理日期 {body.received_on} 晚于今天")
+                       f"异议受理日期{date_zh(body.received_on)}晚于今天")
     if not claim.notice_start <= body.received_on <= claim.notice_end:
         raise ClaimRuleFailed(
             f"Objections are received only during the notice from {claim.notice_start} to {claim.notice_end} "

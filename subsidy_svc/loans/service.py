@@ -96,7 +96,7 @@ async def record_loan(
     })
     if not evaluation.eligible:
         raise LoanNotEligible(
-            "The eligibility service's evaluation fails; see violations.", "资格认定服务评估不通过，详见 violations。",
+            "The eligibility service's evaluation fails; see violations.", "资格认定服务评估不通过，详见各项说明。",
             [Violation(v.rule, v.field, v.message, v.message_zh) for v in evaluation.violations],
         )
     loan = StartupLoan(
