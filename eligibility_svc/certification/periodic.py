@@ -64,6 +64,7 @@ from shared.identity import Gender
 from shared.jobs import Chunk, ChunkWork, submit_job
 from shared.pagination import Page, PageRequest, to_page
 from shared.policy import PolicyPack, PolicyRegistry
+from shared.wording import date_zh
 
 logger = logging.getLogger(__name__)
 
@@ -235,7 +236,7 @@ async def report_review(
     if body.verified_on > today or body.verified_on < quarter.first_day:
         message = (f"verified_on {body.verified_on.isoformat()} must lie between the quarter's first day "
                    f"{quarter.first_day.isoformat()} and today {today.isoformat()}")
-        message_zh = f"核查日期须在季度首日 {quarter.first_day.isoformat()} 与今天 {today.isoformat()} 之间"
+        message_zh = f"核查日期须在季度首日（{date_zh(quarter.first_day)}）与今天（{date_zh(today)}）之间"
         raise InvalidStep(message, message_zh, [Violation("DIFF-QUARTERLY", "verified_on", message, message_zh)])
     review.status = ReviewStatus(body.result)
     review.method = body.method

@@ -659,7 +659,7 @@ def rejection_notice(application: DifficultyApplication) -> RejectionNoticeRead 
         application_id=application.id, applicant_name=application.applicant_name,
         agency_region_code=application.agency_region_code, issued_on=application.rejection_issued_on,
         reason=english, reason_zh=chinese or english, rereview_by=application.rereview_by,
-        source="001 §六(四); DIFF-REJECTION",
+        source="shaoguan-plan 六(四); DIFF-REJECTION",
     )
 
 

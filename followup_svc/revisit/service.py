@@ -21,6 +21,7 @@ from shared.calendar import WorkdayCalendar
 from shared.errors import Violation
 from shared.pagination import Page, PageRequest, to_page
 from shared.policy import PolicyRegistry
+from shared.wording import date_zh
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ async def record_revisit(
     if body.visited_on > today:
         violations.append(Violation(
             RULE_ID, "visited_on", f"visited_on {body.visited_on.isoformat()} is after today {today.isoformat()}",
-            f"回访日期 {body.visited_on.isoformat()} 晚于今天 {today.isoformat()}",
+            f"回访日期{date_zh(body.visited_on)}晚于今天（{date_zh(today)}）",
         ))
     if body.target is RevisitTarget.EMPLOYER and body.employed and body.employment is None:
         violations.append(Violation(

@@ -18,6 +18,7 @@ from shared.auth import Principal
 from shared.errors import Violation
 from shared.labels import label_zh
 from shared.pagination import Page, PageRequest, to_page
+from shared.wording import date_zh
 
 # Every service given is recorded (seed 002 §四: 全程记录提供服务); the rule ID errors and the API name.
 RULE_ID = "FU-SERVICE"
@@ -48,11 +49,11 @@ async def record(
     if body.delivered_on > today:
         raise InvalidServiceDate(
             f"A service cannot be recorded for a day after today ({today.isoformat()}).",
-            f"不能登记今天（{today.isoformat()}）之后提供的服务。",
+            f"不能登记今天（{date_zh(today)}）之后提供的服务。",
             [Violation(
                 RULE_ID, "delivered_on",
                 f"delivered_on {body.delivered_on.isoformat()} is after today {today.isoformat()}",
-                f"服务日期 {body.delivered_on.isoformat()} 晚于今天 {today.isoformat()}",
+                f"服务日期{date_zh(body.delivered_on)}晚于今天（{date_zh(today)}）",
             )],
         )
     given: ServiceList | None = None

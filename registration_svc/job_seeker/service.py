@@ -36,6 +36,7 @@ from shared.masking import mask_id_number
 from shared.pagination import PageRequest
 from shared.policy import ParameterNotInForceError, PolicyRegistry
 from shared.regions import unknown_region_violation
+from shared.wording import date_zh
 
 
 def authorize_create(principal: Principal, agency_region_code: str, id_number: str) -> None:
@@ -56,7 +57,7 @@ def review_workdays(policy: PolicyRegistry, region_code: str, parameter: str, on
     except ParameterNotInForceError as exc:
         raise PolicyNotInForce(
             f"Policy pack {pack.id} has no {parameter} in force on {on}: {exc.message}",
-            f"政策参数包 {pack.id} 在 {on} 无生效的 {parameter}。",
+            f"政策参数包“{pack.id}”在{date_zh(on)}无生效的参数“{parameter}”。",
         ) from exc
     assert isinstance(value.value, int)
     return value.value, value.source
@@ -182,7 +183,8 @@ def deadline_read(deadline: Deadline, reviewed_on: date | None) -> ReviewDeadlin
         estimated = " (estimated)" if deadline.estimated else ""
         reason = (f"review due {deadline.due_on}: {deadline.workdays} working day(s) after {deadline.start} "
                   f"(T-WORKDAY){estimated}")
-        reason_zh = (f"审核期限 {deadline.due_on}：{deadline.start} 后 {deadline.workdays} 个工作日内（T-WORKDAY）"
+        reason_zh = (f"审核期限{date_zh(deadline.due_on)}：{date_zh(deadline.start)}后{deadline.workdays}个工作日内"
+                     "（T-WORKDAY）"
                      + ("（估算）" if deadline.estimated else ""))
     return ReviewDeadlineRead(workdays=deadline.workdays, source=deadline.source, estimated=deadline.estimated,
                               reason=reason, reason_zh=reason_zh)

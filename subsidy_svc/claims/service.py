@@ -141,7 +141,7 @@ async def file_claim(
                 rules.SUB_CATALOGUE, False,
                 f"occupation {cert.occupation_code} level {cert.level} is not in the catalogue in force on the "
                 f"issue date {cert.issued_on}",
-                f"职业 {cert.occupation_code} 等级 {cert.level} 不在证书核发日（{cert.issued_on}）有效的补贴目录内",
+                f"职业“{cert.occupation_code}”等级{cert.level}不在证书核发日（{date_zh(cert.issued_on)}）有效的补贴目录内",
                 rules.SOURCE_CATALOGUE, "certificate.occupation_code",
             ),
             "The certificate is not in the subsidy catalogue", "证书不在补贴目录内",
@@ -193,7 +193,7 @@ async def file_claim(
 def _duplicate(number: str) -> DuplicateClaim:
     return DuplicateClaim(
         f"Certificate {number} already has a claim that was not rejected (SUB-DUPLICATE).",
-        f"证书 {number} 已有未被驳回的申请（SUB-DUPLICATE）。",
+        f"证书“{number}”已有未被驳回的申请（SUB-DUPLICATE）。",
         [Violation(rules.SUB_DUPLICATE, "certificate.number", "one claim per certificate", "每张证书只能申请一次")],
     )
 
@@ -314,10 +314,10 @@ async def add_objection(
         raise ClaimRuleFailed(
             f"Objections are received only during the notice from {claim.notice_start} to {claim.notice_end} "
             "(SUB-NOTICE).",
-            f"异议仅在公示期（{claim.notice_start} 至 {claim.notice_end}）内受理（SUB-NOTICE）。",
+            f"异议仅在公示期（{date_zh(claim.notice_start)}至{date_zh(claim.notice_end)}）内受理（SUB-NOTICE）。",
             [Violation(skill_rules.SUB_NOTICE, "received_on",
                        f"received_on {body.received_on} is outside the notice {claim.notice_start}..{claim.notice_end}",
-                       f"异议受理日期 {body.received_on} 不在公示期 {claim.notice_start} 至 {claim.notice_end} 内")],
+                       f"异议受理日期{date_zh(body.received_on)}不在公示期{date_zh(claim.notice_start)}至{date_zh(claim.notice_end)}内")],
         )
     if await repository.in_live_batch(session, claim.id):
         raise ClaimStateConflict("The claim is already in a payment batch.", "该申请已列入支付批次。")
@@ -340,14 +340,14 @@ async def decide_objection(
     objection = await repository.objection(session, claim.id, objection_id)
     if objection is None:
         raise ClaimNotFound(f"No objection {objection_id} on claim {claim_id}.",
-                            f"申请 {claim_id} 没有异议 {objection_id}。")
+                            f"编号为“{claim_id}”的申请没有编号为“{objection_id}”的异议。")
     if objection.status is not ObjectionStatus.PENDING:
         raise ClaimStateConflict("The objection is already decided.", "该异议已处理。")
     if not objection.received_on <= body.decided_on <= today:
         raise _invalid(skill_rules.SUB_NOTICE, "decided_on",
                        f"decided_on {body.decided_on} is before the objection ({objection.received_on}) "
                        "or in the future",
-                       f"处理日期 {body.decided_on} 早于异议受理日期（{objection.received_on}）或晚于今天")
+                       f"处理日期{date_zh(body.decided_on)}早于异议受理日期（{date_zh(objection.received_on)}）或晚于今天")
     objection.status = ObjectionStatus.UPHELD if body.upheld else ObjectionStatus.DISMISSED
     objection.decided_on, objection.decision_reason = body.decided_on, body.reason
     if body.upheld:
