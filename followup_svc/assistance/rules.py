@@ -100,7 +100,7 @@ def _requirement(tier: str, kind: str, required: int, delivered: int, due_on: da
         f"{RULE_ID} {_ROMAN.get(tier, tier)}级帮扶：自{date_zh(since)}起应于{date_zh(due_on)}前"
         f"提供{zh}{required}次，"
         f"已提供{delivered}次（{_STATUS_ZH[status]}）；依据{cite(source)}。",
-        source,
+        cite(source),
     )
 
 

@@ -66,7 +66,7 @@ def _choice(options: dict[str, str], what: str, what_zh: str) -> Any:
         text = str(text_cell(value))
         if text not in options:
             raise CellError("SCHEMA-ENUM", f"{text!r} is not a {what} ({', '.join(sorted(set(options.values())))})",
-                            f"{text!r} 不是有效的{what_zh}")
+                            f"“{text}”不是有效的{what_zh}")
         return options[text]
     return read
 

@@ -86,8 +86,8 @@ def classify(facts: SurveyFacts) -> ClassifyResult:
     else:
         cls = "job_ready"
         reason = f"wants work now and has skills ({', '.join(facts.skills)})"
-        reason_zh = f"有就业愿望且具备技能（{'、'.join(facts.skills)}）"
-    source = f"{SOURCE}; {CLAUSES[cls]}"
+        reason_zh = f"有就业愿望且具备技能（{'、'.join(f'“{s}”' for s in facts.skills)}）"
+    source = cite(f"{SOURCE}; {CLAUSES[cls]}")
     return ClassifyResult(
         RULE_ID, cls, f"{RULE_ID}: {cls}: {reason}; source {CLAUSES[cls]}.",
         f"{RULE_ID}：{reason_zh}；依据{cite(CLAUSES[cls])}。", PACKAGES[cls], source,

@@ -57,7 +57,7 @@ async def get_survey(session: AsyncSession, principal: Principal, person_id: uui
     row = await session.get(PersonSurvey, person_id)
     if row is None:
         raise NoSurvey(
-            f"Person {person_id} has no baseline survey yet.", f"人员 {person_id} 尚未进行摸底调查。",
+            f"Person {person_id} has no baseline survey yet.", f"编号为“{person_id}”的人员尚未进行摸底调查。",
             [Violation(RULE_ID, "person_id", "no survey recorded", "尚无摸底调查记录")],
         )
     return await _read(session, row)

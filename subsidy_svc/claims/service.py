@@ -15,8 +15,10 @@ from shared.clients.registration import PersonIdentity
 from shared.errors import Violation
 from shared.explain import RuleResult
 from shared.labels import label_zh
+from shared.letters import Agency, DecisionLetter, appeal_by, appeal_remedy_zh
 from shared.pagination import Page, PageRequest, to_page
 from shared.policy import ParameterNotInForceError, PolicyParameters, PolicyRegistry
+from shared.policy.documents import cite
 from shared.wording import date_zh
 from subsidy_svc.catalogue import service as catalogue
 from subsidy_svc.claims import repository, rules
@@ -68,8 +70,8 @@ def _params(registry: PolicyRegistry, region: str, on: date) -> tuple[PolicyPara
     except ParameterNotInForceError as exc:
         raise PolicyNotInForce(
             f"Policy pack {pack.id} has no parameters in force on {on.isoformat()}: {exc.message}",
-            f"政策包 {pack.id} 在 {on.isoformat()} 没有有效的政策参数",
-            [Violation("POLICY-IN-FORCE", "applied_on", exc.message, f"{on.isoformat()} 无有效政策参数")],
+            f"政策包“{pack.id}”在{date_zh(on)}没有有效的政策参数",
+            [Violation("POLICY-IN-FORCE", "applied_on", exc.message, f"{date_zh(on)}无有效政策参数")],
         ) from None
 
 
@@ -352,6 +354,42 @@ async def decide_objection(
     objection.decided_on, objection.decision_reason = body.decided_on, body.reason
     if body.upheld:
         claim.status = ClaimStatus.REJECTED
-        claim.review_reason = f"objection upheld: {body.reason}"
+        claim.review_reason = f"{OBJECTION_UPHELD}{body.reason}"
     await session.flush()
     return claim
+
+
+OBJECTION_UPHELD = "objection upheld: "
+
+
+async def rejection_letter(
+    session: AsyncSession, principal: Principal, claim_id: uuid.UUID, registry: PolicyRegistry
+) -> DecisionLetter:
+    """Returns the letter telling the applicant their claim is not paid (不予发放职业技能提升培训补贴告知书): the
+    reason (the reviewer's, or the objection upheld during the notice), the clause of the review and the appeal
+    deadline; 409 unless the claim is rejected."""
+    claim = await get_claim(session, principal, claim_id)
+    if claim.status is not ClaimStatus.REJECTED or claim.reviewed_on is None:
+        raise ClaimStateConflict(
+            f"The claim is {claim.status.value}; only a rejected claim has a rejection letter.",
+            f"该申请当前状态为“{label_zh(claim.status)}”，只有不予发放的申请才有告知书。",
+        )
+    reason = claim.review_reason or ""
+    upheld = reason.startswith(OBJECTION_UPHELD)
+    objections = await repository.objections(session, claim.id) if upheld else []
+    decided = [o.decided_on for o in objections if o.status is ObjectionStatus.UPHELD and o.decided_on]
+    issued = max(decided) if decided else claim.reviewed_on
+    reason_zh = f"公示期内收到的异议经核查成立：{reason.removeprefix(OBJECTION_UPHELD)}" if upheld else reason
+    _, sources = _params(registry, claim.agency_region_code, claim.applied_on)
+    basis = cite(sources.get("skill_review_workdays", "system-rule"))
+    return DecisionLetter(
+        title_zh="不予发放职业技能提升培训补贴告知书", addressee=claim.applicant_name,
+        decision_zh=(f"您于{date_zh(claim.applied_on)}申请的职业技能提升培训补贴（证书编号“{claim.certificate_number}”），"
+                     "经审核，不予发放。"),
+        reason_zh=reason_zh, legal_basis=basis, remedy_zh=appeal_remedy_zh(issued),
+        agency=Agency(claim.agency_region_code), issued_on=issued,
+        title_en="Notice of refusal of the skills-upgrade training subsidy",
+        summary_en=f"The claim of {claim.applied_on.isoformat()} for certificate {claim.certificate_number} is not "
+        f"paid. Reason: {reason}. An administrative review may be asked for until {appeal_by(issued).isoformat()}.",
+        rule=skill_rules.SUB_REVIEW,
+    )

@@ -87,7 +87,7 @@ async def record_loan(
         params = pack.params(body.start_date)
     except ParameterNotInForceError as exc:
         raise PolicyNotInForce(f"Policy pack {pack.id} has no parameters in force on {body.start_date}",
-                               f"政策包 {pack.id} 在 {body.start_date} 没有有效的政策参数",
+                               f"政策包“{pack.id}”在{date_zh(body.start_date)}没有有效的政策参数",
                                [Violation("POLICY-IN-FORCE", "start_date", exc.message, exc.message)]) from None
     check_rate(body.annual_rate_bp, body.lpr_bp, params.loan_rate_cap_over_lpr_bp)
     if body.person_id is not None and await peers.registration.get_person(body.person_id) is None:

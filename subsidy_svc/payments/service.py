@@ -221,7 +221,7 @@ async def apply_results(
         state = states.get(item_id)
         if state is None:
             invalid.append(_result_violation(item_id, f"item {item_id} is not in batch {batch.id}",
-                                             f"明细 {item_id} 不属于批次 {batch.id}"))
+                                             f"明细“{item_id}”不属于批次“{batch.id}”"))
             continue
         if result.result == "paid" and (result.paid_on is None or result.paid_on > today
                                         or result.paid_on < batch.as_of):
