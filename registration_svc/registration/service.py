@@ -577,6 +577,7 @@ async def decide(
             session,
             person_id=person.id,
             phone=person.phone,
+            address=registration.contact_address,
             template=REJECTED_TEMPLATE,
             params={
                 "name": person.name,
