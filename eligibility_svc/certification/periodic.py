@@ -87,7 +87,7 @@ def quarter_or_404(code: str) -> Quarter:
     quarter = parse_quarter(code)
     if quarter is None:
         raise UnknownQuarter(f"{code!r} is not a quarter; write YYYY-Qn (e.g. 2027-Q1).",
-                             f"{code!r} 不是季度，格式为 YYYY-Qn（如 2027-Q1）。")
+                             f"“{code}”不是季度，格式为 YYYY-Qn（如 2027-Q1）。")
     return quarter
 
 

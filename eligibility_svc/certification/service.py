@@ -268,7 +268,7 @@ async def _refuse_duplicate(session: AsyncSession, person_id: uuid.UUID) -> None
             f"The person has an open application ({open_application.status.value}); one at a time.",
             "该人员已有办理中的认定申请，不能重复申请。",
             [Violation("DIFF-DUPLICATE", "person.id_number", f"open application {open_application.id}",
-                       f"办理中的申请 {open_application.id}")],
+                       f"办理中的申请“{open_application.id}”（{label_zh(open_application.status)}）")],
         )
     certification = await repository.active_certification_of(session, person_id)
     if certification is not None:
@@ -276,7 +276,7 @@ async def _refuse_duplicate(session: AsyncSession, person_id: uuid.UUID) -> None
             f"The person is certified ({certification.certificate_number}) until the status ends.",
             "该人员已被认定为就业困难人员，退出认定前不能再次申请。",
             [Violation("DIFF-DUPLICATE", "person.id_number", f"active certification {certification.certificate_number}",
-                       f"有效认定 {certification.certificate_number}")],
+                       f"有效认定“{certification.certificate_number}”")],
         )
 
 

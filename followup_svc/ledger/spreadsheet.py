@@ -75,7 +75,7 @@ def _uuid(value: object) -> object:
     try:
         return uuid.UUID(str(text_cell(value)))
     except ValueError:
-        raise CellError("SCHEMA-UUID", f"{value!r} is not an entry id", f"{value!r} 不是有效的台账编号") from None
+        raise CellError("SCHEMA-UUID", f"{value!r} is not an entry id", f"“{value}”不是有效的台账编号") from None
 
 
 def _yes_no(value: object) -> object:

@@ -80,7 +80,7 @@ def _check_row(sheet_row: int, row: dict[str, object]) -> list[RowError]:
     code = str(row.get("occupation_code", ""))
     if not OCCUPATION_CODE.fullmatch(code):
         errors.append(RowError(sheet_row, "职业编码", "SUB-CATALOGUE", f"{code!r} is not a code like 4-03-02-01",
-                               f"{code!r} 不是形如 4-03-02-01 的职业编码"))
+                               f"“{code}”不是形如 4-03-02-01 的职业编码"))
     level = row.get("level")
     if level not in LEVELS:
         errors.append(RowError(sheet_row, "技能等级", "SUB-CATALOGUE", f"level {level!r} is not 1 to 5",
