@@ -64,6 +64,7 @@ from shared.identity import Gender
 from shared.jobs import Chunk, ChunkWork, submit_job
 from shared.pagination import Page, PageRequest, to_page
 from shared.policy import PolicyPack, PolicyRegistry
+from shared.policy.documents import cite
 from shared.wording import date_zh
 
 logger = logging.getLogger(__name__)
@@ -129,7 +130,7 @@ def review_reasons(
         for used in merged.used:
             if used.used == "registration" and used.declared != used.registered and used.fact != "unemployed":
                 reasons.append({"rule": "DIFF-QUARTERLY", "fact": used.fact, "reason": f"data changed: {used.reason}",
-                                "reason_zh": f"数据变化：{used.reason_zh}", "source": SOURCE_QUARTERLY})
+                                "reason_zh": f"数据变化：{used.reason_zh}", "source": cite(SOURCE_QUARTERLY)})
         case = replace(case, facts=merged.facts, status=merged.status)
     evaluation = evaluate_difficulty(case, pack)
     reasons += [
@@ -247,7 +248,8 @@ async def report_review(
         for certification in await repository.active_certifications_of(session, review.person_id):
             if certification.id == review.certification_id:
                 await service.end_certification(session, env, certification, ExitReason.NO_LONGER_MEETS_CATEGORY,
-                                                body.verified_on, f"{SOURCE_QUARTERLY}: {body.reason}", principal.sub)
+                                                body.verified_on, f"{cite(SOURCE_QUARTERLY)}：{body.reason}",
+                                                principal.sub)
     await session.flush()
     return review_read(review, today)
 

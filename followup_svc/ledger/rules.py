@@ -13,6 +13,7 @@ from enum import StrEnum
 from shared.calendar import WorkdayCalendar
 from shared.explain import RuleResult
 from shared.labels import code_zh
+from shared.policy.documents import cite
 from shared.wording import date_zh, month_zh, yuan
 
 MONTHLY_SOURCE = "shaoguan-plan 二; gansu-notice-2020 五"
@@ -206,7 +207,7 @@ def outcome_deregistration(employment_status: str | None, contacted_on: date, ru
         f"deregistration {employment_status} effective {contacted_on}",
         f"{rule}：{date_zh(contacted_on)}联系发现本人“{code_zh('EmploymentStatus', employment_status)}”，"
         f"申请以该原因注销，{date_zh(contacted_on)}生效",
-        OUTCOME_SOURCE if rule == "FU-OUTCOME" else DATA_MATCH_SOURCE,
+        cite(OUTCOME_SOURCE if rule == "FU-OUTCOME" else DATA_MATCH_SOURCE),
     )
 
 
@@ -256,12 +257,14 @@ def refusal_deregistration(events: Iterable[ServiceEvent], threshold: int) -> De
             run.append(event.on)
             if len(run) >= threshold:
                 days = ", ".join(d.isoformat() for d in run[-threshold:])
+                days_zh = "、".join(date_zh(d) for d in run[-threshold:])
                 return DeregistrationRequest(
                     "refused_services", run[-1], "FU-REFUSAL",
                     f"FU-REFUSAL: {threshold} consecutive unjustified refusals of public employment services ({days}): "
                     f"deregistration refused_services effective {run[-1]}",
-                    f"FU-REFUSAL：连续 {threshold} 次无正当理由拒绝公共就业服务（{days}），申请注销，{run[-1]} 生效",
-                    OUTCOME_SOURCE,
+                    f"FU-REFUSAL：连续{threshold}次无正当理由拒绝公共就业服务（{days_zh}），申请注销，"
+                    f"{date_zh(run[-1])}生效",
+                    cite(OUTCOME_SOURCE),
                 )
         elif event.response is not ServiceResponse.NEUTRAL:
             run = []
@@ -285,9 +288,9 @@ def unreachable_deregistration(closed_months: Sequence[tuple[date, str]], month:
         "unreachable", month_end(month), "FU-UNREACHABLE",
         f"FU-UNREACHABLE: unreachable in {months_needed} consecutive closed months {month_text(first)} to "
         f"{month_text(month)}: deregistration unreachable effective {month_end(month)}",
-        f"FU-UNREACHABLE：{month_text(first)} 至 {month_text(month)} 连续 {months_needed} 个月无法取得联系，申请注销，"
-        f"{month_end(month)} 生效",
-        OUTCOME_SOURCE,
+        f"FU-UNREACHABLE：{month_zh(first)}至{month_zh(month)}连续{months_needed}个月无法取得联系，申请注销，"
+        f"{date_zh(month_end(month))}生效",
+        cite(OUTCOME_SOURCE),
     )
 
 

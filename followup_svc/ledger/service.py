@@ -58,6 +58,7 @@ from shared.explain import RuleResult, failures
 from shared.labels import code_zh, field_zh
 from shared.pagination import Page
 from shared.policy import PolicyRegistry
+from shared.policy.documents import cite
 from shared.regions import region_prefix
 from shared.wording import date_zh, month_zh
 
@@ -139,7 +140,7 @@ def contact_read(contact: LedgerContact, explained: DeregistrationRequest | None
             reason_explained_zh=explained.why_zh if explained else f"{contact.deregistration_rule}：申请以“"
             f"{code_zh('DeregistrationReason', contact.deregistration_reason)}”注销，"
             f"{date_zh(contact.deregistration_effective_date)}生效",
-            source=explained.source if explained else "gansu-notice-2020 五",
+            source=explained.source if explained else cite("gansu-notice-2020 五"),
         )
     return ContactRead(
         id=contact.id, entry_id=contact.entry_id, registration_id=contact.registration_id, method=contact.method,

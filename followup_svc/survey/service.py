@@ -16,6 +16,7 @@ from followup_svc.survey.rules import CLAUSES, RULE_ID, SOURCE, SurveyFacts, cla
 from followup_svc.survey.schemas import SurveyPut, SurveyRead
 from shared.auth import Principal
 from shared.errors import Violation
+from shared.policy.documents import cite
 
 
 async def _read(session: AsyncSession, row: PersonSurvey) -> SurveyRead:
@@ -23,7 +24,7 @@ async def _read(session: AsyncSession, row: PersonSurvey) -> SurveyRead:
     return SurveyRead(
         person_id=str(row.person_id), classification=row.classification, reason=row.reason, reason_zh=row.reason_zh,
         package=row.package, outstanding=[kind for kind in row.package if kind not in given],
-        source=f"{SOURCE}; {CLAUSES[row.classification.value]}", surveyed_by=row.surveyed_by,
+        source=cite(f"{SOURCE}; {CLAUSES[row.classification.value]}"), surveyed_by=row.surveyed_by,
     )
 
 
