@@ -40,6 +40,7 @@ from shared.errors import (
 from shared.idempotency import IdempotentReplay, IdempotentRoute
 from shared.jobs import jobs_metrics, jobs_router
 from shared.logging import configure_logging
+from shared.openapi_docs import describe_fields
 from shared.outbox import outbox_backlog
 from shared.platform_tables import PlatformTables
 from shared.policy import PolicyRegistry, default_registry
@@ -211,7 +212,7 @@ def _document_bearer_auth(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
-        schema = build()
+        schema = describe_fields(build())
         schema.setdefault("components", {}).setdefault("securitySchemes", {})[BEARER_SCHEME] = {
             "type": "http",
             "scheme": "bearer",

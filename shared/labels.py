@@ -33,6 +33,12 @@ def label_zh(value: Enum) -> str:
     return labels.get(str(value.value), f"“{value.value}”")
 
 
+def code_zh(enum_name: str, value: str) -> str:
+    """Returns the Chinese label of a code held as a plain string, by its enum's name
+    ("DeregistrationReason", "hired" -> "被用人单位录用或招聘"); an unknown code is quoted as it is written."""
+    return enum_labels().get(enum_name, {}).get(value, f"“{value}”")
+
+
 def field_zh(path: str | Sequence[int | str]) -> str:
     """Returns a field path in Chinese: "person.birth_date" -> "出生日期", "holidays.0.date" -> "放假日第1项日期".
 

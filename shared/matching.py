@@ -255,7 +255,8 @@ class _Scorer:
             reasons.append(MatchReason(
                 "skills", skill_points, SKILL_POINTS,
                 f"has {matched} of the {asked} skills asked for" + (f": {', '.join(have)}" if have else ""),
-                f"具备岗位要求的 {asked} 项技能中的 {matched} 项" + (f"：{'、'.join(have)}" if have else ""),
+                f"具备岗位要求的{asked}项技能中的{matched}项"
+                + (f"：{'、'.join(f'“{h}”' for h in have)}" if have else ""),
             ))
         if profile.full_time is not None and profile.full_time != vacancy.full_time:
             wanted_kind, offered = ("full-time", "part-time") if profile.full_time else ("part-time", "full-time")

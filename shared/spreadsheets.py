@@ -56,9 +56,9 @@ def int_cell(value: Cell) -> object:
     try:
         number = float(value)
     except ValueError:
-        raise CellError("SCHEMA-INT", f"{value!r} is not a whole number", f"{value!r} 不是整数") from None
+        raise CellError("SCHEMA-INT", f"{value!r} is not a whole number", f"“{value}”不是整数") from None
     if not number.is_integer():
-        raise CellError("SCHEMA-INT", f"{value!r} is not a whole number", f"{value!r} 不是整数")
+        raise CellError("SCHEMA-INT", f"{value!r} is not a whole number", f"“{value}”不是整数")
     return int(number)
 
 
@@ -72,7 +72,7 @@ def date_cell(value: Cell) -> object:
         return date.fromisoformat(str(value).strip())
     except ValueError:
         raise CellError("SCHEMA-DATE", f"{value!r} is not a date (YYYY-MM-DD)",
-                        f"{value!r} 不是日期（格式 YYYY-MM-DD）") from None
+                        f"“{value}”不是日期（格式为年-月-日，如2026-11-30）") from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,11 @@ def date_zh(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def month_zh(month: date) -> str:
+    """Returns a month as Chinese text writes it: 2026年11月."""
+    return f"{month.year}年{month.month}月"
+
+
 def yuan(fen: int) -> str:
     """Returns an amount of fen as yuan with two decimals and thousands separators: 1,000.00元."""
     sign = "-" if fen < 0 else ""

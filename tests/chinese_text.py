@@ -51,16 +51,40 @@ def _wrap_post_init(cls: type, fields: tuple[str, ...]) -> None:
     cls.__post_init__ = post_init  # type: ignore[attr-defined]
 
 
+def _wrap_init(cls: type, fields: tuple[str, ...]) -> None:
+    """For a class without __post_init__ (a dataclass calls only the one it had when it was made)."""
+    original: Callable[..., None] = cls.__init__  # type: ignore[misc]
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        for name in fields:
+            record(f"{cls.__module__}.{cls.__qualname__}.{name}", getattr(self, name))
+
+    cls.__init__ = init  # type: ignore[misc]
+
+
 def install() -> None:
     """Wraps the places every Chinese text passes through."""
+    from eligibility_svc.certification.rules import FactUsed
     from eligibility_svc.difficulty.rules import CategoryResult
+    from followup_svc.assistance.rules import Requirement
+    from followup_svc.ledger.rules import DeregistrationRequest
+    from followup_svc.survey.rules import ClassifyResult
+    from registration_svc.notification.templates import Message
     from registration_svc.verification.findings import VerificationFinding
     from shared.errors import ProblemError
     from shared.explain import RuleResult
+    from shared.matching import MatchReason
+    from shared.spreadsheets import RowError
+    from subsidy_svc.claims.rules import AllowanceDecision
 
     _wrap_post_init(RuleResult, ("reason_zh",))
     _wrap_post_init(CategoryResult, ("reason_zh",))
     _wrap_post_init(VerificationFinding, ("detail_zh",))
+    for cls, fields in ((ClassifyResult, ("reason_zh",)), (Requirement, ("reason_zh",)), (FactUsed, ("reason_zh",)),
+                        (DeregistrationRequest, ("why_zh",)), (AllowanceDecision, ("reason_zh",)),
+                        (RowError, ("message_zh",)), (MatchReason, ("reason_zh",)), (Message, ("text_zh",))):
+        _wrap_init(cls, fields)
     body = ProblemError.body
 
     def recording_body(self: ProblemError, instance: str | None = None) -> dict[str, Any]:

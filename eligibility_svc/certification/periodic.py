@@ -64,6 +64,8 @@ from shared.identity import Gender
 from shared.jobs import Chunk, ChunkWork, submit_job
 from shared.pagination import Page, PageRequest, to_page
 from shared.policy import PolicyPack, PolicyRegistry
+from shared.policy.documents import cite
+from shared.wording import date_zh
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +88,7 @@ def quarter_or_404(code: str) -> Quarter:
     quarter = parse_quarter(code)
     if quarter is None:
         raise UnknownQuarter(f"{code!r} is not a quarter; write YYYY-Qn (e.g. 2027-Q1).",
-                             f"{code!r} 不是季度，格式为 YYYY-Qn（如 2027-Q1）。")
+                             f"“{code}”不是季度，格式为 YYYY-Qn（如 2027-Q1）。")
     return quarter
 
 
@@ -128,7 +130,7 @@ def review_reasons(
         for used in merged.used:
             if used.used == "registration" and used.declared != used.registered and used.fact != "unemployed":
                 reasons.append({"rule": "DIFF-QUARTERLY", "fact": used.fact, "reason": f"data changed: {used.reason}",
-                                "reason_zh": f"数据变化：{used.reason_zh}", "source": SOURCE_QUARTERLY})
+                                "reason_zh": f"数据变化：{used.reason_zh}", "source": cite(SOURCE_QUARTERLY)})
         case = replace(case, facts=merged.facts, status=merged.status)
     evaluation = evaluate_difficulty(case, pack)
     reasons += [
@@ -235,7 +237,7 @@ async def report_review(
     if body.verified_on > today or body.verified_on < quarter.first_day:
         message = (f"verified_on {body.verified_on.isoformat()} must lie between the quarter's first day "
                    f"{quarter.first_day.isoformat()} and today {today.isoformat()}")
-        message_zh = f"核查日期须在季度首日 {quarter.first_day.isoformat()} 与今天 {today.isoformat()} 之间"
+        message_zh = f"核查日期须在季度首日（{date_zh(quarter.first_day)}）与今天（{date_zh(today)}）之间"
         raise InvalidStep(message, message_zh, [Violation("DIFF-QUARTERLY", "verified_on", message, message_zh)])
     review.status = ReviewStatus(body.result)
     review.method = body.method
@@ -246,7 +248,8 @@ async def report_review(
         for certification in await repository.active_certifications_of(session, review.person_id):
             if certification.id == review.certification_id:
                 await service.end_certification(session, env, certification, ExitReason.NO_LONGER_MEETS_CATEGORY,
-                                                body.verified_on, f"{SOURCE_QUARTERLY}: {body.reason}", principal.sub)
+                                                body.verified_on, f"{cite(SOURCE_QUARTERLY)}：{body.reason}",
+                                                principal.sub)
     await session.flush()
     return review_read(review, today)
 

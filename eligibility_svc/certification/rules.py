@@ -14,12 +14,14 @@ from eligibility_svc.difficulty.rules import CategoryFacts, DeclaredStatus, Diff
 from shared.calendar import WorkdayCalendar
 from shared.deadlines import Deadline, count_deadline
 from shared.explain import RuleResult
+from shared.labels import code_zh
 from shared.policy import PolicyPack
+from shared.wording import date_zh
 
-SOURCE_WORKFLOW: Final = "001 §六(四); 003 §三(二)"
-SOURCE_EXIT: Final = "003 §三(三)3"
-SOURCE_QUARTERLY: Final = "003 §三(三)2"
-SOURCE_SCREENING: Final = "003 §三(一)"
+SOURCE_WORKFLOW: Final = "shaoguan-plan 六(四); qingxin-difficulty-plan 三(二)"
+SOURCE_EXIT: Final = "qingxin-difficulty-plan 三(三)3"
+SOURCE_QUARTERLY: Final = "qingxin-difficulty-plan 三(三)2"
+SOURCE_SCREENING: Final = "qingxin-difficulty-plan 三(一)"
 
 
 def _int_param(pack: PolicyPack, name: str, on: date) -> tuple[int, str]:
@@ -95,11 +97,12 @@ def rereview_window(issued_on: date, pack: PolicyPack, calendar: WorkdayCalendar
 def objection_in_window(received_on: date, window_start: date, window_end: date, source: str) -> RuleResult:
     """DIFF-NOTICE: objections are received only inside the notice window."""
     day, start, end = received_on.isoformat(), window_start.isoformat(), window_end.isoformat()
+    day_zh, start_zh, end_zh = date_zh(received_on), date_zh(window_start), date_zh(window_end)
     if window_start <= received_on <= window_end:
         return RuleResult("DIFF-NOTICE", True, f"received {day}, inside the notice {start}..{end}",
-                          f"{day} 收到，在公示期 {start} 至 {end} 内", source, "received_on")
+                          f"{day_zh}收到，在公示期{start_zh}至{end_zh}内", source, "received_on")
     return RuleResult("DIFF-NOTICE", False, f"received {day}, outside the notice {start}..{end}",
-                      f"{day} 收到，不在公示期 {start} 至 {end} 内", source, "received_on")
+                      f"{day_zh}收到，不在公示期{start_zh}至{end_zh}内", source, "received_on")
 
 
 def notice_over(decided_on: date, window_end: date, source: str) -> RuleResult:
@@ -107,9 +110,10 @@ def notice_over(decided_on: date, window_end: date, source: str) -> RuleResult:
     day, end = decided_on.isoformat(), window_end.isoformat()
     if decided_on > window_end:
         return RuleResult("DIFF-NOTICE", True, f"the notice ended {end}, before {day}",
-                          f"公示期已于 {end} 结束", source, "decided_on")
+                          f"公示期已于{date_zh(window_end)}结束", source, "decided_on")
     return RuleResult("DIFF-NOTICE", False, f"the notice runs until {end}; no decision on {day}",
-                      f"公示期至 {end} 结束，{day} 不能作出认定决定", source, "decided_on")
+                      f"公示期至{date_zh(window_end)}结束，{date_zh(decided_on)}不能作出认定决定", source,
+                      "decided_on")
 
 
 def rereview_in_time(requested_on: date, rereview_by: date, source: str) -> RuleResult:
@@ -117,9 +121,11 @@ def rereview_in_time(requested_on: date, rereview_by: date, source: str) -> Rule
     day, by = requested_on.isoformat(), rereview_by.isoformat()
     if requested_on <= rereview_by:
         return RuleResult("DIFF-REREVIEW-WINDOW", True, f"requested {day}, within the window ending {by}",
-                          f"{day} 申请复核，在 {by} 截止的期限内", source, "requested_on")
+                          f"{date_zh(requested_on)}申请复核，在{date_zh(rereview_by)}截止的期限内", source,
+                          "requested_on")
     return RuleResult("DIFF-REREVIEW-WINDOW", False, f"requested {day}, after the window ended {by}",
-                      f"{day} 申请复核，已超过 {by} 的复核期限", source, "requested_on")
+                      f"{date_zh(requested_on)}申请复核，已超过{date_zh(rereview_by)}截止的复核期限", source,
+                      "requested_on")
 
 
 def is_overdue(due: date | None, done_on: date | None, today: date) -> bool:
@@ -190,15 +196,16 @@ def merge_registration_facts(
         "latest_registration_date", _iso(declared_facts.latest_registration_date), _iso(registered_on),
         "registration",
         f"the registration service's latest registration {latest.registration_id} on {_iso(registered_on)} is used",
-        f"采用登记服务中最近一次失业登记（{_iso(registered_on)}）",
+        f"采用登记服务中最近一次失业登记（{date_zh(registered_on) if registered_on else '无'}）",
     ))
     used.append(FactUsed(
         "employed_since_latest_registration", declared_facts.employed_since_latest_registration, employed,
         "registration",
         f"the latest registration is {latest.status}"
         + (f" ({latest.deregistration_reason})" if latest.deregistration_reason else ""),
-        f"最近一次失业登记状态为 {latest.status}"
-        + (f"（{latest.deregistration_reason}）" if latest.deregistration_reason else ""),
+        f"最近一次失业登记状态为“{code_zh('RegistrationStatus', latest.status)}”"
+        + (f"（{code_zh('DeregistrationReason', latest.deregistration_reason)}）"
+           if latest.deregistration_reason else ""),
     ))
     if valid or employed:
         unemployed = valid

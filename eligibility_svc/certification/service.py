@@ -93,9 +93,11 @@ from shared.events import (
     DifficultyEnded,
     EventType,
 )
+from shared.labels import field_zh, label_zh
 from shared.pagination import Page, PageRequest, to_page
 from shared.policy import ParameterNotInForceError, PolicyPack, PolicyRegistry
 from shared.regions import region_prefix, unknown_region_violation
+from shared.wording import date_zh
 
 logger = logging.getLogger(__name__)
 
@@ -132,23 +134,23 @@ def _date_violation(field: str, message: str, message_zh: str, rule: str) -> Inv
 def _check_not_future(day: date, today: date, field: str, rule: str) -> None:
     if day > today:
         raise _date_violation(field, f"{field} {day.isoformat()} is after today {today.isoformat()}",
-                              f"{field} {day.isoformat()} 晚于今天 {today.isoformat()}", rule)
+                              f"{field_zh(field)}{date_zh(day)}晚于今天（{date_zh(today)}）", rule)
 
 
 def _check_not_before(day: date, earliest: date, field: str, what: str, what_zh: str, rule: str) -> None:
     if day < earliest:
         raise _date_violation(
             field, f"{field} {day.isoformat()} is before {what} {earliest.isoformat()}",
-            f"{field} {day.isoformat()} 早于{what_zh} {earliest.isoformat()}", rule,
+            f"{field_zh(field)}{date_zh(day)}早于{what_zh}（{date_zh(earliest)}）", rule,
         )
 
 
 def _out_of_order(application: DifficultyApplication, step: str, step_zh: str, rule: str) -> StepOutOfOrder:
-    status = application.status.value
+    status, status_zh = application.status.value, label_zh(application.status)
     return StepOutOfOrder(
         f"The application is {status}; {step} is not possible now.",
-        f"该申请当前状态为 {status}，现在不能{step_zh}。",
-        [Violation(rule, "status", f"application status is {status}", f"申请状态为 {status}")],
+        f"该申请当前状态为“{status_zh}”，现在不能{step_zh}。",
+        [Violation(rule, "status", f"application status is {status}", f"申请状态为“{status_zh}”")],
     )
 
 
@@ -182,7 +184,7 @@ def _check_town(code: str) -> None:
     unknown = unknown_region_violation("agency_region_code", code)
     if len(code) != 9 or unknown is not None:
         message = f"agency_region_code {code} must be the 9-digit code of a town (street) of a known county"
-        message_zh = f"agency_region_code {code} 须为已知县（区）下乡镇（街道）的9位区划代码"
+        message_zh = f"{field_zh('agency_region_code')}代码{code}须为已知县（区）下乡镇（街道）的9位区划代码"
         raise InvalidStep(message, message_zh, [unknown or Violation("T-REGION", "agency_region_code", message,
                                                                      message_zh)])
 
@@ -266,7 +268,7 @@ async def _refuse_duplicate(session: AsyncSession, person_id: uuid.UUID) -> None
             f"The person has an open application ({open_application.status.value}); one at a time.",
             "该人员已有办理中的认定申请，不能重复申请。",
             [Violation("DIFF-DUPLICATE", "person.id_number", f"open application {open_application.id}",
-                       f"办理中的申请 {open_application.id}")],
+                       f"办理中的申请“{open_application.id}”（{label_zh(open_application.status)}）")],
         )
     certification = await repository.active_certification_of(session, person_id)
     if certification is not None:
@@ -274,7 +276,7 @@ async def _refuse_duplicate(session: AsyncSession, person_id: uuid.UUID) -> None
             f"The person is certified ({certification.certificate_number}) until the status ends.",
             "该人员已被认定为就业困难人员，退出认定前不能再次申请。",
             [Violation("DIFF-DUPLICATE", "person.id_number", f"active certification {certification.certificate_number}",
-                       f"有效认定 {certification.certificate_number}")],
+                       f"有效认定“{certification.certificate_number}”")],
         )
 
 
@@ -391,9 +393,9 @@ async def add_objection(
     if application.status is not ApplicationStatus.IN_PUBLIC_NOTICE:
         raise NoticeRunning(
             f"The application is {application.status.value}, not in public notice; no objection is received.",
-            f"该申请当前状态为 {application.status.value}，不在公示期，不受理异议。",
+            f"该申请当前状态为“{label_zh(application.status)}”，不在公示期，不受理异议。",
             [Violation("DIFF-NOTICE", "status", f"status {application.status.value}",
-                       f"状态 {application.status.value}")],
+                       f"申请状态为“{label_zh(application.status)}”")],
         )
     assert application.notice_start is not None and application.notice_end is not None
     result = objection_in_window(body.received_on, application.notice_start, application.notice_end,
@@ -589,7 +591,8 @@ async def exit_certification(
         raise forbidden()
     if certification.status is CertificationStatus.ENDED:
         raise CertificationEnded(
-            f"The certification ended on {certification.ended_on}.", f"该认定已于 {certification.ended_on} 退出。",
+            f"The certification ended on {certification.ended_on}.",
+            f"该认定已于{date_zh(certification.ended_on)}退出。" if certification.ended_on else "该认定已退出。",
             [Violation("DIFF-EXIT", "status", "already ended", "已退出")],
         )
     _check_not_before(body.effective_date, certification.certified_on, "effective_date", "the certification",
@@ -656,7 +659,7 @@ def rejection_notice(application: DifficultyApplication) -> RejectionNoticeRead 
         application_id=application.id, applicant_name=application.applicant_name,
         agency_region_code=application.agency_region_code, issued_on=application.rejection_issued_on,
         reason=english, reason_zh=chinese or english, rereview_by=application.rereview_by,
-        source="001 §六(四); DIFF-REJECTION",
+        source="shaoguan-plan 六(四); DIFF-REJECTION",
     )
 
 

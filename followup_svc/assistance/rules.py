@@ -9,15 +9,17 @@ from typing import Final, Literal
 
 from shared.calendar import WorkdayCalendar
 from shared.deadlines import Deadline, count_deadline
+from shared.policy.documents import cite
 from shared.timerules import period_end
+from shared.wording import date_zh
 
 RULE_ID: Final = "FU-TIER"
-SOURCE: Final = "001 §六(五) 就业困难人员三级就业帮扶"
-TIER1_SOURCE: Final = "001 §六(五) Ⅰ级: 一次职业指导、一份就业扶持政策清单和服务清单、三个岗位推荐"
+SOURCE: Final = "shaoguan-plan 六(五) 就业困难人员三级就业帮扶"
+TIER1_SOURCE: Final = "shaoguan-plan 六(五) Ⅰ级: 一次职业指导、一份就业扶持政策清单和服务清单、三个岗位推荐"
 TIER2_SOURCE: Final = (
-    "001 §六(五) Ⅱ级: 再提供三个以上岗位信息；有培训意愿的组织参加职业技能培训；有创业意愿的提供创业服务"
+    "shaoguan-plan 六(五) Ⅱ级: 再提供三个以上岗位信息；有培训意愿的组织参加职业技能培训；有创业意愿的提供创业服务"
 )
-TIER3_SOURCE: Final = "001 §六(五) Ⅲ级: 个性化的“一人一策”兜底援助，优先推荐在公益性岗位就业"
+TIER3_SOURCE: Final = "shaoguan-plan 六(五) Ⅲ级: 个性化的“一人一策”兜底援助，优先推荐在公益性岗位就业"
 
 # Tier I (before certification): the basic assistance, counted once each (三个岗位推荐: three).
 TIER1_REQUIRED: Final = (("career_guidance", 1), ("policy_list", 1), ("service_list", 1), ("job_recommendation", 3))
@@ -84,6 +86,9 @@ def requirement_status(required: int, delivered: int, due_on: date, today: date)
     return "overdue" if today > due_on else "open"
 
 
+_ROMAN: Final = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ"}
+
+
 def _requirement(tier: str, kind: str, required: int, delivered: int, due_on: date, today: date,
                  since: date, source: str) -> Requirement:
     status = requirement_status(required, delivered, due_on, today)
@@ -92,9 +97,10 @@ def _requirement(tier: str, kind: str, required: int, delivered: int, due_on: da
         tier, kind, required, delivered, due_on, status, RULE_ID,
         f"{RULE_ID} tier {tier}: {required} {kind} from {since.isoformat()} by {due_on.isoformat()}; "
         f"{delivered} given, so {status}; source {source}.",
-        f"{RULE_ID} {tier}级帮扶：自 {since.isoformat()} 起应于 {due_on.isoformat()} 前提供{zh} {required} 次，"
-        f"已提供 {delivered} 次（{_STATUS_ZH[status]}）；依据 {source}。",
-        source,
+        f"{RULE_ID} {_ROMAN.get(tier, tier)}级帮扶：自{date_zh(since)}起应于{date_zh(due_on)}前"
+        f"提供{zh}{required}次，"
+        f"已提供{delivered}次（{_STATUS_ZH[status]}）；依据{cite(source)}。",
+        cite(source),
     )
 
 

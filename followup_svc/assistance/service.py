@@ -175,10 +175,11 @@ async def set_tier(
     row = await repository.get(session, person_id)
     if row is None or row.tier not in (Tier.II, Tier.III):
         state = "no assistance" if row is None else ("ended" if row.tier is None else "tier I, not yet certified")
+        state_zh = "未在帮扶" if row is None else ("帮扶已结束" if row.tier is None else "Ⅰ级帮扶，尚未认定")
         raise TierChangeNotAllowed(
             f"Tiers II and III are for certified persons with running assistance; this person has {state}.",
             "Ⅱ级、Ⅲ级帮扶仅适用于已认定且帮扶进行中的就业困难人员。",
-            [Violation(RULE_ID, "tier", f"assistance: {state}", f"帮扶状态：{state}")],
+            [Violation(RULE_ID, "tier", f"assistance: {state}", f"帮扶状态：{state_zh}")],
         )
     if row.tier is body.tier:
         return row

@@ -12,10 +12,13 @@ from enum import StrEnum
 
 from shared.calendar import WorkdayCalendar
 from shared.explain import RuleResult
+from shared.labels import code_zh
+from shared.policy.documents import cite
+from shared.wording import date_zh, month_zh, yuan
 
-MONTHLY_SOURCE = "001 §二; 002 §五"
-OUTCOME_SOURCE = "002 §五"
-DATA_MATCH_SOURCE = "002 §五 (信息比对)"
+MONTHLY_SOURCE = "shaoguan-plan 二; gansu-notice-2020 五"
+OUTCOME_SOURCE = "gansu-notice-2020 五"
+DATA_MATCH_SOURCE = "gansu-notice-2020 五（信息比对）"
 # Days before the month's last working day from which a pending entry is shown as at risk of being missed.
 AT_RISK_WORKDAYS = 5
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -115,7 +118,8 @@ def month_has_ended(month: date, today: date) -> RuleResult:
     return RuleResult(
         "FU-MONTHLY", ended,
         f"month {month_text(month)} {'ended' if ended else 'has not ended'} on {month_end(month)}; today is {today}",
-        f"{month_text(month)} 月{'已结束' if ended else '尚未结束'}（月末 {month_end(month)}），今天是 {today}",
+        f"{month_zh(month)}{'已结束' if ended else '尚未结束'}（月末为{date_zh(month_end(month))}），"
+        f"今天是{date_zh(today)}",
         MONTHLY_SOURCE, "month",
     )
 
@@ -131,16 +135,16 @@ def check_contact_date(contacted_on: date, month: date, registered_on: date, tod
     met = first <= contacted_on <= last
     if met:
         why = f"contact date {contacted_on} lies in {month_text(month)} and not after today {today}"
-        why_zh = f"联系日期 {contacted_on} 在 {month_text(month)} 月内且不晚于今天 {today}"
+        why_zh = f"联系日期{date_zh(contacted_on)}在{month_zh(month)}内且不晚于今天（{date_zh(today)}）"
     elif contacted_on > today:
         why = f"contact date {contacted_on} is after today {today}"
-        why_zh = f"联系日期 {contacted_on} 晚于今天 {today}"
+        why_zh = f"联系日期{date_zh(contacted_on)}晚于今天（{date_zh(today)}）"
     elif contacted_on < registered_on and contacted_on >= month:
         why = f"contact date {contacted_on} is before the registration on {registered_on}"
-        why_zh = f"联系日期 {contacted_on} 早于登记日期 {registered_on}"
+        why_zh = f"联系日期{date_zh(contacted_on)}早于登记日期{date_zh(registered_on)}"
     else:
         why = f"contact date {contacted_on} lies outside the entry's month {month_text(month)}"
-        why_zh = f"联系日期 {contacted_on} 不在台账月份 {month_text(month)} 内"
+        why_zh = f"联系日期{date_zh(contacted_on)}不在台账月份{month_zh(month)}内"
     return RuleResult("FU-CONTACT-DATE", met, why, why_zh, MONTHLY_SOURCE, "contacted_on")
 
 
@@ -167,14 +171,14 @@ def check_income(employment_status: str | None, monthly_income_fen: int | None, 
         return RuleResult(
             "DEREG-INCOME", False,
             f"stable_income needs monthly_income_fen to compare with the minimum living standard {minimum_fen} fen",
-            f"稳定收入须填写月收入（分），以与最低生活保障标准 {minimum_fen} 分比较", source, "monthly_income_fen",
+            f"稳定收入须填写月收入，以与最低生活保障标准{yuan(minimum_fen)}比较", source, "monthly_income_fen",
         )
     met = monthly_income_fen >= minimum_fen
     return RuleResult(
         "DEREG-INCOME", met,
         f"monthly income {monthly_income_fen} fen is {'at least' if met else 'below'} the minimum living "
         f"standard {minimum_fen} fen",
-        f"月收入 {monthly_income_fen} 分{'不低于' if met else '低于'}最低生活保障标准 {minimum_fen} 分",
+        f"月收入{yuan(monthly_income_fen)}{'不低于' if met else '低于'}最低生活保障标准{yuan(minimum_fen)}",
         source, "monthly_income_fen",
     )
 
@@ -201,8 +205,9 @@ def outcome_deregistration(employment_status: str | None, contacted_on: date, ru
         employment_status, contacted_on, rule,
         f"{rule}: the contact on {contacted_on} found the person {employment_status}: "
         f"deregistration {employment_status} effective {contacted_on}",
-        f"{rule}：{contacted_on} 联系发现本人状态为 {employment_status}，申请以该原因注销，{contacted_on} 生效",
-        OUTCOME_SOURCE if rule == "FU-OUTCOME" else DATA_MATCH_SOURCE,
+        f"{rule}：{date_zh(contacted_on)}联系发现本人“{code_zh('EmploymentStatus', employment_status)}”，"
+        f"申请以该原因注销，{date_zh(contacted_on)}生效",
+        cite(OUTCOME_SOURCE if rule == "FU-OUTCOME" else DATA_MATCH_SOURCE),
     )
 
 
@@ -261,12 +266,14 @@ def refusal_deregistration(events: Iterable[ServiceEvent], threshold: int) -> De
             run.append(event.on)
             if len(run) >= threshold:
                 days = ", ".join(d.isoformat() for d in run[-threshold:])
+                days_zh = "、".join(date_zh(d) for d in run[-threshold:])
                 return DeregistrationRequest(
                     "refused_services", run[-1], "FU-REFUSAL",
                     f"FU-REFUSAL: {threshold} consecutive unjustified refusals of public employment services ({days}): "
                     f"deregistration refused_services effective {run[-1]}",
-                    f"FU-REFUSAL：连续 {threshold} 次无正当理由拒绝公共就业服务（{days}），申请注销，{run[-1]} 生效",
-                    OUTCOME_SOURCE,
+                    f"FU-REFUSAL：连续{threshold}次无正当理由拒绝公共就业服务（{days_zh}），申请注销，"
+                    f"{date_zh(run[-1])}生效",
+                    cite(OUTCOME_SOURCE),
                 )
         elif event.response is not ServiceResponse.NEUTRAL:
             run = []
@@ -290,9 +297,9 @@ def unreachable_deregistration(closed_months: Sequence[tuple[date, str]], month:
         "unreachable", month_end(month), "FU-UNREACHABLE",
         f"FU-UNREACHABLE: unreachable in {months_needed} consecutive closed months {month_text(first)} to "
         f"{month_text(month)}: deregistration unreachable effective {month_end(month)}",
-        f"FU-UNREACHABLE：{month_text(first)} 至 {month_text(month)} 连续 {months_needed} 个月无法取得联系，申请注销，"
-        f"{month_end(month)} 生效",
-        OUTCOME_SOURCE,
+        f"FU-UNREACHABLE：{month_zh(first)}至{month_zh(month)}连续{months_needed}个月无法取得联系，申请注销，"
+        f"{date_zh(month_end(month))}生效",
+        cite(OUTCOME_SOURCE),
     )
 
 

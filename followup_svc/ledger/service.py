@@ -59,9 +59,12 @@ from shared.calendar import WorkdayCalendar
 from shared.errors import Violation
 from shared.events import EventType, FollowupDeregistrationRequested, RegistrationCreated, RegistrationDeregistered
 from shared.explain import RuleResult, failures
+from shared.labels import code_zh, field_zh
 from shared.pagination import Page
 from shared.policy import PolicyRegistry
+from shared.policy.documents import cite
 from shared.regions import region_prefix
+from shared.wording import date_zh, month_zh
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +78,9 @@ def month_param(text: str, field: str = "month") -> date:
     month = parse_month(text)
     if month is None:
         raise InvalidMonth(
-            f"{field} {text!r} is not a month (YYYY-MM).", f"{field} {text!r} 不是有效月份（YYYY-MM）。",
-            [Violation("SCHEMA-MONTH", field, "expected YYYY-MM", "应为 YYYY-MM 格式")],
+            f"{field} {text!r} is not a month (YYYY-MM).",
+            f"{field_zh(field)}“{text}”不是有效月份（应为“年-月”，如2026-11）。",
+            [Violation("SCHEMA-MONTH", field, "expected YYYY-MM", "应为“年-月”格式，如2026-11")],
         )
     return month
 
@@ -137,9 +141,10 @@ def contact_read(contact: LedgerContact, explained: DeregistrationRequest | None
             rule=contact.deregistration_rule,
             reason_explained=explained.why if explained else f"{contact.deregistration_rule}: "
             f"deregistration {contact.deregistration_reason} effective {contact.deregistration_effective_date}",
-            reason_explained_zh=explained.why_zh if explained else f"{contact.deregistration_rule}：申请以 "
-            f"{contact.deregistration_reason} 注销，{contact.deregistration_effective_date} 生效",
-            source=explained.source if explained else "002 §五",
+            reason_explained_zh=explained.why_zh if explained else f"{contact.deregistration_rule}：申请以“"
+            f"{code_zh('DeregistrationReason', contact.deregistration_reason)}”注销，"
+            f"{date_zh(contact.deregistration_effective_date)}生效",
+            source=explained.source if explained else cite("gansu-notice-2020 五"),
         )
     return ContactRead(
         id=contact.id, entry_id=contact.entry_id, registration_id=contact.registration_id, method=contact.method,
@@ -214,13 +219,13 @@ def check_open(entry_status: str, closed: bool, month: date) -> None:
     if entry_status == EntryStatus.ENDED:
         raise EntryEnded(
             f"The registration ended during {month_text(month)}: this entry needs no contact.",
-            f"该登记已于 {month_text(month)} 月内注销，本条台账无需再联系。",
+            f"该登记已于{month_zh(month)}内注销，本条台账无需再联系。",
             [Violation("FU-MONTHLY", "entry_id", "entry is ended", "台账已终止")],
         )
     if closed:
         raise EntryClosed(
             f"The month {month_text(month)} was closed; its entries take no more contacts.",
-            f"{month_text(month)} 月台账已关账，不能再登记联系。",
+            f"{month_zh(month)}台账已关账，不能再登记联系。",
             [Violation("FU-MONTHLY", "entry_id", "entry's month is closed", "台账所属月份已关账")],
         )
 
@@ -246,7 +251,7 @@ def refused(results: list[RuleResult]) -> ContactRefused:
     rules = ", ".join(dict.fromkeys(r.rule for r in failed))
     return ContactRefused(
         f"The contact fails {len(failed)} check(s): {rules}; see violations.",
-        f"联系记录未通过 {len(failed)} 项检查：{rules}，详见 violations。",
+        f"联系记录未通过 {len(failed)} 项检查：{rules}，详见各项说明。",
         [Violation(r.rule, r.field, f"{r.reason} ({r.rule}, {r.source})", f"{r.reason_zh}（{r.rule}，{r.source}）")
          for r in failed],
     )
@@ -412,7 +417,7 @@ def check_closable(month: date, today: date) -> None:
     if not result.met:
         raise MonthOpen(
             f"The month {month_text(month)} has not ended (it ends {month_end(month)}); it cannot be closed yet.",
-            f"{month_text(month)} 月尚未结束（{month_end(month)} 为月末），不能关账。",
+            f"{month_zh(month)}尚未结束（月末为{date_zh(month_end(month))}），不能关账。",
             [Violation(result.rule, result.field, result.reason, result.reason_zh)],
         )
 
@@ -423,7 +428,7 @@ def data_match_day(month: date, today: date) -> date:
     if today < month:
         raise MonthNotStarted(
             f"The month {month_text(month)} has not begun; a data match cannot be dated in it.",
-            f"{month_text(month)} 月尚未开始，无法进行该月信息比对。",
+            f"{month_zh(month)}尚未开始，无法进行该月信息比对。",
             [Violation("FU-CONTACT-DATE", "month", "month not begun", "月份尚未开始")],
         )
     return min(today, month_end(month))

@@ -65,7 +65,7 @@ def _choice(options: dict[str, str], what: str, what_zh: str) -> Any:
         text = str(text_cell(value))
         if text not in options:
             raise CellError("SCHEMA-ENUM", f"{text!r} is not a {what} ({', '.join(sorted(set(options.values())))})",
-                            f"{text!r} 不是有效的{what_zh}")
+                            f"“{text}”不是有效的{what_zh}")
         return options[text]
     return read
 
@@ -74,7 +74,7 @@ def _uuid(value: object) -> object:
     try:
         return uuid.UUID(str(text_cell(value)))
     except ValueError:
-        raise CellError("SCHEMA-UUID", f"{value!r} is not an entry id", f"{value!r} 不是有效的台账编号") from None
+        raise CellError("SCHEMA-UUID", f"{value!r} is not an entry id", f"“{value}”不是有效的台账编号") from None
 
 
 def _yes_no(value: object) -> object:

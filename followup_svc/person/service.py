@@ -26,9 +26,9 @@ async def require_person(session: AsyncSession, principal: Principal, person_id:
         raise UnknownPerson(
             f"The follow-up service knows no person {person_id}: no registration or difficulty application of "
             "theirs has reached it.",
-            f"跟踪服务中没有人员 {person_id}：尚未收到其失业登记或就业困难人员认定申请。",
+            f"跟踪服务中没有编号为“{person_id}”的人员：尚未收到其失业登记或就业困难人员认定申请。",
             [Violation(rule, "person_id", f"person {person_id} is not known to the follow-up service",
-                       f"跟踪服务中不存在人员 {person_id}")],
+                       f"跟踪服务中不存在编号为“{person_id}”的人员")],
         )
     if not principal.covers_region(person.agency_region_code):
         raise forbidden()

@@ -10,7 +10,7 @@ from shared.calendar import WorkdayCalendar
 from shared.timerules import period_end
 
 RULE_ID: Final = "FU-REVISIT"
-SOURCE: Final = "002 §四(五)3 (回访本人、回访用人单位)"
+SOURCE: Final = "gansu-notice-2020 四(五)3（回访本人、回访用人单位）"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,8 @@ from shared.calendar import WorkdayCalendar
 from shared.errors import Violation
 from shared.pagination import Page, PageRequest, to_page
 from shared.policy import PolicyRegistry
+from shared.policy.documents import cite
+from shared.wording import date_zh
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +57,8 @@ async def schedule_revisits(
     pack = policy.for_region(row.agency_region_code)
     first, interval, until = (pack.param(name, started_work_on) for name in PARAMETERS)
     source = (
-        f"{SOURCE}; revisit_first_months = {first.value}, revisit_interval_months = {interval.value}, "
-        f"revisit_until_months = {until.value} ({first.source})"
+        f"{cite(SOURCE)}；就业后{first.value}个月内首次回访，此后每{interval.value}个月回访一次，"
+        f"至就业后{until.value}个月（{first.source}）"
     )
     schedule = revisit_schedule(started_work_on, int(first.value), int(interval.value), int(until.value), calendar)
     await repository.insert_slots(session, [
@@ -82,7 +84,7 @@ async def record_revisit(
     if body.visited_on > today:
         violations.append(Violation(
             RULE_ID, "visited_on", f"visited_on {body.visited_on.isoformat()} is after today {today.isoformat()}",
-            f"回访日期 {body.visited_on.isoformat()} 晚于今天 {today.isoformat()}",
+            f"回访日期{date_zh(body.visited_on)}晚于今天（{date_zh(today)}）",
         ))
     if body.target is RevisitTarget.EMPLOYER and body.employed and body.employment is None:
         violations.append(Violation(

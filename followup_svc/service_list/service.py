@@ -13,10 +13,11 @@ from followup_svc.service_list.models import ListKind, ServiceList
 from followup_svc.service_list.schemas import ListRead
 from shared.auth import Principal, Role, region_out_of_scope
 from shared.errors import Violation
+from shared.labels import label_zh
 from shared.regions import region_prefix
 
 RULE_ID = "FU-LISTS"
-SOURCE = "002 §四(二)"
+SOURCE = "gansu-notice-2020 四(二)"
 
 
 def to_read(row: ServiceList) -> ListRead:
@@ -30,11 +31,11 @@ def to_read(row: ServiceList) -> ListRead:
 def no_list(kind: ListKind, region: str, version: int | None) -> NoList:
     """Returns the 404 for a region without a list of the kind (or without that version)."""
     which = f"version {version} of the {kind} list" if version else f"a {kind} list"
-    which_zh = f"第 {version} 版{kind}清单" if version else f"{kind}清单"
+    which_zh = f"第{version}版{label_zh(kind)}" if version else label_zh(kind)
     return NoList(
         f"Neither region {region} nor any region above it has {which}.",
         f"区划 {region} 及其上级区划均没有{which_zh}。",
-        [Violation(RULE_ID, "region", f"no {kind} list applies in {region}", f"{region} 无适用的{kind}清单")],
+        [Violation(RULE_ID, "region", f"no {kind} list applies in {region}", f"{region} 无适用的{label_zh(kind)}")],
     )
 
 

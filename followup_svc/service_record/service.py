@@ -16,7 +16,9 @@ from followup_svc.service_record.models import LIST_SERVICE_KINDS, ServiceKind, 
 from followup_svc.service_record.schemas import ListGiven, ServiceCreate, ServiceRead
 from shared.auth import Principal
 from shared.errors import Violation
+from shared.labels import label_zh
 from shared.pagination import Page, PageRequest, to_page
+from shared.wording import date_zh
 
 # Every service given is recorded (seed 002 §四: 全程记录提供服务); the rule ID errors and the API name.
 RULE_ID = "FU-SERVICE"
@@ -47,11 +49,11 @@ async def record(
     if body.delivered_on > today:
         raise InvalidServiceDate(
             f"A service cannot be recorded for a day after today ({today.isoformat()}).",
-            f"不能登记今天（{today.isoformat()}）之后提供的服务。",
+            f"不能登记今天（{date_zh(today)}）之后提供的服务。",
             [Violation(
                 RULE_ID, "delivered_on",
                 f"delivered_on {body.delivered_on.isoformat()} is after today {today.isoformat()}",
-                f"服务日期 {body.delivered_on.isoformat()} 晚于今天 {today.isoformat()}",
+                f"服务日期{date_zh(body.delivered_on)}晚于今天（{date_zh(today)}）",
             )],
         )
     given: ServiceList | None = None
@@ -62,9 +64,9 @@ async def record(
             raise ListNotPublished(
                 f"Region {person.agency_region_code} has no {list_kind.value} list to give yet; an admin publishes "
                 "it with PUT /api/v1/lists/" + list_kind.value + ".",
-                f"区划 {person.agency_region_code} 尚未发布{list_kind.value}清单，无法发放。",
+                f"区划 {person.agency_region_code} 尚未发布{label_zh(list_kind)}，无法发放。",
                 [Violation("FU-LISTS", "kind", f"no {list_kind.value} list applies in {person.agency_region_code}",
-                           f"{person.agency_region_code} 无适用的清单")],
+                           f"{person.agency_region_code} 无适用的{label_zh(list_kind)}")],
             )
     row = ServiceRecord(
         id=uuid.uuid4(), person_id=person_id, agency_region_code=person.agency_region_code, kind=body.kind,

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from shared.policy.documents import cite
+
 RULE_ID: Final = "FU-CLASSIFY"
-SOURCE: Final = "002 §四 (分级分类服务制度) and §四(三)–(六)"
+SOURCE: Final = "gansu-notice-2020 四（分级分类服务制度）"
 
 # The lists every registered person gets (002 §四(二)).
 LISTS: Final = ("policy_list", "service_list", "agency_list")
@@ -28,11 +30,11 @@ PACKAGES: Final[dict[str, tuple[str, ...]]] = {
     "job_ready": ("job_recommendation", "career_guidance", "policy_consultation", *LISTS),
 }
 CLAUSES: Final[dict[str, str]] = {
-    "not_seeking_now": "002 §四(六)",
-    "difficulty_candidate": "002 §四(五)",
-    "entrepreneur": "002 §四(四)",
-    "needs_training": "002 §四(三)",
-    "job_ready": "002 §四(二)",
+    "not_seeking_now": "gansu-notice-2020 四(六)",
+    "difficulty_candidate": "gansu-notice-2020 四(五)",
+    "entrepreneur": "gansu-notice-2020 四(四)",
+    "needs_training": "gansu-notice-2020 四(三)",
+    "job_ready": "gansu-notice-2020 四(二)",
 }
 
 
@@ -84,9 +86,9 @@ def classify(facts: SurveyFacts) -> ClassifyResult:
     else:
         cls = "job_ready"
         reason = f"wants work now and has skills ({', '.join(facts.skills)})"
-        reason_zh = f"有就业愿望且具备技能（{'、'.join(facts.skills)}）"
-    source = f"{SOURCE}; {CLAUSES[cls]}"
+        reason_zh = f"有就业愿望且具备技能（{'、'.join(f'“{s}”' for s in facts.skills)}）"
+    source = cite(f"{SOURCE}; {CLAUSES[cls]}")
     return ClassifyResult(
         RULE_ID, cls, f"{RULE_ID}: {cls}: {reason}; source {CLAUSES[cls]}.",
-        f"{RULE_ID}：{reason_zh}；依据 {CLAUSES[cls]}。", PACKAGES[cls], source,
+        f"{RULE_ID}：{reason_zh}；依据{cite(CLAUSES[cls])}。", PACKAGES[cls], source,
     )

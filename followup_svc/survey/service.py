@@ -16,6 +16,7 @@ from followup_svc.survey.rules import CLAUSES, RULE_ID, SOURCE, SurveyFacts, cla
 from followup_svc.survey.schemas import SurveyPut, SurveyRead
 from shared.auth import Principal
 from shared.errors import Violation
+from shared.policy.documents import cite
 
 
 async def _read(session: AsyncSession, row: PersonSurvey) -> SurveyRead:
@@ -23,7 +24,7 @@ async def _read(session: AsyncSession, row: PersonSurvey) -> SurveyRead:
     return SurveyRead(
         person_id=str(row.person_id), classification=row.classification, reason=row.reason, reason_zh=row.reason_zh,
         package=row.package, outstanding=[kind for kind in row.package if kind not in given],
-        source=f"{SOURCE}; {CLAUSES[row.classification.value]}", surveyed_by=row.surveyed_by,
+        source=cite(f"{SOURCE}; {CLAUSES[row.classification.value]}"), surveyed_by=row.surveyed_by,
     )
 
 
@@ -57,7 +58,7 @@ async def get_survey(session: AsyncSession, principal: Principal, person_id: uui
     row = await session.get(PersonSurvey, person_id)
     if row is None:
         raise NoSurvey(
-            f"Person {person_id} has no baseline survey yet.", f"人员 {person_id} 尚未进行摸底调查。",
+            f"Person {person_id} has no baseline survey yet.", f"编号为“{person_id}”的人员尚未进行摸底调查。",
             [Violation(RULE_ID, "person_id", "no survey recorded", "尚无摸底调查记录")],
         )
     return await _read(session, row)

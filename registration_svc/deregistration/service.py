@@ -155,6 +155,7 @@ async def deregister(
             session,
             person_id=person.id,
             phone=person.phone,
+            address=registration.contact_address,
             template=NOTIFICATION_TEMPLATE,
             params={
                 "name": person.name,

@@ -22,8 +22,13 @@ from registration_svc.job_fair.schemas import (
 from registration_svc.job_seeker.models import ReviewStatus
 from shared.auth import Principal, Role, forbidden
 from shared.errors import Violation
+from shared.labels import label_zh
 from shared.pagination import PageRequest
 from shared.regions import region_prefix, unknown_region_violation
+
+
+def _state_zh(state: str | None) -> str:
+    return "不存在" if state is None else f"状态为“{label_zh(ReviewStatus(state))}”"
 
 
 def _authorize(principal: Principal, region_code: str) -> None:
@@ -45,7 +50,7 @@ async def _offer(session: AsyncSession, fair: JobFair, vacancy_ids: Sequence[uui
             f"{len(refused)} 个岗位未发布，招聘会只提供已审核发布的岗位，未保存任何内容。",
             [Violation("JOB-REVIEW", f"vacancy_ids.{wanted.index(v)}",
                        f"vacancy {v} is {states.get(v, 'unknown')}, not published",
-                       f"岗位 {v} 状态为 {states.get(v, '不存在')}，未发布") for v in refused],
+                       f"岗位“{v}”{_state_zh(states.get(v))}，未发布") for v in refused],
         )
     await repository.add_vacancies(session, fair.id, wanted, by, now)
 

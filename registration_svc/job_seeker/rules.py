@@ -8,6 +8,7 @@ from typing import Final
 from shared.calendar import WorkdayCalendar
 from shared.deadlines import Deadline, count_deadline
 from shared.explain import RuleResult
+from shared.wording import date_zh
 
 REVIEW_RULE: Final = "JOB-REVIEW"
 
@@ -26,7 +27,8 @@ def review_timeliness(deadline: Deadline, reviewed_on: date) -> RuleResult:
             REVIEW_RULE, True,
             f"reviewed on {reviewed_on}, within {deadline.workdays} working day(s) after {deadline.start}: "
             f"due {deadline.due_on}{estimated}",
-            f"于 {reviewed_on} 审核，在 {deadline.start} 后 {deadline.workdays} 个工作日内（截止 {deadline.due_on}）"
+            f"于{date_zh(reviewed_on)}审核，在{date_zh(deadline.start)}后{deadline.workdays}个工作日内"
+            f"（截止{date_zh(deadline.due_on)}）"
             f"{estimated_zh}",
             deadline.source,
         )
@@ -34,7 +36,8 @@ def review_timeliness(deadline: Deadline, reviewed_on: date) -> RuleResult:
         REVIEW_RULE, False,
         f"reviewed on {reviewed_on}, after the due date {deadline.due_on} ({deadline.workdays} working day(s) "
         f"after {deadline.start}){estimated}: recorded late",
-        f"于 {reviewed_on} 审核，晚于截止日期 {deadline.due_on}（{deadline.start} 后 {deadline.workdays} 个工作日）"
+        f"于{date_zh(reviewed_on)}审核，晚于截止日期{date_zh(deadline.due_on)}"
+        f"（{date_zh(deadline.start)}后{deadline.workdays}个工作日）"
         f"{estimated_zh}，按超期记录",
         deadline.source,
     )

@@ -31,10 +31,12 @@ from registration_svc.registration.errors import PolicyNotInForce
 from registration_svc.registration.service import RegistrationEnv
 from shared.auth import Principal, Role, forbidden
 from shared.deadlines import Deadline
+from shared.labels import label_zh
 from shared.masking import mask_id_number
 from shared.pagination import PageRequest
 from shared.policy import ParameterNotInForceError, PolicyRegistry
 from shared.regions import unknown_region_violation
+from shared.wording import date_zh
 
 
 def authorize_create(principal: Principal, agency_region_code: str, id_number: str) -> None:
@@ -55,7 +57,7 @@ def review_workdays(policy: PolicyRegistry, region_code: str, parameter: str, on
     except ParameterNotInForceError as exc:
         raise PolicyNotInForce(
             f"Policy pack {pack.id} has no {parameter} in force on {on}: {exc.message}",
-            f"政策参数包 {pack.id} 在 {on} 无生效的 {parameter}。",
+            f"政策参数包“{pack.id}”在{date_zh(on)}无生效的参数“{parameter}”。",
         ) from exc
     assert isinstance(value.value, int)
     return value.value, value.source
@@ -75,7 +77,7 @@ async def create_job_seeker(
     if unknown:
         raise JobSeekerInvalid(
             "A region code names no division of GB/T 2260; see violations. Nothing was saved.",
-            "区划代码不是有效的行政区划代码，详见 violations，未保存任何内容。",
+            "区划代码不是有效的行政区划代码，详见各项说明，未保存任何内容。",
             unknown,
         )
     today = now.astimezone(env.timezone).date()
@@ -113,7 +115,7 @@ async def create_job_seeker(
         raise JobSeekerDuplicate(
             f"The person already has a job-seeker registration waiting for review or published ({existing}); "
             "nothing was saved.",
-            f"该人员已有待审核或已发布的求职登记（{existing}），本次未保存。",
+            f"该人员已有待审核或已发布的求职登记（编号“{existing}”），本次未保存。",
         )
     return job_seeker, person, changes
 
@@ -135,7 +137,7 @@ async def review(
     if job_seeker.status != ReviewStatus.PENDING_REVIEW:
         raise JobSeekerNotPending(
             f"Only a registration waiting for review can be reviewed; this one is {job_seeker.status}.",
-            f"只有待审核的求职登记可以审核，该登记状态为 {job_seeker.status}。",
+            f"只有待审核的求职登记可以审核，该登记状态为“{label_zh(ReviewStatus(job_seeker.status))}”。",
         )
     today = now.astimezone(timezone).date()
     job_seeker.status = ReviewStatus.PUBLISHED if body.decision == "publish" else ReviewStatus.REJECTED
@@ -181,7 +183,8 @@ def deadline_read(deadline: Deadline, reviewed_on: date | None) -> ReviewDeadlin
         estimated = " (estimated)" if deadline.estimated else ""
         reason = (f"review due {deadline.due_on}: {deadline.workdays} working day(s) after {deadline.start} "
                   f"(T-WORKDAY){estimated}")
-        reason_zh = (f"审核期限 {deadline.due_on}：{deadline.start} 后 {deadline.workdays} 个工作日内（T-WORKDAY）"
+        reason_zh = (f"审核期限{date_zh(deadline.due_on)}：{date_zh(deadline.start)}后{deadline.workdays}个工作日内"
+                     "（T-WORKDAY）"
                      + ("（估算）" if deadline.estimated else ""))
     return ReviewDeadlineRead(workdays=deadline.workdays, source=deadline.source, estimated=deadline.estimated,
                               reason=reason, reason_zh=reason_zh)

@@ -89,8 +89,11 @@ async def notify_person(
     channel: NotificationChannel | None = None,
     agency_region_code: str | None = None,
     notifier: Notifier | None = None,
-) -> uuid.UUID:
-    """Notifies a person by SMS when a phone is known, else by letter; returns the notification's id.
+    address: str | None = None,
+) -> uuid.UUID | None:
+    """Notifies a person through a channel they have: SMS when a phone is known, else a letter when an address
+    is; returns the notification's id, or None (logged) when the person gave neither, so that no letter is
+    "sent" to nowhere: the decision is then told at the window and the citizen reads it online.
 
     Raises TemplateError for an unknown template, missing parameters or a reason that is not
     notified (DEREG-NOTIFY). The agency region (for staff scoping) comes from the argument or the
@@ -98,10 +101,16 @@ async def notify_person(
     """
     message = render(template, params)
     number = clean_phone(phone)
+    has_address = bool(address and address.strip())
     chosen = channel or (NotificationChannel.SMS if number else NotificationChannel.LETTER)
     if chosen is NotificationChannel.SMS and number is None:
         chosen = NotificationChannel.LETTER
     region = agency_region_code or params.get("agency_region_code")
+    if chosen is NotificationChannel.LETTER and not has_address:
+        logger.warning("no channel to notify the person: no phone and no address", extra={
+            "person_id": str(person_id), "template": template, "agency_region_code": region,
+        })
+        return None
     outgoing = OutgoingNotification(person_id, region, number, chosen, template, dict(params), message)
     return await (notifier or default_notifier()).notify(session, outgoing)
 

@@ -86,7 +86,7 @@ def _rejected(params: Mapping[str, str]) -> Message:
     contact_zh, contact_en = _contact(params)
     return Message(
         f"{name}：您于{date_zh(date.fromisoformat(applied))}提交的失业登记申请经审核不予登记，"
-        f"原因：{params['reason']}{cited_zh}。如有异议，请联系{contact_zh}。",
+        f"原因：“{params['reason']}”{cited_zh}。如有异议，请联系{contact_zh}。",
         f"Dear {name}, your application for unemployment registration of {applied} was not accepted: "
         f"{params['reason']}{cited_en}. If you disagree, contact {contact_en}.",
     )

@@ -33,6 +33,13 @@ class DuplicateRegistration(StateConflict):
     title = "Conflict"
 
 
+class RegistrationNotRejected(StateConflict):
+    """Only a rejected registration has a rejection letter."""
+
+    code = "registration.not_rejected"
+    title = "Conflict"
+
+
 class RegistrationNotPending(StateConflict):
     """Only a pending registration can be decided."""
 

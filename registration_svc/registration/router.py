@@ -8,6 +8,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
 
 from registration_svc.models import platform
 from registration_svc.registration import service
@@ -25,6 +26,7 @@ from shared.clients.registration import MAX_FACT_PERSONS, RegistrationFactsPage
 from shared.clock import ClockDep
 from shared.db import SessionDep
 from shared.idempotency import Idempotent
+from shared.letters import letter_html
 from shared.pagination import Page, PageRequestDep, to_page
 
 router = APIRouter(prefix="/registrations", tags=["registrations"])
@@ -154,6 +156,22 @@ async def get_registration(
             details={"person_id": str(person.id)},
         )
     return service.to_read(registration, person, principal, timezone_of(request), full_number=full)
+
+
+@router.get(
+    "/{registration_id}/rejection-notice",
+    response_class=HTMLResponse,
+    summary="The rejection letter (不予登记告知书) as printable HTML",
+)
+async def get_rejection_notice(
+    registration_id: uuid.UUID, request: Request, session: SessionDep, principal: PrincipalDep
+) -> HTMLResponse:
+    """The letter of a rejected registration (agency and telephone, reason, conditions of registration, appeal
+    deadline), for printing; the applicant reads their own, staff those of their region; 409 unless rejected."""
+    letter = await service.rejection_letter(
+        session, principal, registration_id, timezone_of(request), request.app.state.policy
+    )
+    return HTMLResponse(letter_html(letter))
 
 
 @router.post(

@@ -33,6 +33,7 @@ from registration_svc.registration.errors import (
     PolicyNotInForce,
     RegistrationIneligible,
     RegistrationNotPending,
+    RegistrationNotRejected,
 )
 from registration_svc.registration.models import Channel, Registration, RegistrationStatus, VerificationState
 from registration_svc.registration.rules import (
@@ -72,10 +73,11 @@ from shared.errors import Violation
 from shared.events import EventType, RegistrationCreated
 from shared.explain import failures
 from shared.labels import label_zh
+from shared.letters import Agency, DecisionLetter, appeal_by, appeal_remedy_zh
 from shared.masking import mask_id_number
 from shared.pagination import PageRequest
 from shared.policy import ParameterNotInForceError, PolicyRegistry
-from shared.policy.documents import cite_inline
+from shared.policy.documents import cite, cite_inline
 from shared.regions import unknown_region_violation
 from shared.wording import date_zh
 
@@ -575,6 +577,7 @@ async def decide(
             session,
             person_id=person.id,
             phone=person.phone,
+            address=registration.contact_address,
             template=REJECTED_TEMPLATE,
             params={
                 "name": person.name,
@@ -743,4 +746,34 @@ def to_summary(r: Registration, p: Person, *, full_number: bool) -> Registration
         overdue=r.overdue,
         registered_on=r.registered_on,
         created_at=r.created_at,
+    )
+
+
+async def rejection_letter(
+    session: AsyncSession, principal: Principal, registration_id: uuid.UUID, timezone: ZoneInfo,
+    policy: PolicyRegistry,
+) -> DecisionLetter:
+    """Returns the letter telling an applicant their registration was not accepted (不予登记告知书): the agency and
+    how to reach it, the reason, the conditions of registration and the appeal deadline; 409 unless rejected."""
+    registration, person = await load_for_read(session, principal, registration_id)
+    if registration.status != RegistrationStatus.REJECTED or registration.decided_at is None:
+        raise RegistrationNotRejected(
+            f"The registration is {registration.status}; only a rejected one has a rejection letter.",
+            f"该登记状态为“{label_zh(RegistrationStatus(registration.status))}”，只有不予登记的才有告知书。",
+        )
+    issued = registration.decided_at.astimezone(timezone).date()
+    applied = registration.applied_at.astimezone(timezone).date()
+    found = await agency_of(session, registration.agency_region_code)
+    agency = Agency(registration.agency_region_code, found.name, found.telephone, found.address) if found else Agency(
+        registration.agency_region_code)
+    reason = registration.decision_reason or ""
+    return DecisionLetter(
+        title_zh="不予登记告知书", addressee=person.name,
+        decision_zh=f"您于{date_zh(applied)}提出的失业登记申请，经审核，不予登记。",
+        reason_zh=reason, legal_basis=cite(policy.for_region(registration.agency_region_code).citation("registration")),
+        remedy_zh=appeal_remedy_zh(issued), agency=agency, issued_on=issued,
+        title_en="Notice of refusal of unemployment registration",
+        summary_en=f"The application of {applied.isoformat()} is not accepted. Reason: {reason}. An administrative "
+        f"review may be asked for until {appeal_by(issued).isoformat()}.",
+        rule="REG-DECISION",
     )

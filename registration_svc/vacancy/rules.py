@@ -10,12 +10,14 @@ from typing import Final
 
 from shared.credit_code import is_credit_code
 from shared.explain import RuleResult
+from shared.wording import date_zh, yuan
 
 FAIR_HIRING_RULE: Final = "JOB-FAIR-HIRING"
-FORM_SOURCE: Final = "rules.md job services (招聘登记 form)"
-# 《中华人民共和国就业促进法》: art. 26 no discrimination in hiring; art. 27 women (gender); art. 28 ethnic
-# groups; art. 31 rural workers (hukou).
-LAW: Final = "Employment Promotion Law (就业促进法)"
+# The consistency of the 招聘登记 form is this system's own rule (rules.md "Job services").
+FORM_SOURCE: Final = "system-rule"
+# 《中华人民共和国就业促进法》 (documents.toml "employment-promotion-law"): art. 26 no discrimination in hiring;
+# art. 27 women (gender); art. 28 ethnic groups; art. 31 rural workers (hukou).
+LAW: Final = "employment-promotion-law"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +29,20 @@ class Ground:
     article: str
     article_zh: str
 
+    clause: str
 
-GENDER: Final = Ground("gender", "性别", f"{LAW} arts. 26-27", "就业促进法第二十六条、第二十七条")
-ETHNICITY: Final = Ground("ethnicity", "民族", f"{LAW} arts. 26, 28", "就业促进法第二十六条、第二十八条")
-HUKOU: Final = Ground("household registration (hukou)", "户籍", f"{LAW} arts. 26, 31",
-                      "就业促进法第二十六条、第三十一条")
+    @property
+    def source(self) -> str:
+        """Returns the citation of the articles: the law's key and its articles."""
+        return f"{LAW} {self.clause}"
+
+
+GENDER: Final = Ground("gender", "性别", "Employment Promotion Law arts. 26-27",
+                       "就业促进法第二十六条、第二十七条", "第26条、第27条")
+ETHNICITY: Final = Ground("ethnicity", "民族", "Employment Promotion Law arts. 26, 28",
+                          "就业促进法第二十六条、第二十八条", "第26条、第28条")
+HUKOU: Final = Ground("household registration (hukou)", "户籍", "Employment Promotion Law arts. 26, 31",
+                      "就业促进法第二十六条、第三十一条", "第26条、第31条")
 
 # Values of a requirement field that restrict nobody.
 NO_RESTRICTION: Final = frozenset({"", "any", "none", "unlimited", "不限", "无", "无要求", "男女不限"})
@@ -55,8 +66,8 @@ def _refusal(ground: Ground, field: str, found: str) -> RuleResult:
     return RuleResult(
         FAIR_HIRING_RULE, False,
         f"a vacancy may not restrict {ground.name} ({found!r}): refused under the {ground.article}",
-        f"招聘不得设置{ground.name_zh}限制（{found}），依据{ground.article_zh}不予登记",
-        ground.article, field,
+        f"招聘不得设置{ground.name_zh}限制（“{found}”），依据{ground.article_zh}不予登记",
+        ground.source, field,
     )
 
 
@@ -85,7 +96,7 @@ def check_fair_hiring(
     if refusals:
         return refusals
     return [RuleResult(FAIR_HIRING_RULE, True, "no gender, ethnicity or hukou restriction",
-                       "无性别、民族、户籍限制", f"{LAW} arts. 26-31")]
+                       "无性别、民族、户籍限制", f"{LAW} 第26条至第31条")]
 
 
 def check_form(
@@ -106,26 +117,31 @@ def check_form(
     return [
         RuleResult("JOB-POSITIONS", positions >= 1,
                    f"{positions} position(s) offered" + ("" if positions >= 1 else ": at least 1 is needed"),
-                   f"招聘人数 {positions}" + ("" if positions >= 1 else "，至少为 1"), FORM_SOURCE, "positions"),
+                   f"招聘人数{positions}人" + ("" if positions >= 1 else "，至少为1人"), FORM_SOURCE, "positions"),
         RuleResult("JOB-WAGE-RANGE", wage_min_fen <= wage_max_fen,
                    f"monthly wage from {wage_min_fen} to {wage_max_fen} fen"
                    + ("" if wage_min_fen <= wage_max_fen else ": the minimum is above the maximum"),
-                   f"月工资 {wage_min_fen} 至 {wage_max_fen} 分"
+                   f"月工资{yuan(wage_min_fen)}至{yuan(wage_max_fen)}"
                    + ("" if wage_min_fen <= wage_max_fen else "，下限高于上限"),
                    FORM_SOURCE, "monthly_wage_max_fen"),
         RuleResult("JOB-AGE-RANGE", min_age is None or max_age is None or min_age <= max_age,
-                   f"ages {min_age} to {max_age}", f"年龄 {min_age} 至 {max_age} 岁", FORM_SOURCE,
+                   f"ages {min_age} to {max_age}", f"年龄{_age_zh(min_age)}至{_age_zh(max_age)}", FORM_SOURCE,
                    "requirements.max_age"),
         RuleResult("JOB-VALID-UNTIL", valid_until >= today,
                    f"valid until {valid_until}" + ("" if valid_until >= today else f", which is before today {today}"),
-                   f"有效期至 {valid_until}" + ("" if valid_until >= today else f"，早于今天 {today}"),
+                   f"有效期至{date_zh(valid_until)}"
+                   + ("" if valid_until >= today else f"，早于今天（{date_zh(today)}）"),
                    FORM_SOURCE, "valid_until"),
         RuleResult("JOB-EMPLOYER", valid_code,
                    "the employer's unified social credit code is valid (GB 32100)" if valid_code
                    else f"{credit_code!r} is not a unified social credit code (GB 32100 check character)",
-                   "统一社会信用代码有效" if valid_code else f"{credit_code} 不是有效的统一社会信用代码",
+                   "统一社会信用代码有效" if valid_code else f"“{credit_code}”不是有效的统一社会信用代码",
                    "GB 32100-2015", "employer.credit_code"),
     ]
+
+
+def _age_zh(age: int | None) -> str:
+    return "不限" if age is None else f"{age}岁"
 
 
 def is_expired(valid_until: date, today: date) -> bool:

@@ -31,8 +31,10 @@ from shared.credit_code import normalize_credit_code
 from shared.deadlines import Deadline
 from shared.errors import Violation
 from shared.explain import RuleResult, failures
+from shared.labels import label_zh
 from shared.pagination import PageRequest
 from shared.regions import unknown_region_violation
+from shared.wording import date_zh
 
 
 def not_own_vacancy() -> Forbidden:
@@ -90,7 +92,7 @@ def check_vacancy(body: VacancyCreate, today: date) -> None:
     if violations:
         rules = ", ".join(dict.fromkeys(v.rule for v in violations))
         raise VacancyInvalid(f"The vacancy fails {rules}; see violations. Nothing was saved.",
-                             f"招聘信息未通过 {rules} 校验，详见 violations，未保存任何内容。", violations)
+                             f"招聘信息未通过 {rules} 校验，详见各项说明，未保存任何内容。", violations)
 
 
 async def create_vacancy(
@@ -150,14 +152,14 @@ async def review(
     if vacancy.status != ReviewStatus.PENDING_REVIEW:
         raise VacancyNotPending(
             f"Only a vacancy waiting for review can be reviewed; this one is {vacancy.status}.",
-            f"只有待审核的招聘信息可以审核，该信息状态为 {vacancy.status}。",
+            f"只有待审核的招聘信息可以审核，该信息状态为“{label_zh(ReviewStatus(vacancy.status))}”。",
         )
     if body.decision == "publish" and is_expired(vacancy.valid_until, today):
         raise VacancyInvalid(
             f"The vacancy was valid until {vacancy.valid_until}; an expired vacancy cannot be published.",
-            f"该招聘信息有效期至 {vacancy.valid_until}，已过期，不能发布。",
+            f"该招聘信息有效期至{date_zh(vacancy.valid_until)}，已过期，不能发布。",
             [Violation("JOB-VALID-UNTIL", "valid_until", f"valid until {vacancy.valid_until}, before {today}",
-                       f"有效期至 {vacancy.valid_until}，早于 {today}")],
+                       f"有效期至{date_zh(vacancy.valid_until)}，早于今天（{date_zh(today)}）")],
         )
     vacancy.status = ReviewStatus.PUBLISHED if body.decision == "publish" else ReviewStatus.REJECTED
     vacancy.reviewed_on, vacancy.reviewed_by, vacancy.review_reason = today, principal.sub, body.reason
@@ -182,7 +184,7 @@ async def close(
     if vacancy.status not in (ReviewStatus.PENDING_REVIEW, ReviewStatus.PUBLISHED):
         raise VacancyClosed(
             f"The vacancy is {vacancy.status} already; only an open one can be closed.",
-            f"该招聘信息已是 {vacancy.status} 状态，只有待审核或已发布的信息可以关闭。",
+            f"该招聘信息已是“{label_zh(ReviewStatus(vacancy.status))}”状态，只有待审核或已发布的信息可以关闭。",
         )
     vacancy.status, vacancy.close_reason = ReviewStatus.CLOSED, reason
     vacancy.closed_on, vacancy.closed_by, vacancy.updated_at = today, principal.sub, now

@@ -18,6 +18,7 @@ from shared.spreadsheets import (
     read_xlsx,
     rows_to_import,
 )
+from shared.wording import date_zh
 from subsidy_svc.catalogue import repository
 from subsidy_svc.catalogue.errors import CatalogueEntryNotFound, NotProvinceAdmin
 from subsidy_svc.catalogue.models import CatalogueEntry, CatalogueVersion
@@ -79,16 +80,16 @@ def _check_row(sheet_row: int, row: dict[str, object]) -> list[RowError]:
     code = str(row.get("occupation_code", ""))
     if not OCCUPATION_CODE.fullmatch(code):
         errors.append(RowError(sheet_row, "职业编码", "SUB-CATALOGUE", f"{code!r} is not a code like 4-03-02-01",
-                               f"{code!r} 不是形如 4-03-02-01 的职业编码"))
+                               f"“{code}”不是形如 4-03-02-01 的职业编码"))
     level = row.get("level")
     if level not in LEVELS:
         errors.append(RowError(sheet_row, "技能等级", "SUB-CATALOGUE", f"level {level!r} is not 1 to 5",
-                               f"等级 {level!r} 不在 1 至 5 之间"))
+                               f"等级“{level}”不在1至5之间"))
     amount = row.get("amount_yuan")
     if not isinstance(amount, int) or not 0 < amount <= 1_000_000:
         errors.append(RowError(sheet_row, "补贴标准（元）", "SUB-CATALOGUE",
                                f"amount {amount!r} must be a whole number of yuan from 1 to 1000000",
-                               f"补贴标准 {amount!r} 须为 1 至 1000000 的整数元"))
+                               f"补贴标准“{amount}”须为1至1000000的整数元"))
     return errors
 
 
@@ -185,7 +186,7 @@ async def delete_entry(
     if entry is None:
         raise CatalogueEntryNotFound(
             f"The catalogue of {effective_from.isoformat()} has no {occupation_code} level {level}.",
-            f"{effective_from.isoformat()} 版目录中没有 {occupation_code} 等级 {level}。",
+            f"{date_zh(effective_from)}版目录中没有职业“{occupation_code}”等级{level}。",
         )
     await session.delete(entry)
     await session.flush()

@@ -6,12 +6,14 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
 
 from shared import audit
 from shared.auth import Principal, RegionQuery, Role, require_roles
 from shared.clock import ClockDep
 from shared.db import SessionDep
 from shared.idempotency import Idempotent
+from shared.letters import letter_html
 from shared.pagination import Page, PageRequestDep
 from subsidy_svc.calendar.router import CalendarDep
 from subsidy_svc.claims import repository, service
@@ -60,6 +62,16 @@ async def list_claims(
 async def get_claim(session: SessionDep, principal: ClaimReader, clock: ClockDep, claim_id: uuid.UUID) -> ClaimRead:
     """Gets a claim with each step's due date, actual date and overdue flag."""
     return await service.read(session, principal, claim_id, clock.today())
+
+
+@router.get("/{claim_id}/rejection-notice", response_class=HTMLResponse)
+async def get_rejection_notice(
+    request: Request, session: SessionDep, principal: ClaimReader, claim_id: uuid.UUID
+) -> HTMLResponse:
+    """The rejection letter (不予发放告知书) as printable HTML: reason, legal basis, appeal deadline; the applicant
+    reads their own, staff those of their region; 409 unless the claim is rejected."""
+    letter = await service.rejection_letter(session, principal, claim_id, request.app.state.policy)
+    return HTMLResponse(letter_html(letter))
 
 
 @router.post("/{claim_id}/review", response_model=ClaimRead, dependencies=[Idempotent])

@@ -22,8 +22,8 @@ SUB_CATALOGUE: Final = "SUB-CATALOGUE"
 SUB_DUPLICATE: Final = "SUB-DUPLICATE"
 SUB_ALLOWANCE_GROUP: Final = "SUB-ALLOWANCE-GROUP"
 SUB_ALLOWANCE_ONCE: Final = "SUB-ALLOWANCE-ONCE"
-SOURCE_ACCOUNT: Final = "001 §三(二) 支付补贴资金至申请人账户"
-SOURCE_CATALOGUE: Final = "001 §三(一) 补贴目录"
+SOURCE_ACCOUNT: Final = "shaoguan-plan 三(二) 支付补贴资金至申请人账户"
+SOURCE_CATALOGUE: Final = "shaoguan-plan 三(一) 补贴目录"
 
 # The preview's rule IDs (skill_subsidy/rules.py) as rules.md names them on a claim.
 _CLAIM_RULE: Final = {
@@ -53,13 +53,13 @@ def account_holder(applicant_name: str, account_name: str) -> RuleResult:
     met = _name_key(applicant_name) == _name_key(account_name)
     if met:
         return RuleResult(SUB_ACCOUNT, True, f"the account is in the applicant's name {applicant_name}",
-                          f"收款账户户名与申请人姓名（{applicant_name}）一致", SOURCE_ACCOUNT,
+                          f"收款账户户名与申请人姓名（“{applicant_name}”）一致", SOURCE_ACCOUNT,
                           "bank_account.account_name")
     return RuleResult(
         SUB_ACCOUNT, False,
         f"the account is in the name of {account_name}, not the applicant {applicant_name}: the subsidy is paid "
         "only to the applicant's own account",
-        f"收款账户户名（{account_name}）与申请人（{applicant_name}）不一致，补贴只能支付至申请人本人账户",
+        f"收款账户户名（“{account_name}”）与申请人（“{applicant_name}”）不一致，补贴只能支付至申请人本人账户",
         SOURCE_ACCOUNT, "bank_account.account_name",
     )
 
@@ -115,5 +115,5 @@ def group_unverified(group: AllowanceGroup) -> RuleResult:
         f"claims the group {group.value}, but the eligibility service has no employment-difficulty certification "
         "of the person on the application date",
         "申请人所报“就业困难人员”类别经资格认定服务核验，申请之日无有效认定",
-        "001 §三(一); rules.md SUB-ALLOWANCE-GROUP", "living_allowance.group",
+        "shaoguan-plan 三(一)", "living_allowance.group",
     )

@@ -14,8 +14,12 @@ from shared.calendar import WorkdayCalendar
 from shared.clients.registration import PersonIdentity
 from shared.errors import Violation
 from shared.explain import RuleResult
+from shared.labels import label_zh
+from shared.letters import Agency, DecisionLetter, appeal_by, appeal_remedy_zh
 from shared.pagination import Page, PageRequest, to_page
 from shared.policy import ParameterNotInForceError, PolicyParameters, PolicyRegistry
+from shared.policy.documents import cite
+from shared.wording import date_zh
 from subsidy_svc.catalogue import service as catalogue
 from subsidy_svc.claims import repository, rules
 from subsidy_svc.claims.errors import (
@@ -66,8 +70,8 @@ def _params(registry: PolicyRegistry, region: str, on: date) -> tuple[PolicyPara
     except ParameterNotInForceError as exc:
         raise PolicyNotInForce(
             f"Policy pack {pack.id} has no parameters in force on {on.isoformat()}: {exc.message}",
-            f"政策包 {pack.id} 在 {on.isoformat()} 没有有效的政策参数",
-            [Violation("POLICY-IN-FORCE", "applied_on", exc.message, f"{on.isoformat()} 无有效政策参数")],
+            f"政策包“{pack.id}”在{date_zh(on)}没有有效的政策参数",
+            [Violation("POLICY-IN-FORCE", "applied_on", exc.message, f"{date_zh(on)}无有效政策参数")],
         ) from None
 
 
@@ -122,11 +126,11 @@ async def file_claim(
     cert = body.certificate
     if body.applied_on > today:
         raise _invalid(skill_rules.SUB_WINDOW, "applied_on", f"applied_on {body.applied_on} is in the future",
-                       f"申请日期 {body.applied_on} 晚于今天")
+                       f"申请日期{date_zh(body.applied_on)}晚于今天")
     if cert.issued_on > body.applied_on:
         raise _invalid(skill_rules.SUB_WINDOW, "certificate.issued_on",
                        f"the certificate issued on {cert.issued_on} is after the application on {body.applied_on}",
-                       f"证书核发日期 {cert.issued_on} 晚于申请日期 {body.applied_on}")
+                       f"证书核发日期{date_zh(cert.issued_on)}晚于申请日期{date_zh(body.applied_on)}")
     params, sources = _params(registry, body.agency_region_code, body.applied_on)
     timeline = skill_rules.skill_timeline(cert.issued_on, body.applied_on, body.applied_on, params, sources, calendar)
     window = next(r for r in timeline.results if r.rule == skill_rules.SUB_WINDOW)
@@ -139,7 +143,7 @@ async def file_claim(
                 rules.SUB_CATALOGUE, False,
                 f"occupation {cert.occupation_code} level {cert.level} is not in the catalogue in force on the "
                 f"issue date {cert.issued_on}",
-                f"职业 {cert.occupation_code} 等级 {cert.level} 不在证书核发日（{cert.issued_on}）有效的补贴目录内",
+                f"职业“{cert.occupation_code}”等级{cert.level}不在证书核发日（{date_zh(cert.issued_on)}）有效的补贴目录内",
                 rules.SOURCE_CATALOGUE, "certificate.occupation_code",
             ),
             "The certificate is not in the subsidy catalogue", "证书不在补贴目录内",
@@ -191,7 +195,7 @@ async def file_claim(
 def _duplicate(number: str) -> DuplicateClaim:
     return DuplicateClaim(
         f"Certificate {number} already has a claim that was not rejected (SUB-DUPLICATE).",
-        f"证书 {number} 已有未被驳回的申请（SUB-DUPLICATE）。",
+        f"证书“{number}”已有未被驳回的申请（SUB-DUPLICATE）。",
         [Violation(rules.SUB_DUPLICATE, "certificate.number", "one claim per certificate", "每张证书只能申请一次")],
     )
 
@@ -201,7 +205,7 @@ async def get_claim(session: AsyncSession, principal: Principal, claim_id: uuid.
     """Gets a claim in the caller's scope, or 404."""
     claim = await repository.get(session, principal, claim_id, for_update=for_update)
     if claim is None:
-        raise ClaimNotFound(f"No claim {claim_id} in your scope.", f"您的权限范围内没有申请 {claim_id}。")
+        raise ClaimNotFound(f"No claim {claim_id} in your scope.", f"您的权限范围内没有编号为“{claim_id}”的申请。")
     return claim
 
 
@@ -271,14 +275,14 @@ async def review(
     claim = await get_claim(session, principal, claim_id, for_update=True)
     if claim.status is not ClaimStatus.RECEIVED:
         raise ClaimStateConflict(f"The claim is {claim.status.value}, not awaiting review.",
-                                 f"该申请当前状态为 {claim.status.value}，不在待审核状态。")
+                                 f"该申请当前状态为“{label_zh(claim.status)}”，不在待审核状态。")
     if body.reviewed_on < claim.applied_on:
         raise _invalid(skill_rules.SUB_REVIEW, "reviewed_on",
                        f"reviewed_on {body.reviewed_on} is before the claim was received on {claim.applied_on}",
-                       f"审核日期 {body.reviewed_on} 早于受理日期 {claim.applied_on}")
+                       f"审核日期{date_zh(body.reviewed_on)}早于受理日期{date_zh(claim.applied_on)}")
     if body.reviewed_on > today:
         raise _invalid(skill_rules.SUB_REVIEW, "reviewed_on", f"reviewed_on {body.reviewed_on} is in the future",
-                       f"审核日期 {body.reviewed_on} 晚于今天")
+                       f"审核日期{date_zh(body.reviewed_on)}晚于今天")
     if body.decision is ReviewDecision.REJECT and not body.reason:
         raise _invalid(skill_rules.SUB_REVIEW, "reason", "a rejection needs its reason", "驳回须说明理由")
     claim.reviewed_on, claim.review_decision = body.reviewed_on, body.decision
@@ -303,19 +307,19 @@ async def add_objection(
     claim = await get_claim(session, principal, claim_id, for_update=True)
     if claim.status not in (ClaimStatus.IN_PUBLIC_NOTICE, ClaimStatus.PAYABLE) or claim.notice_start is None:
         raise ClaimStateConflict(f"The claim is {claim.status.value}, not on public notice.",
-                                 f"该申请当前状态为 {claim.status.value}，未在公示中。")
+                                 f"该申请当前状态为“{label_zh(claim.status)}”，未在公示中。")
     assert claim.notice_end is not None
     if body.received_on > today:
         raise _invalid(skill_rules.SUB_NOTICE, "received_on", f"received_on {body.received_on} is in the future",
-                       f"异议受理日期 {body.received_on} 晚于今天")
+                       f"异议受理日期{date_zh(body.received_on)}晚于今天")
     if not claim.notice_start <= body.received_on <= claim.notice_end:
         raise ClaimRuleFailed(
             f"Objections are received only during the notice from {claim.notice_start} to {claim.notice_end} "
             "(SUB-NOTICE).",
-            f"异议仅在公示期（{claim.notice_start} 至 {claim.notice_end}）内受理（SUB-NOTICE）。",
+            f"异议仅在公示期（{date_zh(claim.notice_start)}至{date_zh(claim.notice_end)}）内受理（SUB-NOTICE）。",
             [Violation(skill_rules.SUB_NOTICE, "received_on",
                        f"received_on {body.received_on} is outside the notice {claim.notice_start}..{claim.notice_end}",
-                       f"异议受理日期 {body.received_on} 不在公示期 {claim.notice_start} 至 {claim.notice_end} 内")],
+                       f"异议受理日期{date_zh(body.received_on)}不在公示期{date_zh(claim.notice_start)}至{date_zh(claim.notice_end)}内")],
         )
     if await repository.in_live_batch(session, claim.id):
         raise ClaimStateConflict("The claim is already in a payment batch.", "该申请已列入支付批次。")
@@ -338,18 +342,54 @@ async def decide_objection(
     objection = await repository.objection(session, claim.id, objection_id)
     if objection is None:
         raise ClaimNotFound(f"No objection {objection_id} on claim {claim_id}.",
-                            f"申请 {claim_id} 没有异议 {objection_id}。")
+                            f"编号为“{claim_id}”的申请没有编号为“{objection_id}”的异议。")
     if objection.status is not ObjectionStatus.PENDING:
         raise ClaimStateConflict("The objection is already decided.", "该异议已处理。")
     if not objection.received_on <= body.decided_on <= today:
         raise _invalid(skill_rules.SUB_NOTICE, "decided_on",
                        f"decided_on {body.decided_on} is before the objection ({objection.received_on}) "
                        "or in the future",
-                       f"处理日期 {body.decided_on} 早于异议受理日期（{objection.received_on}）或晚于今天")
+                       f"处理日期{date_zh(body.decided_on)}早于异议受理日期（{date_zh(objection.received_on)}）或晚于今天")
     objection.status = ObjectionStatus.UPHELD if body.upheld else ObjectionStatus.DISMISSED
     objection.decided_on, objection.decision_reason = body.decided_on, body.reason
     if body.upheld:
         claim.status = ClaimStatus.REJECTED
-        claim.review_reason = f"objection upheld: {body.reason}"
+        claim.review_reason = f"{OBJECTION_UPHELD}{body.reason}"
     await session.flush()
     return claim
+
+
+OBJECTION_UPHELD = "objection upheld: "
+
+
+async def rejection_letter(
+    session: AsyncSession, principal: Principal, claim_id: uuid.UUID, registry: PolicyRegistry
+) -> DecisionLetter:
+    """Returns the letter telling the applicant their claim is not paid (不予发放职业技能提升培训补贴告知书): the
+    reason (the reviewer's, or the objection upheld during the notice), the clause of the review and the appeal
+    deadline; 409 unless the claim is rejected."""
+    claim = await get_claim(session, principal, claim_id)
+    if claim.status is not ClaimStatus.REJECTED or claim.reviewed_on is None:
+        raise ClaimStateConflict(
+            f"The claim is {claim.status.value}; only a rejected claim has a rejection letter.",
+            f"该申请当前状态为“{label_zh(claim.status)}”，只有不予发放的申请才有告知书。",
+        )
+    reason = claim.review_reason or ""
+    upheld = reason.startswith(OBJECTION_UPHELD)
+    objections = await repository.objections(session, claim.id) if upheld else []
+    decided = [o.decided_on for o in objections if o.status is ObjectionStatus.UPHELD and o.decided_on]
+    issued = max(decided) if decided else claim.reviewed_on
+    reason_zh = f"公示期内收到的异议经核查成立：{reason.removeprefix(OBJECTION_UPHELD)}" if upheld else reason
+    _, sources = _params(registry, claim.agency_region_code, claim.applied_on)
+    basis = cite(sources.get("skill_review_workdays", "system-rule"))
+    return DecisionLetter(
+        title_zh="不予发放职业技能提升培训补贴告知书", addressee=claim.applicant_name,
+        decision_zh=(f"您于{date_zh(claim.applied_on)}申请的职业技能提升培训补贴（证书编号“{claim.certificate_number}”），"
+                     "经审核，不予发放。"),
+        reason_zh=reason_zh, legal_basis=basis, remedy_zh=appeal_remedy_zh(issued),
+        agency=Agency(claim.agency_region_code), issued_on=issued,
+        title_en="Notice of refusal of the skills-upgrade training subsidy",
+        summary_en=f"The claim of {claim.applied_on.isoformat()} for certificate {claim.certificate_number} is not "
+        f"paid. Reason: {reason}. An administrative review may be asked for until {appeal_by(issued).isoformat()}.",
+        rule=skill_rules.SUB_REVIEW,
+    )

@@ -13,6 +13,8 @@ from shared.auth import Principal, Role, forbidden
 from shared.clients.eligibility import SchedulePeriod
 from shared.errors import Violation
 from shared.policy import ParameterNotInForceError, PolicyRegistry
+from shared.policy.documents import cite
+from shared.wording import date_zh, percent, percentage_points
 from subsidy_svc.loans import repository
 from subsidy_svc.loans.errors import InvalidLoan, LoanConflict, LoanNotEligible, LoanNotFound, RateAboveCap
 from subsidy_svc.loans.models import BorrowerType, LoanSubsidyPeriod, PeriodStatus, StartupLoan
@@ -21,7 +23,7 @@ from subsidy_svc.peers import Peers
 from subsidy_svc.skill_subsidy.errors import PolicyNotInForce
 
 LOAN_RATE = "LOAN-RATE"
-RATE_SOURCE = "001 §五(二)3"
+RATE_SOURCE = "shaoguan-plan 五(二)3"
 
 
 def _invalid(field: str, message: str, message_zh: str) -> InvalidLoan:
@@ -34,8 +36,10 @@ def check_rate(annual_rate_bp: int, lpr_bp: int, cap_over_lpr_bp: int) -> None:
     if annual_rate_bp > cap:
         message = (f"annual rate {annual_rate_bp} bp is above the cap of {cap} bp "
                    f"(LPR {lpr_bp} bp + {cap_over_lpr_bp} bp)")
-        message_zh = f"贷款年利率 {annual_rate_bp}BP 高于上限 {cap}BP（LPR {lpr_bp}BP + {cap_over_lpr_bp}BP）"
-        raise RateAboveCap(f"{message} ({LOAN_RATE}, {RATE_SOURCE})", f"{message_zh}（{LOAN_RATE}，{RATE_SOURCE}）",
+        message_zh = (f"贷款年利率{percent(annual_rate_bp)}高于上限{percent(cap)}"
+                      f"（LPR {percent(lpr_bp)} + {percentage_points(cap_over_lpr_bp)}）")
+        raise RateAboveCap(f"{message} ({LOAN_RATE}, {cite(RATE_SOURCE)})",
+                           f"{message_zh}（{LOAN_RATE}，{cite(RATE_SOURCE)}）",
                            [Violation(LOAN_RATE, "annual_rate_bp", message, message_zh)])
 
 
@@ -76,19 +80,19 @@ async def record_loan(
                        "企业借款人须提供统一社会信用代码（不提供 person_id）")
     if await repository.by_contract(session, body.contract_number) is not None:
         raise LoanConflict(f"Contract {body.contract_number} is already recorded.",
-                           f"借款合同 {body.contract_number} 已登记。",
+                           f"借款合同“{body.contract_number}”已登记。",
                            [Violation("LOAN-CONTRACT", "contract_number", "recorded already", "合同已登记")])
     pack = registry.for_region(region)
     try:
         params = pack.params(body.start_date)
     except ParameterNotInForceError as exc:
         raise PolicyNotInForce(f"Policy pack {pack.id} has no parameters in force on {body.start_date}",
-                               f"政策包 {pack.id} 在 {body.start_date} 没有有效的政策参数",
+                               f"政策包“{pack.id}”在{date_zh(body.start_date)}没有有效的政策参数",
                                [Violation("POLICY-IN-FORCE", "start_date", exc.message, exc.message)]) from None
     check_rate(body.annual_rate_bp, body.lpr_bp, params.loan_rate_cap_over_lpr_bp)
     if body.person_id is not None and await peers.registration.get_person(body.person_id) is None:
         raise _invalid("person_id", f"person {body.person_id} is not in the person registry",
-                       f"人员库中没有 {body.person_id}")
+                       f"人员库中没有编号为“{body.person_id}”的人员")
     evaluation = await peers.eligibility.evaluate_startup_loan({
         "as_of": body.start_date.isoformat(), "applicant_type": body.borrower_type.value,
         body.borrower_type.value: body.borrower, "requested_amount_fen": body.principal_fen,
@@ -96,7 +100,7 @@ async def record_loan(
     })
     if not evaluation.eligible:
         raise LoanNotEligible(
-            "The eligibility service's evaluation fails; see violations.", "资格认定服务评估不通过，详见 violations。",
+            "The eligibility service's evaluation fails; see violations.", "资格认定服务评估不通过，详见各项说明。",
             [Violation(v.rule, v.field, v.message, v.message_zh) for v in evaluation.violations],
         )
     loan = StartupLoan(
@@ -122,7 +126,8 @@ async def get_loan(session: AsyncSession, principal: Principal, loan_id: uuid.UU
     """Gets a loan in scope, or 404."""
     loan = await repository.get(session, principal, loan_id, for_update=for_update)
     if loan is None:
-        raise LoanNotFound(f"No startup loan {loan_id} in your scope.", f"您的权限范围内没有创业担保贷款 {loan_id}。")
+        raise LoanNotFound(f"No startup loan {loan_id} in your scope.",
+                           f"您的权限范围内没有编号为“{loan_id}”的创业担保贷款。")
     return loan
 
 
@@ -136,10 +141,11 @@ async def early_repayment(
         raise forbidden()
     loan = await get_loan(session, principal, loan_id, for_update=True)
     if loan.repaid_on is not None:
-        raise LoanConflict(f"The loan was already repaid on {loan.repaid_on}.", f"该贷款已于 {loan.repaid_on} 还清。")
+        raise LoanConflict(f"The loan was already repaid on {loan.repaid_on}.",
+                           f"该贷款已于{date_zh(loan.repaid_on)}还清。")
     if body.repaid_on > today:
         raise _invalid("repaid_on", f"repaid_on {body.repaid_on} is in the future",
-                       f"还款日期 {body.repaid_on} 晚于今天")
+                       f"还款日期{date_zh(body.repaid_on)}晚于今天")
     schedule = await peers.eligibility.interest_schedule(_schedule_body(loan, body.repaid_on))
     current = await repository.periods(session, loan.id, for_update=True)
     last = schedule.periods[-1]
@@ -153,7 +159,7 @@ async def early_repayment(
         raise LoanConflict(
             f"Period {settled[0].number} is already paid or in a payment batch; the schedule cannot be shortened "
             "before it (PAY-ONCE).",
-            f"第 {settled[0].number} 期贴息已支付或已列入支付批次，不能在其之前缩短（PAY-ONCE）。",
+            f"第{settled[0].number}期贴息已支付或已列入支付批次，不能在其之前缩短（PAY-ONCE）。",
             [Violation("PAY-ONCE", "repaid_on", "a paid or batched period would change",
                        "已支付或已列入批次的期次将被改变")],
         )

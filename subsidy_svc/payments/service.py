@@ -14,6 +14,7 @@ from shared.auth import Principal, Role, scope_region
 from shared.errors import Violation
 from shared.regions import region_prefix
 from shared.spreadsheets import Column, Template, date_cell, read_xlsx
+from shared.wording import date_zh
 from subsidy_svc.payments import repository
 from subsidy_svc.payments.errors import (
     BatchNotFound,
@@ -84,7 +85,7 @@ async def create_batch(session: AsyncSession, principal: Principal, body: BatchC
     if count == 0:
         raise NothingPayable(
             f"Nothing of kind {body.kind.value} in region {body.region} is payable on {body.as_of} outside a batch.",
-            f"区划 {body.region} 在 {body.as_of} 没有未列入批次的可支付项目（{PURPOSE[body.kind]}）。",
+            f"区划 {body.region} 在{date_zh(body.as_of)}没有未列入批次的可支付项目（{PURPOSE[body.kind]}）。",
             [Violation(PAY_ONCE, "as_of", "no payable item outside a live batch", "没有未列入批次的可支付项目")],
         )
     batch.item_count, batch.total_fen = count, total
@@ -98,7 +99,8 @@ async def get_batch(session: AsyncSession, principal: Principal, batch_id: uuid.
     authorize_admin(principal)
     batch = await repository.get_batch(session, principal, batch_id, for_update=for_update)
     if batch is None:
-        raise BatchNotFound(f"No payment batch {batch_id} in your scope.", f"您的权限范围内没有支付批次 {batch_id}。")
+        raise BatchNotFound(f"No payment batch {batch_id} in your scope.",
+                            f"您的权限范围内没有编号为“{batch_id}”的支付批次。")
     return batch
 
 
@@ -219,7 +221,7 @@ async def apply_results(
         state = states.get(item_id)
         if state is None:
             invalid.append(_result_violation(item_id, f"item {item_id} is not in batch {batch.id}",
-                                             f"明细 {item_id} 不属于批次 {batch.id}"))
+                                             f"明细“{item_id}”不属于批次“{batch.id}”"))
             continue
         if result.result == "paid" and (result.paid_on is None or result.paid_on > today
                                         or result.paid_on < batch.as_of):

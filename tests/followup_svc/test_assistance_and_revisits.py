@@ -95,7 +95,8 @@ class TestTierI:
             ("I", "service_list"): (1, 0, "2026-12-08", "open"),
             ("I", "job_recommendation"): (3, 0, "2026-12-08", "open"),
         }
-        assert all(r["rule"] == "FU-TIER" and "001 §六(五)" in r["source"] for r in body["requirements"])
+        plan = "《韶关市登记失业人员跟踪服务工作方案》六(五)"
+        assert all(r["rule"] == "FU-TIER" and plan in r["source"] for r in body["requirements"])
 
         await publish_lists(client)
         await give(client, person, "career_guidance", "2026-11-09")  # before the application: not counted
@@ -276,7 +277,8 @@ class TestRevisits:
             ("person", 3, 7, "2027-04-15"), ("person", 4, 10, "2027-07-15"),
         ]
         first = next(s for s in mine if s["target"] == "person" and s["sequence"] == 1)
-        assert first["overdue"] is True and first["rule"] == "FU-REVISIT" and "002 §四(五)3" in first["source"]
+        assert first["overdue"] is True and first["rule"] == "FU-REVISIT"
+        assert "甘人社通〔2020〕111号 四(五)3" in first["source"]
         # due on or before today only, by default
         today_only = await client.get("/api/v1/revisits/due", headers=CW)
         assert {s["sequence"] for s in today_only.json()["items"] if s["person_id"] == str(person)} == {1}
@@ -351,12 +353,17 @@ class TestRedateOnANewYear:
         async with database.transaction() as session:
             row = await session.get(Assistance, person)
             assert row is not None
-            # 2027 is not in the calendar yet: counted on plain weekends and marked estimated.
+            # 2027 is not published yet: counted on the estimate (weekends and the statutory holidays, here
+            # New Year's Day) and marked estimated.
             assert (row.tier2_due_on, row.tier2_due_estimated) == (date(2027, 1, 28), True)
-            assert (row.tier3_plan_due_on, row.tier3_plan_due_estimated) == (date(2027, 1, 11), True)
+            assert (row.tier3_plan_due_on, row.tier3_plan_due_estimated) == (date(2027, 1, 12), True)
             await schedule_revisits(session, person, date(2026, 12, 28), default_registry(), default_calendar())
-        payload = CalendarYearReplaced(year=2027, holidays={"2027-01-01": "元旦", "2027-01-28": "test holiday"},
-                                       makeup_workdays={}, source="test arrangement", updated_by="admin-1")
+        # The published arrangement differs from the estimate by two days off: 4 January (moves the plan due
+        # date a day) and 28 January (moves the month-counted dates to the next working day).
+        payload = CalendarYearReplaced(
+            year=2027, holidays={"2027-01-01": "元旦", "2027-01-04": "元旦（试验安排）", "2027-01-28": "试验休息日"},
+            makeup_workdays={}, source="test arrangement", updated_by="admin-1",
+        )
         event = EventEnvelope(id=uuid.uuid4(), type=EventType.CALENDAR_YEAR_REPLACED, source="subsidy",
                               occurred_at=datetime.now(UTC), payload=payload.model_dump(mode="json"))
         handler = calendar_year_handler(platform.calendar_year, with_assisted_dues(first_contact_redater(Clock())))
@@ -366,7 +373,7 @@ class TestRedateOnANewYear:
             row = await session.get(Assistance, person, populate_existing=True)
             assert row is not None
             assert (row.tier2_due_on, row.tier2_due_estimated) == (date(2027, 1, 29), False)
-            assert (row.tier3_plan_due_on, row.tier3_plan_due_estimated) == (date(2027, 1, 12), False)
+            assert (row.tier3_plan_due_on, row.tier3_plan_due_estimated) == (date(2027, 1, 13), False)
             first = (await session.execute(select(RevisitSlot.due_on, RevisitSlot.due_estimated).where(
                 RevisitSlot.person_id == person, RevisitSlot.sequence == 1))).all()
         # The first revisits fall in 2027 (known now); the later ones too.

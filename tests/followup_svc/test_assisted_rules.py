@@ -32,18 +32,18 @@ class TestClassify:
         assert (result.rule, result.classification) == ("FU-CLASSIFY", "job_ready")
         assert "welding" in result.reason and "焊" not in result.reason_zh and "welding" in result.reason_zh
         assert result.package[0] == "job_recommendation" and "policy_list" in result.package
-        assert "002 §四(二)" in result.source
+        assert "甘人社通〔2020〕111号 四(二)" in result.source
 
     def test_not_wanting_work_now_wins_over_everything(self) -> None:
         result = classify(facts(wants_work_now=False, health="disabled", wants_entrepreneurship=True))
         assert result.classification == "not_seeking_now"
-        assert "002 §四(六)" in result.source and "暂无就业愿望" in result.reason_zh
+        assert "甘人社通〔2020〕111号 四(六)" in result.source and "暂无就业愿望" in result.reason_zh
 
     @pytest.mark.parametrize("health", ["disabled", "chronic_illness"])
     def test_health_condition_makes_a_difficulty_candidate(self, health: str) -> None:
         result = classify(facts(health=health, wants_entrepreneurship=True))
         assert result.classification == "difficulty_candidate"
-        assert "policy_application" in result.package and "002 §四(五)" in result.source
+        assert "policy_application" in result.package and "甘人社通〔2020〕111号 四(五)" in result.source
 
     def test_entrepreneur_before_training(self) -> None:
         result = classify(facts(wants_entrepreneurship=True, wants_training=True))
@@ -100,7 +100,8 @@ class TestTierRequirements:
             "job_recommendation": (3, 2, "open"),
         }
         first = reqs[0]
-        assert first.rule == "FU-TIER" and "001 §六(五)" in first.source and "2026-11-30" in first.reason
+        assert first.rule == "FU-TIER" and "《韶关市登记失业人员跟踪服务工作方案》六(五)" in first.source
+        assert "2026-11-30" in first.reason and "2026年11月30日" in first.reason_zh
         assert "职业指导" in first.reason_zh
 
     def test_tier1_overdue_the_day_after_the_certification_due_date(self) -> None:

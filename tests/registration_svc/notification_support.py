@@ -32,16 +32,19 @@ async def stored_notifications(
     region: str | None = "440203",
     phone: str | None = PHONE,
     channel: NotificationChannel | None = None,
+    address: str | None = "广东省韶关市浈江区风采路1号",
 ) -> list[uuid.UUID]:
     """Stores pending deregistration notices (committed, or in the test's transaction) and returns their ids."""
     async with database.transaction() as session:
-        return [
+        stored_ids = [
             await notify_person(
                 session, person_id=uuid.uuid4(), phone=phone, template=DEREGISTERED, params=params(),
-                channel=channel, agency_region_code=region,
+                channel=channel, agency_region_code=region, address=address,
             )
             for _ in range(count)
         ]
+    assert all(stored_id is not None for stored_id in stored_ids)
+    return [stored_id for stored_id in stored_ids if stored_id is not None]
 
 
 async def stored(database: Database, notification_id: uuid.UUID) -> Notification:

@@ -134,13 +134,28 @@ class TestNotifyPerson:
         assert stored.params == params(agency_region_code="440203") and stored.sent_at is None
 
     @pytest.mark.parametrize("phone", [None, "", "   "])
-    async def test_without_a_phone_a_letter(self, session: AsyncSession, phone: str | None) -> None:
+    async def test_without_a_phone_a_letter_to_the_address(self, session: AsyncSession, phone: str | None) -> None:
         notification_id = await notify_person(
-            session, person_id=uuid.uuid4(), phone=phone, template=DEREGISTERED, params=params()
+            session, person_id=uuid.uuid4(), phone=phone, template=DEREGISTERED, params=params(),
+            address="广东省韶关市浈江区风采路1号",
         )
+        assert notification_id is not None
         stored = await session.get(Notification, notification_id)
         assert stored is not None and stored.channel == "letter" and stored.phone is None
         assert stored.agency_region_code is None
+
+    @pytest.mark.parametrize(("phone", "address"), [(None, None), ("", "  "), ("   ", "")])
+    async def test_without_a_phone_or_an_address_no_letter_is_sent_to_nowhere(
+        self, session: AsyncSession, phone: str | None, address: str | None
+    ) -> None:
+        person_id = uuid.uuid4()
+        for channel in (None, NotificationChannel.LETTER, NotificationChannel.SMS):
+            assert await notify_person(
+                session, person_id=person_id, phone=phone, template=DEREGISTERED, params=params(), channel=channel,
+                address=address,
+            ) is None
+        stored = await session.scalars(select(Notification).where(Notification.person_id == person_id))
+        assert stored.all() == []
 
     async def test_explicit_channel_and_region(self, session: AsyncSession) -> None:
         notification_id = await notify_person(

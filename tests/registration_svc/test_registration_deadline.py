@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -211,6 +211,34 @@ class TestDecision:
         text = notice["text_zh"]
         assert "不予登记" in text and "经数据比对，申请人2025年起在职参保" in text
         assert "《韶关市登记失业人员跟踪服务工作方案》一(一)" in text and "如有异议" in text
+
+    async def test_the_rejection_letter_prints_agency_reason_basis_and_appeal_deadline(
+        self, client: AsyncClient
+    ) -> None:
+        pending = await self._pending(client)
+        url = f"{URL}/{pending['id']}/rejection-notice"
+        not_yet = await client.get(url, headers=caseworker())
+        assert not_yet.status_code == 409 and not_yet.json()["code"] == "registration.not_rejected"
+        assert "待核实" in not_yet.json()["detail_zh"]
+        decided = await client.post(
+            f"{URL}/{pending['id']}/decision",
+            json={"approve": False, "reason": "经数据比对，申请人2025年起在职参保"}, headers=caseworker(),
+        )
+        assert decided.status_code == 200, decided.text
+        issued = datetime.fromisoformat(decided.json()["decided_at"]).astimezone(ZoneInfo("Asia/Shanghai")).date()
+        number = id_number(date(1990, 5, 1))  # the applicant of _pending reads their own letter
+        for headers in (caseworker(), citizen(number)):
+            letter = await client.get(url, headers=headers)
+            assert letter.status_code == 200 and letter.headers["content-type"].startswith("text/html")
+            html = letter.text
+            assert "<h1>不予登记告知书</h1>" in html and "经数据比对，申请人2025年起在职参保" in html
+            assert "《韶关市登记失业人员跟踪服务工作方案》一(一)" in html  # the conditions of registration
+            assert "《中华人民共和国行政复议法》第二十条" in html and "6个月内依法提起行政诉讼" in html
+            appeal_by = issued + timedelta(days=60)
+            assert f"{appeal_by.year}年{appeal_by.month}月{appeal_by.day}日前（含当日）依法申请行政复议" in html
+            assert "联系方式：" in html
+        other = await client.get(url, headers=citizen(id_number(date(1985, 3, 3))))
+        assert other.status_code == 403
 
     async def test_deciding_twice_is_a_conflict(self, client: AsyncClient) -> None:
         pending = await self._pending(client)

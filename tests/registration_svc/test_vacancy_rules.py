@@ -25,7 +25,7 @@ class TestFairHiring:
 
     def test_a_gender_requirement_names_article_27(self) -> None:
         assert fair(gender="male") == [("JOB-FAIR-HIRING", "requirements.gender",
-                                        "Employment Promotion Law (就业促进法) arts. 26-27")]
+                                        "《中华人民共和国就业促进法》第26条、第27条")]
 
     def test_an_ethnicity_requirement_names_article_28(self) -> None:
         [(rule, field, source)] = fair(ethnicity="汉族")

@@ -19,9 +19,10 @@ PACKAGES = ("shared", "registration_svc", "followup_svc", "eligibility_svc", "su
 NOT_SHOWN = frozenset({"EventType"})
 
 
-def service_enums() -> dict[str, type[enum.Enum]]:
-    """Returns every enum the services declare, by name."""
-    found: dict[str, type[enum.Enum]] = {}
+def service_enums() -> dict[str, list[type[enum.Enum]]]:
+    """Returns every enum the services declare, by name (two services may declare enums of one name: the
+    glossary has one table per name, so it must hold the values of both)."""
+    found: dict[str, list[type[enum.Enum]]] = {}
     for package in PACKAGES:
         root = importlib.import_module(package)
         for module_info in pkgutil.walk_packages(root.__path__, f"{package}."):
@@ -31,7 +32,7 @@ def service_enums() -> dict[str, type[enum.Enum]]:
                     inspect.isclass(value) and issubclass(value, enum.Enum)
                     and value.__module__ == module.__name__ and name not in NOT_SHOWN
                 ):
-                    found[name] = value
+                    found.setdefault(name, []).append(value)
     return found
 
 
@@ -40,7 +41,8 @@ class TestGlossary:
         labels = enum_labels()
         missing = [
             f"{name}.{member.value}"
-            for name, kind in service_enums().items()
+            for name, kinds in service_enums().items()
+            for kind in kinds
             for member in kind
             if str(member.value) not in labels.get(name, {})
         ]

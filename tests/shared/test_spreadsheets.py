@@ -113,7 +113,8 @@ class TestImport:
             "accepted": 0, "rejected": 2,
             "errors": [{
                 "row": 3, "column": "联系日期", "code": "SCHEMA-DATE",
-                "message": "'bad' is not a date (YYYY-MM-DD)", "message_zh": "'bad' 不是日期（格式 YYYY-MM-DD）",
+                "message": "'bad' is not a date (YYYY-MM-DD)",
+                "message_zh": "“bad”不是日期（格式为年-月-日，如2026-11-30）",
             }],
         }
         good = rows_to_import(sheet, partial=True)

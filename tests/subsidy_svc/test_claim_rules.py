@@ -42,7 +42,7 @@ class TestStepOverdue:
 
 
 def result(rule: str, met: bool) -> RuleResult:
-    return RuleResult(rule, met, f"{rule} {met}", f"{rule} {met} zh", "001 §三(一)", None)
+    return RuleResult(rule, met, f"{rule} {met}", f"{rule}{'符合' if met else '不符合'}", "shaoguan-plan 三(一)", None)
 
 
 class TestAllowanceDecision:

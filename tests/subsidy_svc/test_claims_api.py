@@ -227,6 +227,29 @@ class TestReviewNoticeObjections:
         upheld = await api.post(f"{url}/objections/{oid}/decision", headers=REVIEWER,
                                 json={"upheld": True, "decided_on": "2026-04-03", "reason": "查实非本人参训"})
         assert upheld.json()["status"] == "rejected"
+        letter = await api.get(f"{url}/rejection-notice", headers=CASEWORKER)
+        assert letter.status_code == 200 and letter.headers["content-type"].startswith("text/html")
+        # The letter is dated the day the objection was upheld; the administrative review runs 60 days from it.
+        assert "公示期内收到的异议经核查成立：查实非本人参训" in letter.text
+        assert "2026年6月2日前（含当日）" in letter.text
+
+
+class TestRejectionLetter:
+    async def test_the_letter_names_reason_basis_and_appeal_deadline(self, api: AsyncClient) -> None:
+        claim = (await file(api, claim_body(sequence=821))).json()
+        url = f"{CLAIMS}/{claim['id']}/rejection-notice"
+        early = await api.get(url, headers=CASEWORKER)
+        assert early.status_code == 409 and "已受理" in early.json()["detail_zh"]
+        rejected = await api.post(f"{CLAIMS}/{claim['id']}/review", headers=REVIEWER,
+                                  json={"decision": "reject", "reason": "证书编号不符", "reviewed_on": "2026-04-01"})
+        assert rejected.json()["status"] == "rejected"
+        letter = await api.get(url, headers=CASEWORKER)
+        assert letter.status_code == 200
+        html = letter.text
+        assert "<h1>不予发放职业技能提升培训补贴告知书</h1>" in html and "理由：证书编号不符" in html
+        assert "《韶关市登记失业人员跟踪服务工作方案》三(二)" in html  # the clause of the review
+        assert "2026年5月31日前（含当日）依法申请行政复议" in html and "《中华人民共和国行政复议法》第二十条" in html
+        assert "2026年4月1日" in html and "区划 " in html  # dated the review; the agency by its region
 
 
 class TestOverdue:

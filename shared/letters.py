@@ -1,0 +1,92 @@
+"""Decision letters a person receives on paper (告知书): printable HTML, Chinese first, one layout for every
+workflow. A letter names the agency and how to reach it, the decision, the reason, the legal basis (documents by
+their title and number, from the documents table) and until when the person may ask for a re-review or appeal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from html import escape
+
+from shared.policy.documents import cite
+from shared.wording import date_zh
+
+# An administrative decision may be appealed (行政复议) within 60 days of the day the person learns of it
+# (《中华人民共和国行政复议法》第二十条), or brought to court within 6 months (《中华人民共和国行政诉讼法》第四十六条).
+ADMINISTRATIVE_REVIEW_DAYS = 60
+APPEAL_SOURCE = "administrative-review-law 第二十条; administrative-litigation-law 第四十六条"
+
+
+def appeal_by(issued_on: date) -> date:
+    """Returns the last day of the 60 days for an administrative review counted from the day of the letter."""
+    return issued_on + timedelta(days=ADMINISTRATIVE_REVIEW_DAYS)
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    """Who decided and how the person reaches them; unknown parts are None (the region code is always known)."""
+
+    region_code: str
+    name: str | None = None
+    telephone: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionLetter:
+    """What a decision letter says; `remedy_zh` tells what the person may do and until when."""
+
+    title_zh: str
+    addressee: str
+    decision_zh: str
+    reason_zh: str
+    legal_basis: str
+    remedy_zh: str
+    agency: Agency
+    issued_on: date
+    title_en: str
+    summary_en: str
+    rule: str
+
+
+def agency_text(agency: Agency) -> str:
+    """Returns the agency as a letter names it: its name, else "本机构（区划 440203）", with address and telephone."""
+    name = agency.name or f"本机构（区划 {agency.region_code}）"
+    parts = [name]
+    if agency.address:
+        parts.append(f"地址：{agency.address}")
+    if agency.telephone:
+        parts.append(f"联系电话：{agency.telephone}")
+    return "，".join(parts)
+
+
+def appeal_remedy_zh(issued_on: date) -> str:
+    """Returns the administrative-review and court remedy of a decision dated `issued_on`."""
+    return (f"如对本决定不服，可于{date_zh(appeal_by(issued_on))}前（含当日）依法申请行政复议，"
+            f"或自收到本告知书之日起6个月内依法提起行政诉讼（依据：{cite(APPEAL_SOURCE)}）。")
+
+
+def letter_html(letter: DecisionLetter) -> str:
+    """Returns the letter as a printable HTML page (A4, serif, no external assets)."""
+    agency = escape(agency_text(letter.agency))
+    title = escape(letter.title_zh)
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>
+<style>body{{font-family:"Songti SC","SimSun","Noto Serif CJK SC",serif;max-width:40em;margin:2em auto;line-height:1.8}}
+h1{{text-align:center;font-size:1.6em}} .sign{{text-align:right;margin-top:3em}}
+@page{{size:A4;margin:2.5cm}} @media print{{body{{margin:0}} .en{{display:none}}}}</style></head>
+<body>
+<h1>{title}</h1>
+<p>{escape(letter.addressee)}：</p>
+<p>{escape(letter.decision_zh)}</p>
+<p>理由：{escape(letter.reason_zh)}</p>
+<p>依据：{escape(letter.legal_basis)}（{escape(letter.rule)}）</p>
+<p>{escape(letter.remedy_zh)}</p>
+<p>联系方式：{agency}</p>
+<p class="sign">{escape(letter.agency.name or "")}<br>{date_zh(letter.issued_on)}</p>
+<hr>
+<p class="en" lang="en">{escape(letter.title_en)}. {escape(letter.summary_en)}
+Issued {letter.issued_on.isoformat()}.</p>
+</body></html>
+"""

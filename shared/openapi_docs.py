@@ -1,0 +1,65 @@
+"""Field descriptions of the OpenAPI document from the one glossary (shared/data/labels.toml).
+
+A field the code leaves undescribed gets its Chinese label ("birth_date" -> "出生日期"); an enum gets the
+Chinese label of every value ("可选值：window（窗口办理）、online（…）"), so that a front-end team reads the
+API in the words of the people who use it. Descriptions written in the code are kept as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from shared.labels import enum_labels, field_zh
+
+_REF_PREFIX = "#/components/schemas/"
+
+
+def _enum_text(name: str, values: list[Any]) -> str | None:
+    labels = enum_labels().get(name)
+    if not labels:
+        return None
+    return "可选值：" + "、".join(f"{value}（{labels.get(str(value), '未收录')}）" for value in values)
+
+
+def _label(name: str) -> str | None:
+    text = field_zh(name)
+    return None if text.startswith("“") else text
+
+
+def _describe_property(prop: dict[str, Any], name: str, schemas: Mapping[str, Any]) -> None:
+    if "description" in prop:
+        return
+    label = _label(name)
+    target = prop
+    if "$ref" in prop or "allOf" in prop:
+        ref = prop.get("$ref") or next((p.get("$ref") for p in prop.get("allOf", []) if "$ref" in p), None)
+        referred = schemas.get(str(ref).removeprefix(_REF_PREFIX), {}) if ref else {}
+        target = referred
+    enum = _enum_text(str(target.get("title", "")), list(target.get("enum", []))) if "enum" in target else None
+    parts = [part for part in (label, enum) if part]
+    if parts:
+        prop["description"] = "。".join(parts)
+
+
+def describe_fields(schema: dict[str, Any]) -> dict[str, Any]:
+    """Fills the missing descriptions of the document's schema properties and parameters; returns it."""
+    schemas: Mapping[str, Any] = schema.get("components", {}).get("schemas", {})
+    for component in schemas.values():
+        if "enum" in component and "description" not in component:
+            text = _enum_text(str(component.get("title", "")), list(component["enum"]))
+            if text:
+                component["description"] = text
+        for name, prop in component.get("properties", {}).items():
+            if isinstance(prop, dict):
+                _describe_property(prop, name, schemas)
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if isinstance(parameter, dict) and "description" not in parameter:
+                    label = _label(str(parameter.get("name", "")))
+                    if label:
+                        parameter["description"] = label
+    return schema
