@@ -76,6 +76,18 @@ def _counted(service: str, prefix: str, fn: JobFunction) -> JobFunction:
     return run
 
 
+REQUEUE_INTERVAL_SECONDS = 60.0
+
+
+async def _requeue_forever(database: Database, platform: PlatformTables, redis: ArqRedis, queue_name: str) -> None:
+    while True:
+        await asyncio.sleep(REQUEUE_INTERVAL_SECONDS)
+        try:
+            await requeue_queued(database, platform.job, redis, queue_name)
+        except Exception as exc:  # Redis or the database still away: next round
+            logger.warning("queued batch jobs not re-sent", extra={"error": repr(exc)[:300]})
+
+
 def build_worker_settings(
     service: str,
     platform: PlatformTables,
@@ -110,7 +122,11 @@ def build_worker_settings(
             await requeue_queued(database, platform.job, ctx["redis"], settings.queue_name(service))
         except Exception as exc:
             logger.warning("queued batch jobs not re-sent", extra={"error": repr(exc)[:300]})
-        ctx["background"] = [asyncio.create_task(holder.keep_fresh(database, platform.calendar_year))]
+        ctx["background"] = [
+            asyncio.create_task(holder.keep_fresh(database, platform.calendar_year)),
+            # The worker no longer restarts after a Redis outage, so the re-send is periodic as well.
+            asyncio.create_task(_requeue_forever(database, platform, ctx["redis"], settings.queue_name(service))),
+        ]
         if run_relay:
             ctx["background"].append(asyncio.create_task(relay.run_forever()))
 
