@@ -26,6 +26,7 @@ from shared.calendar_store import CalendarHolder
 from shared.clock import Clock, use_zone
 from shared.context import new_request_id, request_id_var
 from shared.db import Database
+from shared.delivery import backlog_metrics, delivery_backlog, events_router
 from shared.errors import ProblemError, install_error_handlers, internal_error_response, problem_response
 from shared.idempotency import IdempotentReplay, IdempotentRoute
 from shared.jobs import jobs_metrics, jobs_router
@@ -121,6 +122,10 @@ MetricsHook = Callable[[ServiceState, AsyncSession], Awaitable[str]]
 
 async def _job_metrics(state: ServiceState, session: AsyncSession) -> str:
     return await jobs_metrics(session, state.platform.job, state.service)
+
+
+async def _delivery_metrics(state: ServiceState, session: AsyncSession) -> str:
+    return backlog_metrics(state.service, await delivery_backlog(session, state.platform.event_delivery))
 
 
 PEER_URL_SETTINGS = {"registration": "registration_url", "followup": "followup_url",
@@ -220,11 +225,15 @@ def create_service_app(
         return {"status": "ok", "service": service}
 
     @app.get("/readyz", tags=["health"])
-    async def readyz(request: Request, only: str | None = None, peers: str | None = None) -> JSONResponse:
+    async def readyz(
+        request: Request, only: str | None = None, peers: str | None = None, verbose: bool = False
+    ) -> JSONResponse:
         """Checks the database and Redis; `?only=database` lets an orchestrator keep writes flowing
         while Redis is down (the outbox holds the events). `?peers=registration,subsidy` also checks that
         those services answer at their `*_URL` (for an operator; probes leave it off, so that one service
-        down does not make the others unready)."""
+        down does not make the others unready). `?verbose=true` adds the backlog of events not yet
+        acknowledged by their subscribers and of dead letters (information only: it does not make the
+        service unready)."""
         checks: dict[str, str] = {}
         state: ServiceState = request.app.state.service_state
         try:
@@ -243,8 +252,13 @@ def create_service_app(
                 checks["redis"] = f"unreachable: {type(exc).__name__}"
         for peer in [p.strip() for p in (peers or "").split(",") if p.strip()]:
             checks[f"peer:{peer}"] = await _peer_health(settings, peer)
+        extra: dict[str, object] = {}
+        if verbose and checks["database"] == "ok":
+            async with asyncio.timeout(2):
+                async with state.database.transaction() as session:
+                    extra["events"] = await delivery_backlog(session, state.platform.event_delivery)
         if all(v == "ok" for v in checks.values()):
-            return JSONResponse({"status": "ready", "service": service, **checks})
+            return JSONResponse({"status": "ready", "service": service, **checks, **extra})
         problem = ProblemError(
             503, "service.not_ready", "Not ready", f"Dependencies unreachable: {checks}",
             f"依赖服务不可达：{checks}",
@@ -286,7 +300,7 @@ def create_service_app(
             )
         except Exception:
             lines.append("# jiuye_outbox_pending unavailable: database unreachable\n")
-        for hook in (_job_metrics, *metrics_hooks):
+        for hook in (_job_metrics, _delivery_metrics, *metrics_hooks):
             try:
                 async with asyncio.timeout(2):
                     async with state.database.transaction() as session:
@@ -296,7 +310,7 @@ def create_service_app(
                 lines.append(f"# {getattr(hook, '__name__', 'metrics hook')} unavailable\n")
         return Response("".join(lines), media_type=CONTENT_TYPE_LATEST)
 
-    for router in (jobs_router, *routers):
+    for router in (jobs_router, events_router, *routers):
         include_flat(app, router, API_PREFIX)
     return app
 

@@ -62,6 +62,15 @@ class PlatformSettings(BaseSettings):
     system_region: str = Field(default="44", pattern=r"^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$",
                                validation_alias="SYSTEM_REGION")
 
+    # Event delivery (shared/delivery.py): an event a subscriber has not acknowledged this long after it was
+    # sent is sent again, the wait doubling up to the maximum, without end; a consumer retries a failing
+    # event `event_max_tries` times, waiting at most `event_retry_max_seconds` between tries, then reports
+    # it as a dead letter to the producer (which keeps re-sending it).
+    event_ack_seconds: float = Field(default=300.0, gt=0, validation_alias="EVENT_ACK_SECONDS")
+    event_resend_max_seconds: float = Field(default=3600.0, gt=0, validation_alias="EVENT_RESEND_MAX_SECONDS")
+    event_max_tries: int = Field(default=10, ge=1, le=100, validation_alias="EVENT_MAX_TRIES")
+    event_retry_max_seconds: float = Field(default=60.0, gt=0, validation_alias="EVENT_RETRY_MAX_SECONDS")
+
     @model_validator(mode="after")
     def _check(self) -> PlatformSettings:
         self.database_url = normalize_database_url(self.database_url)
