@@ -59,7 +59,7 @@ class PlatformSettings(BaseSettings):
     # With RS256 a service cannot sign its own tokens: the identity provider's token for this service.
     service_token: SecretStr | None = Field(default=None, validation_alias="SERVICE_TOKEN")
     # The region claim of the system tokens services sign for each other (a system sees every region).
-    system_region: str = Field(default="44", pattern=r"^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$",
+    system_region: str = Field(default="44", pattern=r"^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3})?)?)?$",
                                validation_alias="SYSTEM_REGION")
 
     # Event delivery (shared/delivery.py): an event a subscriber has not acknowledged this long after it was

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Annotated, Final, Self, TypeVar
+from typing import Final, Self, TypeVar
 
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from eligibility_svc.difficulty.rules import DifficultyCategory, HukouType
 from eligibility_svc.errors import InvalidEvaluationRequest, PolicyNotInForce
 from shared.calendar import MAX_DATE
+from shared.codes import AnyLevelRegionCode
 from shared.errors import Violation
 from shared.explain import RuleResultRead as BaseRuleRead
 from shared.identity import (
@@ -41,7 +42,8 @@ EARLIEST_BIRTH_DATE: Final = date(1900, 1, 1)
 PROVINCE_CODES: Final = MAINLAND_PROVINCES | {"71", "81", "82"}
 
 # GB/T 2260 administrative-division code: province (2), city (4), county (6), town (9), village (12).
-RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{2}(?:\d{2}(?:\d{2}(?:\d{3}(?:\d{3})?)?)?)?$")]
+# 2 to 12 digits (a village too), ASCII only (shared/codes.py).
+RegionCode = AnyLevelRegionCode
 
 
 # ---- requests --------------------------------------------------------------------------------------
