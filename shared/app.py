@@ -22,6 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.audit import DeniedRequests, use_subject_key
 from shared.calendar_store import CalendarHolder
 from shared.clock import Clock, use_zone
 from shared.context import new_request_id, request_id_var
@@ -55,6 +56,7 @@ class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, histogram: Histogram) -> None:
         self.app = app
         self.histogram = histogram
+        self.denied = DeniedRequests()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -97,7 +99,28 @@ class RequestContextMiddleware:
             self.histogram.labels(scope["method"], path, str(status)).observe(elapsed)
             if status >= 500:
                 logger.error("request failed", extra={"method": scope["method"], "route": path, "status": status})
+            if status in (401, 403):
+                await self._record_denied(scope, status)
             request_id_var.reset(token)
+
+    async def _record_denied(self, scope: Scope, status: int) -> None:
+        client = scope.get("client")
+        address = str(client[0]) if client else None
+        left_out = self.denied.admit(address or "")
+        app = scope.get("app")
+        state: ServiceState | None = getattr(getattr(app, "state", None), "service_state", None)
+        if left_out is None or state is None:
+            return
+        principal = scope.get("state", {}).get("principal")
+        try:
+            async with asyncio.timeout(2):
+                async with state.database.transaction() as session:
+                    await self.denied.record(
+                        session, state.platform.audit_log, status=status, method=scope["method"],
+                        path=scope["path"], client=address, principal=principal, left_out=left_out,
+                    )
+        except Exception:  # the answer is sent; a denial that cannot be written is only logged
+            logger.warning("denied request not written to the audit log", exc_info=True)
 
 
 @dataclass
@@ -172,6 +195,7 @@ def create_service_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        use_subject_key(settings.audit_subject_key.get_secret_value())
         db = database or Database.from_url(
             settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
         )

@@ -8,6 +8,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SIGNING_KEY = "dev-only-signing-key-change-me-0123456789"
+PLACEHOLDER_AUDIT_SUBJECT_KEY = "dev-only-audit-subject-key-change-me-0123"
 
 AppEnv = Literal["dev", "test", "staging", "production"]
 
@@ -43,6 +44,11 @@ class PlatformSettings(BaseSettings):
     # PEM public key, used instead of the signing key to verify when jwt_algorithm is RS256.
     jwt_public_key: str | None = Field(default=None, validation_alias="JWT_PUBLIC_KEY")
     jwt_issuer: str = Field(default="jiuye", validation_alias="JWT_ISSUER")
+    # Key of the pseudonyms that stand for citizens in the audit log (shared/audit.py). Changing it starts
+    # new pseudonyms: keep it for as long as audit trails must be followed across it.
+    audit_subject_key: SecretStr = Field(
+        default=SecretStr(PLACEHOLDER_AUDIT_SUBJECT_KEY), validation_alias="AUDIT_SUBJECT_KEY"
+    )
 
     # Four APIs at 16 plus four workers at 2 + 2 stay under PostgreSQL's default 100 connections.
     db_pool_size: int = Field(default=16, ge=1, validation_alias="DB_POOL_SIZE")
@@ -83,6 +89,12 @@ class PlatformSettings(BaseSettings):
                 )
             if self.jwt_algorithm == "RS256" and not self.jwt_public_key:
                 raise ValueError("JWT_ALGORITHM=RS256 needs JWT_PUBLIC_KEY")
+            subject_key = self.audit_subject_key.get_secret_value()
+            if subject_key == PLACEHOLDER_AUDIT_SUBJECT_KEY or len(subject_key) < 32:
+                raise ValueError(
+                    "AUDIT_SUBJECT_KEY is the development placeholder or shorter than 32 characters; "
+                    f"set a real key for APP_ENV={self.app_env}"
+                )
         return self
 
     def queue_name(self, service: str) -> str:

@@ -14,6 +14,7 @@ from arq.connections import ArqRedis, RedisSettings
 from arq.cron import CronJob
 from arq.worker import Retry
 
+from shared.audit import use_subject_key
 from shared.calendar_store import CalendarHolder
 from shared.clock import Clock
 from shared.db import Database
@@ -121,6 +122,7 @@ def build_worker_settings(
 
     async def startup(ctx: JobCtx) -> None:
         configure_logging(f"{service}-worker", level=settings.log_level, json_lines=settings.log_json)
+        use_subject_key(settings.audit_subject_key.get_secret_value())
         database = Database.from_url(settings.database_url, pool_size=2, max_overflow=2)
         holder = CalendarHolder()
         await holder.refresh(database, platform.calendar_year)
