@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.audit import DeniedRequests, use_subject_key
+from shared.audit_router import audit_router
 from shared.calendar_store import CalendarHolder
 from shared.clock import Clock, use_zone
 from shared.context import new_request_id, request_id_var
@@ -334,7 +335,7 @@ def create_service_app(
                 lines.append(f"# {getattr(hook, '__name__', 'metrics hook')} unavailable\n")
         return Response("".join(lines), media_type=CONTENT_TYPE_LATEST)
 
-    for router in (jobs_router, events_router, *routers):
+    for router in (jobs_router, events_router, audit_router, *routers):
         include_flat(app, router, API_PREFIX)
     return app
 

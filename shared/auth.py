@@ -200,3 +200,33 @@ def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
         return principal
 
     return dependency
+
+
+class LevelTooLow(AccessDenied):
+    """The caller's role is right but their region's level is not: province-wide data is changed only at
+    the provincial level (T-REGION)."""
+
+    code = "auth.level_insufficient"
+    title = "Level insufficient"
+
+
+def require_provincial(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
+    """Returns a dependency admitting the given roles only at a province's level (region `44` or `440000`),
+    and systems: for what every region shares (the holiday calendar, province-wide reference data)."""
+    allowed = frozenset(roles)
+
+    async def dependency(principal: PrincipalDep) -> Principal:
+        if principal.role not in allowed:
+            raise forbidden()
+        if principal.role is not Role.SYSTEM and len(region_prefix(principal.region)) != 2:
+            raise LevelTooLow(
+                f"Only a provincial {'/'.join(sorted(r.value for r in allowed - {Role.SYSTEM}))} may change "
+                f"data every region shares; your region {principal.region} is below the province.",
+                f"只有省级{'/'.join(sorted(r.value for r in allowed - {Role.SYSTEM}))}可以修改全省共用的数据；"
+                f"您的区划 {principal.region} 低于省级。",
+                [Violation("T-REGION", "region", "province-wide data needs a provincial principal",
+                           "全省共用数据须由省级用户修改")],
+            )
+        return principal
+
+    return dependency

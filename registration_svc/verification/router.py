@@ -23,7 +23,7 @@ from registration_svc.verification.schemas import (
     ReferenceDataSummary,
 )
 from shared import audit
-from shared.auth import Principal, RegionQuery, Role, require_roles
+from shared.auth import Principal, RegionQuery, Role, require_provincial, require_roles
 from shared.clock import ClockDep
 from shared.db import SessionDep
 from shared.idempotency import Idempotent
@@ -33,6 +33,9 @@ router = APIRouter()
 
 MAX_CSV_BYTES = 64 * 1024 * 1024
 ReferenceDataAdmin = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.SYSTEM))]
+# The social-insurance, civil-affairs ... reference data covers the whole province and a load replaces all of
+# it: only a provincial admin (or a system) may load it.
+ReferenceDataLoader = Annotated[Principal, Depends(require_provincial(Role.ADMIN, Role.SYSTEM))]
 HomeVisitReader = Annotated[
     Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))
 ]
@@ -65,7 +68,7 @@ async def _summary(request: Request, session: SessionDep, source: SourceName) ->
                                    "content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 async def replace_reference_data(
-    source: str, request: Request, session: SessionDep, principal: ReferenceDataAdmin
+    source: str, request: Request, session: SessionDep, principal: ReferenceDataLoader
 ) -> ReferenceDataSummary:
     """Replaces a source's reference data with a CSV file (id_number, kind, status, valid_from,
     valid_to, extra columns); one bad line rejects the whole file."""
