@@ -111,6 +111,10 @@ def issue_token(
     Role(role)
     if not is_region_code(region):
         raise ValueError("region must be a 2, 4, 6 or 9 digit administrative-division code")
+    if ttl_seconds > settings.max_token_ttl(role):
+        raise ValueError(
+            f"a {role} token may live at most {settings.max_token_ttl(role)} seconds (TOKEN_MAX_TTL_*_SECONDS)"
+        )
     now = int(time.time())
     claims = {"sub": sub, "role": role, "region": region, "iat": now, "exp": now + ttl_seconds,
               "iss": settings.jwt_issuer}
@@ -120,17 +124,20 @@ def issue_token(
 
 
 def decode_token(token: str, settings: PlatformSettings) -> Principal:
-    """Verifies a token and returns its principal, or raises the 401 problem."""
-    key = (
-        settings.jwt_public_key
-        if settings.jwt_algorithm == "RS256" and settings.jwt_public_key
-        else settings.jwt_signing_key.get_secret_value()
-    )
+    """Verifies a token (with the current key, or the previous one during a rotation) and returns its
+    principal, or raises the 401 problem; a token living longer than its role may is refused too."""
+    keys = _verification_keys(settings)
     try:
-        claims = jwt.decode(
-            token, key, algorithms=[settings.jwt_algorithm], issuer=settings.jwt_issuer,
-            options={"require": ["exp", "sub", "iss"]},
-        )
+        for index, key in enumerate(keys):
+            try:
+                claims = jwt.decode(
+                    token, key, algorithms=[settings.jwt_algorithm], issuer=settings.jwt_issuer,
+                    options={"require": ["exp", "iat", "sub", "iss"]},
+                )
+                break
+            except jwt.InvalidSignatureError:
+                if index == len(keys) - 1:
+                    raise
     except jwt.ExpiredSignatureError as exc:
         raise unauthorized("The token has expired.", "令牌已过期。") from exc
     except jwt.PyJWTError as exc:
@@ -145,7 +152,21 @@ def decode_token(token: str, settings: PlatformSettings) -> Principal:
     sub = claims.get("sub")
     if not isinstance(sub, str) or not sub:
         raise unauthorized("The token has no subject.", "令牌缺少主体。")
+    lifetime = claims["exp"] - claims["iat"] if all(
+        isinstance(claims[c], int | float) for c in ("exp", "iat")) else None
+    if lifetime is None or lifetime > settings.max_token_ttl(role.value):
+        raise unauthorized(
+            f"The token lives longer than a {role.value} token may ({settings.max_token_ttl(role.value)} s).",
+            f"令牌有效期超过{role.value}角色允许的上限（{settings.max_token_ttl(role.value)}秒）。",
+        )
     return Principal(sub=sub, role=role, region=region)
+
+
+def _verification_keys(settings: PlatformSettings) -> list[str]:
+    if settings.jwt_algorithm == "RS256" and settings.jwt_public_key:
+        return [k for k in (settings.jwt_public_key, settings.jwt_previous_public_key) if k]
+    previous = settings.jwt_previous_signing_key
+    return [settings.jwt_signing_key.get_secret_value(), *([previous.get_secret_value()] if previous else [])]
 
 
 class TokenCache:

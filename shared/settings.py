@@ -12,6 +12,16 @@ PLACEHOLDER_AUDIT_SUBJECT_KEY = "dev-only-audit-subject-key-change-me-0123"
 
 AppEnv = Literal["dev", "test", "staging", "production"]
 
+# Values the repository shows as examples (deploy/k8s/secret.example.yaml, README): a secret containing one
+# of these is a copied example, however long, and is refused outside dev and test.
+EXAMPLE_SECRET_MARKERS = ("change-me", "changeme", "example", "placeholder", "dev-only", "your-secret", "secret-key")
+
+
+def looks_like_example(value: str) -> bool:
+    """Tells whether a secret is (or contains) a value shown as an example in this repository."""
+    folded = value.casefold()
+    return any(marker in folded for marker in EXAMPLE_SECRET_MARKERS)
+
 
 def normalize_database_url(url: str) -> str:
     """Returns the URL with the asyncpg driver, accepting plain postgresql:// URLs too."""
@@ -44,6 +54,17 @@ class PlatformSettings(BaseSettings):
     # PEM public key, used instead of the signing key to verify when jwt_algorithm is RS256.
     jwt_public_key: str | None = Field(default=None, validation_alias="JWT_PUBLIC_KEY")
     jwt_issuer: str = Field(default="jiuye", validation_alias="JWT_ISSUER")
+    # Key rotation (deploy/README.md "Rotating the signing key"): during the window tokens signed with the
+    # previous key (HS256) or verified by the previous public key (RS256) are still accepted.
+    jwt_previous_signing_key: SecretStr | None = Field(default=None, validation_alias="JWT_PREVIOUS_SIGNING_KEY")
+    jwt_previous_public_key: str | None = Field(default=None, validation_alias="JWT_PREVIOUS_PUBLIC_KEY")
+    # The longest lifetime (exp - iat) a token may have, by role: a longer one is refused at verification
+    # however it was signed, so a leaked token is good for hours, not years.
+    token_max_ttl_citizen_seconds: int = Field(
+        default=2 * 3600, ge=60, validation_alias="TOKEN_MAX_TTL_CITIZEN_SECONDS")
+    token_max_ttl_staff_seconds: int = Field(default=12 * 3600, ge=60, validation_alias="TOKEN_MAX_TTL_STAFF_SECONDS")
+    token_max_ttl_system_seconds: int = Field(
+        default=24 * 3600, ge=60, validation_alias="TOKEN_MAX_TTL_SYSTEM_SECONDS")
     # Key of the pseudonyms that stand for citizens in the audit log (shared/audit.py). Changing it starts
     # new pseudonyms: keep it for as long as audit trails must be followed across it.
     audit_subject_key: SecretStr = Field(
@@ -95,7 +116,33 @@ class PlatformSettings(BaseSettings):
                     "AUDIT_SUBJECT_KEY is the development placeholder or shorter than 32 characters; "
                     f"set a real key for APP_ENV={self.app_env}"
                 )
+            self._refuse_examples()
         return self
+
+    def _refuse_examples(self) -> None:
+        secrets = {
+            "JWT_SIGNING_KEY": self.jwt_signing_key.get_secret_value() if self.jwt_algorithm == "HS256" else "",
+            "JWT_PREVIOUS_SIGNING_KEY": (self.jwt_previous_signing_key.get_secret_value()
+                                         if self.jwt_previous_signing_key else ""),
+            "AUDIT_SUBJECT_KEY": self.audit_subject_key.get_secret_value(),
+            "SERVICE_TOKEN": self.service_token.get_secret_value() if self.service_token else "",
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.redis_url,
+        }
+        copied = [name for name, value in secrets.items() if value and looks_like_example(value)]
+        if copied:
+            raise ValueError(
+                f"{', '.join(copied)} still hold an example value (as in deploy/k8s/secret.example.yaml); "
+                f"set real secrets for APP_ENV={self.app_env}"
+            )
+
+    def max_token_ttl(self, role: str) -> int:
+        """Returns the longest lifetime in seconds a token of the role may have."""
+        if role == "citizen":
+            return self.token_max_ttl_citizen_seconds
+        if role == "system":
+            return self.token_max_ttl_system_seconds
+        return self.token_max_ttl_staff_seconds
 
     def queue_name(self, service: str) -> str:
         """Returns the arq queue of a service."""
