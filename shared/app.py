@@ -30,12 +30,13 @@ from shared.context import new_request_id, request_id_var
 from shared.db import Database
 from shared.delivery import backlog_metrics, delivery_backlog, events_router
 from shared.errors import ProblemError, install_error_handlers, internal_error_response, problem_response
-from shared.idempotency import IdempotentReplay, IdempotentRoute
+from shared.idempotency import IdempotentReplay
 from shared.jobs import jobs_metrics, jobs_router
 from shared.logging import configure_logging
 from shared.outbox import outbox_backlog
 from shared.platform_tables import PlatformTables
 from shared.policy import PolicyRegistry, default_registry
+from shared.request_body import BodyLimitedRoute
 from shared.settings import PlatformSettings
 
 logger = logging.getLogger("jiuye.http")
@@ -351,6 +352,6 @@ def include_flat(app: FastAPI, router: APIRouter, prefix: str) -> None:
         if not isinstance(route, APIRoute):
             raise TypeError(f"{route!r}: only path operations can be included flat, not nested routers")
         app.router.add_api_route(
-            prefix + route.path, route_class_override=IdempotentRoute,
+            prefix + route.path, route_class_override=BodyLimitedRoute,
             **{name: getattr(route, name) for name in _ROUTE_OPTIONS},
         )

@@ -24,6 +24,7 @@ from shared.identity import (
     encoded_birth_date,
     encoded_gender,
 )
+from shared.inputs import BoundedDate, Flag
 from shared.policy import ParameterNotInForceError, PolicyPack
 from shared.timerules import RetirementCategory
 
@@ -70,7 +71,7 @@ class DifficultyPerson(BaseModel):
 
     id_number: str | None = Field(default=None, max_length=32)
     gender: Gender
-    birth_date: date
+    birth_date: BoundedDate
     retirement_category: RetirementCategory | None = None
     hukou_region_code: RegionCode
     hukou_type: HukouType
@@ -99,9 +100,9 @@ class EmploymentStatus(BaseModel):
 
     model_config = _INPUT
 
-    unemployed: bool
-    able_to_work: bool
-    wants_work: bool
+    unemployed: Flag
+    able_to_work: Flag
+    wants_work: Flag
 
 
 class DifficultyFacts(BaseModel):
@@ -109,19 +110,19 @@ class DifficultyFacts(BaseModel):
 
     model_config = _INPUT
 
-    disability_certificate: bool = False
-    subsistence_allowance: bool = False
-    urban_zero_employment_family: bool = False
-    rural_zero_transfer_poor_family: bool = False
-    landless_farmer: bool = False
-    latest_registration_date: date | None = None
-    employed_since_latest_registration: bool = False
-    drug_rehabilitated: bool = False
-    released_prisoner: bool = False
-    mental_disorder_rehabilitated: bool = False
-    retired_soldier: bool = False
-    supports_critically_ill_relative: bool = False
-    critical_illness_diagnosed_on: date | None = None
+    disability_certificate: Flag = False
+    subsistence_allowance: Flag = False
+    urban_zero_employment_family: Flag = False
+    rural_zero_transfer_poor_family: Flag = False
+    landless_farmer: Flag = False
+    latest_registration_date: BoundedDate | None = None
+    employed_since_latest_registration: Flag = False
+    drug_rehabilitated: Flag = False
+    released_prisoner: Flag = False
+    mental_disorder_rehabilitated: Flag = False
+    retired_soldier: Flag = False
+    supports_critically_ill_relative: Flag = False
+    critical_illness_diagnosed_on: BoundedDate | None = None
 
 
 class DifficultyRequest(BaseModel):
@@ -129,7 +130,7 @@ class DifficultyRequest(BaseModel):
 
     model_config = _INPUT
 
-    as_of: date
+    as_of: BoundedDate
     person: DifficultyPerson
     status: EmploymentStatus
     facts: DifficultyFacts = Field(default_factory=DifficultyFacts)
@@ -193,7 +194,7 @@ class CategoryRead(BaseModel):
     model_config = _OUT
 
     category: DifficultyCategory
-    met: bool
+    met: Flag
     reason: str
     reason_zh: str
     source: str
@@ -216,11 +217,11 @@ class DifficultyEvaluationRead(BaseModel):
 
     model_config = _OUT
 
-    eligible: bool
+    eligible: Flag
     categories_met: list[DifficultyCategory]
     base_rules: list[BaseRuleRead]
     categories: list[CategoryRead]
-    retirement_date: date
+    retirement_date: BoundedDate
     required_materials: list[MaterialRead]
     retirement_category: RetirementCategory
     policy_pack: str

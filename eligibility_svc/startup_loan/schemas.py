@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Final, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -24,6 +23,7 @@ from shared.errors import Violation
 from shared.explain import RuleResultRead as LoanRuleRead
 from shared.explain import ViolationRead as LoanViolationRead
 from shared.identity import Gender
+from shared.inputs import BoundedDate, Flag
 
 _OUT: Final = ConfigDict(frozen=True, from_attributes=True)
 
@@ -57,11 +57,11 @@ class IndividualApplicant(BaseModel):
     model_config = _INPUT
 
     gender: Gender
-    birth_date: date
+    birth_date: BoundedDate
     key_groups: tuple[KeyGroup, ...] = ()
-    has_project: bool
-    business_registered_in_city: bool
-    business_registered_on: date | None = None
+    has_project: Flag
+    business_registered_in_city: Flag
+    business_registered_on: BoundedDate | None = None
     jobs_created: Count = 0  # people employed besides the borrower
     previous_loans: Count = 0
     other_debts: tuple[OtherDebt, ...] = ()
@@ -72,11 +72,11 @@ class EnterpriseApplicant(BaseModel):
 
     model_config = _INPUT
 
-    registered_in_city: bool
+    registered_in_city: Flag
     staff_count: Annotated[int, Field(strict=True, ge=1)]
     # Key-group persons hired in the 12 months before applying with contracts of 1 year or more.
     new_key_group_hires_12m: Count
-    serious_violation_record: bool
+    serious_violation_record: Flag
     previous_loans: Count = 0
 
 
@@ -85,7 +85,7 @@ class StartupLoanRequest(BaseModel):
 
     model_config = _INPUT
 
-    as_of: date
+    as_of: BoundedDate
     applicant_type: ApplicantType
     individual: IndividualApplicant | None = None
     enterprise: EnterpriseApplicant | None = None
@@ -155,7 +155,7 @@ class LoanEvaluationRead(BaseModel):
 
     model_config = _OUT
 
-    eligible: bool
+    eligible: Flag
     applicant_type: ApplicantType
     max_amount_fen: int
     max_term_months: int
@@ -214,7 +214,7 @@ class LoanTermsRequest(BaseModel):
     principal_fen: Annotated[int, Field(strict=True, gt=0)]
     annual_rate_bp: Annotated[int, Field(strict=True, ge=0)]
     term_months: Annotated[int, Field(strict=True, ge=1, le=600)]
-    start_date: date
+    start_date: BoundedDate
     frequency: InterestFrequency = InterestFrequency.MONTHLY
     repayment: Repayment = Repayment.LUMP_SUM
 
@@ -232,8 +232,8 @@ class InterestPeriodRead(BaseModel):
     model_config = _OUT
 
     number: int
-    period_start: date
-    period_end: date
+    period_start: BoundedDate
+    period_end: BoundedDate
     days: int
     principal_outstanding_fen: int
     principal_repaid_fen: int

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 from uuid import UUID
 
@@ -10,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from followup_svc.models import FirstContactStatus, FollowupMethod
 from shared.clock import LocalDateTime
+from shared.inputs import BoundedDate, Flag
 
 
 class DueExplanation(BaseModel):
@@ -18,7 +18,7 @@ class DueExplanation(BaseModel):
     rule: Literal["FU-CONTACT"] = "FU-CONTACT"
     workdays: int
     source: str
-    estimated: bool
+    estimated: Flag
     reason: str
     reason_zh: str
 
@@ -30,14 +30,14 @@ class FirstContactRead(BaseModel):
     registration_id: UUID
     person_id: UUID
     agency_region_code: str
-    registered_on: date
-    due_on: date
+    registered_on: BoundedDate
+    due_on: BoundedDate
     status: FirstContactStatus
-    overdue: bool
+    overdue: Flag
     created_at: LocalDateTime
     completed_at: LocalDateTime | None
     completed_by: str | None
-    contacted_on: date | None
+    contacted_on: BoundedDate | None
     method: FollowupMethod | None
     outcome: str | None
     cancelled_at: LocalDateTime | None
@@ -51,4 +51,4 @@ class FirstContactCompletion(BaseModel):
 
     method: FollowupMethod
     outcome: str = Field(min_length=1, max_length=2000)
-    contacted_on: date
+    contacted_on: BoundedDate

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from registration_svc.deregistration.rules import DeregistrationReason, ReasonGroup
+from shared.inputs import BoundedDate, Fen, Flag
 
 
 class DeregistrationCreate(BaseModel):
@@ -17,19 +17,19 @@ class DeregistrationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: DeregistrationReason
-    effective_date: date
+    effective_date: BoundedDate
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
     # Needed for stable_income (DEREG-INCOME): the person's monthly income in fen.
-    monthly_income_fen: int | None = Field(default=None, ge=0)
+    monthly_income_fen: Fen | None = None
     # 提供虚假信息骗取待遇的，纳入人社信用体系 (002 §五): recorded for the credit system.
-    false_information: bool = False
+    false_information: Flag = False
 
 
 class NotifyExplanation(BaseModel):
     """DEREG-NOTIFY: whether and why the person is told."""
 
     rule: str = "DEREG-NOTIFY"
-    notify: bool
+    notify: Flag
     reason: str
     reason_zh: str
     source: str
@@ -42,9 +42,9 @@ class DeregistrationResult(BaseModel):
     status: str
     reason: DeregistrationReason
     reason_group: ReasonGroup
-    effective_date: date
+    effective_date: BoundedDate
     note: str
-    notify_person: bool
+    notify_person: Flag
     notification_id: UUID | None
     notify_explanation: NotifyExplanation
-    false_information: bool
+    false_information: Flag

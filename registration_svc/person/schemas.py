@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -11,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from registration_svc.identity.rules import IdType
 from shared.clock import LocalDateTime
 from shared.identity import Gender
+from shared.inputs import BoundedDate, PhoneNumber
 from shared.regions import AreaType, RecordRegionCode
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -25,8 +25,8 @@ class PersonPut(BaseModel):
     id_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
     name: ShortText
     gender: Gender | None = None
-    birth_date: date | None = None
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = None
+    birth_date: BoundedDate | None = None
+    phone: PhoneNumber | None = None
     hukou_region_code: RecordRegionCode | None = None
     hukou_type: AreaType | None = None
     residence_region_code: RecordRegionCode | None = None
@@ -41,7 +41,7 @@ class PersonRead(BaseModel):
     id_number: str
     name: str
     gender: str | None
-    birth_date: date | None
+    birth_date: BoundedDate | None
     phone: str | None
     hukou_region_code: str | None
     hukou_type: str | None

@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.clock import LocalDateTime
+from shared.inputs import Flag
 from shared.regions import RegionLevel
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -51,7 +52,7 @@ class RegionRead(BaseModel):
     code: str
     level: RegionLevel
     name: str
-    named: bool
+    named: Flag
     agency: AgencyRead | None
 
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
 from registration_svc.identity.rules import IdType
 from registration_svc.person.schemas import PersonNote, PersonRead
 from registration_svc.registration.models import Channel, RegistrationStatus
 from shared.clock import LocalDateTime
 from shared.identity import Gender
+from shared.inputs import BoundedDate, BoundedDateTime, Fen, Flag, PhoneNumber
 from shared.regions import AreaType, RecordRegionCode
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -29,8 +29,8 @@ class PersonCreate(_Body):
     id_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
     name: ShortText
     gender: Gender | None = None
-    birth_date: date | None = None
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = None
+    birth_date: BoundedDate | None = None
+    phone: PhoneNumber | None = None
     hukou_region_code: RecordRegionCode
     hukou_type: AreaType
     residence_region_code: RecordRegionCode
@@ -40,19 +40,19 @@ class PersonCreate(_Body):
 class DeclarationCreate(_Body):
     """The applicant's declaration of the registration conditions."""
 
-    unemployed: bool
-    able_to_work: bool
-    wants_work: bool
-    receiving_pension: bool
+    unemployed: Flag
+    able_to_work: Flag
+    wants_work: Flag
+    receiving_pension: Flag
 
 
 class DeclarationRead(BaseModel):
     """The declaration as the applicant made it."""
 
-    unemployed: bool
-    able_to_work: bool
-    wants_work: bool
-    receiving_pension: bool
+    unemployed: Flag
+    able_to_work: Flag
+    wants_work: Flag
+    receiving_pension: Flag
 
 
 class CertificateCreate(_Body):
@@ -68,7 +68,7 @@ class JobIntentionCreate(_Body):
 
     occupation: ShortText
     region_code: RecordRegionCode | None = None
-    min_monthly_wage_fen: int | None = Field(default=None, ge=0)
+    min_monthly_wage_fen: Fen | None = None
 
 
 class EmergencyContactCreate(_Body):
@@ -100,13 +100,13 @@ class RegistrationCreate(_Body):
     person: PersonCreate
     channel: Channel
     agency_region_code: RecordRegionCode
-    applied_at: AwareDatetime
+    applied_at: BoundedDateTime
     declaration: DeclarationCreate
-    unemployed_since: date
+    unemployed_since: BoundedDate
     unemployment_reason: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
     ]
-    commitment_signed: bool
+    commitment_signed: Flag
     education: Education | None = None
     health_status: HealthStatus | None = None
     disability_category: Annotated[str, StringConstraints(max_length=32)] | None = None
@@ -115,8 +115,8 @@ class RegistrationCreate(_Body):
     certificates: list[CertificateCreate] = Field(default_factory=list, max_length=50)
     job_intentions: list[JobIntentionCreate] = Field(default_factory=list, max_length=20)
     training_intentions: list[ShortText] = Field(default_factory=list, max_length=20)
-    wants_startup_support: bool = False
-    claims_unemployment_insurance: bool = False
+    wants_startup_support: Flag = False
+    claims_unemployment_insurance: Flag = False
     contact_address: Annotated[str, StringConstraints(max_length=300)] | None = None
     emergency_contact: EmergencyContactCreate | None = None
 
@@ -124,7 +124,7 @@ class RegistrationCreate(_Body):
 class RegistrationDecisionCreate(_Body):
     """POST /api/v1/registrations/{id}/decision: a caseworker's decision on a pending registration."""
 
-    approve: bool
+    approve: Flag
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
 
@@ -134,7 +134,7 @@ class DeadlineRead(BaseModel):
     rule: Literal["REG-DEADLINE"] = "REG-DEADLINE"
     workdays: int
     source: str
-    estimated: bool
+    estimated: Flag
     reason: str
     reason_zh: str
 
@@ -152,11 +152,11 @@ class DeregistrationRead(BaseModel):
 
     reason: str
     reason_group: str
-    effective_date: date
+    effective_date: BoundedDate
     note: str | None
-    notify_person: bool
+    notify_person: Flag
     notification_id: UUID | None
-    false_information: bool
+    false_information: Flag
     deregistered_at: LocalDateTime
     deregistered_by: str
 
@@ -170,20 +170,20 @@ class RegistrationRead(BaseModel):
     channel: Channel
     agency_region_code: str
     applied_at: LocalDateTime
-    decision_due: date
+    decision_due: BoundedDate
     deadline: DeadlineRead
-    overdue: bool
+    overdue: Flag
     decided_at: LocalDateTime | None
     decided_by: str | None
     decision_reason: str | None
-    registered_on: date | None
+    registered_on: BoundedDate | None
     person: PersonRead
     person_notes: list[PersonNote] = Field(default_factory=list)
     hukou_region_code: str
     hukou_type: str
     residence_region_code: str
     residence_type: str
-    unemployed_since: date
+    unemployed_since: BoundedDate
     unemployment_reason: str
     education: str | None
     health_status: str | None
@@ -192,12 +192,12 @@ class RegistrationRead(BaseModel):
     certificates: list[dict[str, JsonValue]]
     job_intentions: list[dict[str, JsonValue]]
     training_intentions: list[str]
-    wants_startup_support: bool
-    claims_unemployment_insurance: bool
+    wants_startup_support: Flag
+    claims_unemployment_insurance: Flag
     contact_address: str | None
     emergency_contact: dict[str, JsonValue] | None
     declaration: DeclarationRead
-    commitment_signed: bool
+    commitment_signed: Flag
     verification: VerificationRead
     deregistration: DeregistrationRead | None
     created_at: LocalDateTime
@@ -214,7 +214,7 @@ class RegistrationSummary(BaseModel):
     channel: Channel
     agency_region_code: str
     applied_at: LocalDateTime
-    decision_due: date
-    overdue: bool
-    registered_on: date | None
+    decision_due: BoundedDate
+    overdue: Flag
+    registered_on: BoundedDate | None
     created_at: LocalDateTime

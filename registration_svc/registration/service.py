@@ -444,6 +444,12 @@ def _visit_findings(
                                 f"{day}上门调查未能见到本人：{note}（002 §三）")]
 
 
+async def applied_on(session: AsyncSession, registration_id: uuid.UUID, timezone: ZoneInfo) -> date | None:
+    """Returns the local date a registration was applied for, None if there is no such registration."""
+    found = await repository.get_registration(session, registration_id)
+    return found[0].applied_at.astimezone(timezone).date() if found is not None else None
+
+
 async def record_home_visit(
     session: AsyncSession,
     registration_id: uuid.UUID,

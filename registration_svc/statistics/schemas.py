@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import BaseModel
+
+from shared.inputs import BoundedDate
 
 
 class StatisticsGroup(BaseModel):
@@ -35,7 +35,7 @@ class StatisticsExplanation(BaseModel):
 class RegistrationStatistics(BaseModel):
     """GET /api/v1/registrations/statistics."""
 
-    as_of: date
+    as_of: BoundedDate
     region: str
     groups: list[StatisticsGroup]
     totals: StatisticsTotals

@@ -28,6 +28,7 @@ from shared.clock import ClockDep
 from shared.db import SessionDep
 from shared.idempotency import Idempotent
 from shared.pagination import Page, PageRequestDep, to_page
+from shared.request_body import body_limit
 
 router = APIRouter()
 
@@ -65,7 +66,8 @@ async def _summary(request: Request, session: SessionDep, source: SourceName) ->
 @router.put(
     "/reference-data/{source}", response_model=ReferenceDataSummary, tags=["reference data"],
     openapi_extra={"requestBody": {"required": True,
-                                   "content": {"text/csv": {"schema": {"type": "string"}}}}},
+                                   "content": {"text/csv": {"schema": {"type": "string"}}}},
+                   **body_limit(MAX_CSV_BYTES)},
 )
 async def replace_reference_data(
     source: str, request: Request, session: SessionDep, principal: ReferenceDataLoader
@@ -144,9 +146,10 @@ async def complete_home_visit_task(
     """Records the outcome of a home visit and closes the task (409 when it is already done); a confirmed
     visit makes the pending registration take effect, any other leaves it for a caseworker's decision."""
     task = await service.get_task(session, principal, task_id, for_update=True)
+    applied_on = await registration_service.applied_on(session, task.registration_id, clock.zone)
     task = await service.complete_home_visit_task(
         session, task, outcome=body.outcome, visited_on=body.visited_on, rules=body.rules, note=body.note,
-        completed_by=principal.sub, today=clock.today(),
+        completed_by=principal.sub, today=clock.today(), applied_on=applied_on,
     )
     await audit.record(session, platform.audit_log, principal, "home_visit.complete", "home_visit_task",
                        str(task.id), request=request,

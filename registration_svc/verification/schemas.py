@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 from uuid import UUID
 
@@ -10,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from registration_svc.verification.models import HomeVisitOutcome, HomeVisitStatus, SourceName
 from shared.clock import LocalDateTime
+from shared.inputs import BoundedDate, Flag
 
 VisitRule = Literal["REG-ID", "REG-UNEMPLOYED", "REG-ABLE", "REG-WILLING", "REG-PENSION"]
 
@@ -26,7 +26,7 @@ class ReferenceDataSummary(BaseModel):
     """What a reference source holds now."""
 
     source: SourceName
-    loaded: bool
+    loaded: Flag
     batch_id: UUID | None
     row_count: int
     loaded_at: LocalDateTime | None
@@ -43,14 +43,14 @@ class HomeVisitTaskRead(BaseModel):
     registration_id: UUID
     person_id: UUID
     agency_region_code: str
-    due_on: date
-    overdue: bool
+    due_on: BoundedDate
+    overdue: Flag
     reason: str
     status: HomeVisitStatus
     created_at: LocalDateTime
     completed_at: LocalDateTime | None
     completed_by: str | None
-    visited_on: date | None
+    visited_on: BoundedDate | None
     outcome: HomeVisitOutcome | None
     outcome_rules: list[str]
     outcome_note: str | None
@@ -62,7 +62,7 @@ class HomeVisitCompletionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     outcome: HomeVisitOutcome
-    visited_on: date
+    visited_on: BoundedDate
     rules: list[VisitRule] = Field(default_factory=list, max_length=5)
     note: str = Field(min_length=1, max_length=2000)
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from shared.calendar import DayKind
 from shared.clock import LocalDateTime
+from shared.inputs import BoundedDate, Flag
 
 _ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -48,11 +49,11 @@ class DayRead(BaseModel):
 
     model_config = _OUT
 
-    date: date
-    workday: bool
+    date: BoundedDate
+    workday: Flag
     kind: DayKind
     holiday_name: str | None
-    estimated: bool
+    estimated: Flag
     explanation: CalendarExplanation
 
 
@@ -61,10 +62,10 @@ class AddWorkdaysRead(BaseModel):
 
     model_config = _OUT
 
-    start: date
+    start: BoundedDate
     days: int
-    due: date
-    estimated: bool
+    due: BoundedDate
+    estimated: Flag
     explanation: CalendarExplanation
 
 
@@ -80,11 +81,11 @@ class AddMonthsRead(BaseModel):
 
     model_config = _OUT
 
-    start: date
+    start: BoundedDate
     months: int
     shift: MonthShift
-    due: date
-    estimated: bool
+    due: BoundedDate
+    estimated: Flag
     explanation: CalendarExplanation
 
 
@@ -123,10 +124,10 @@ class YearArrangementRead(BaseModel):
 
     year: int
     status: YearStatus
-    estimated: bool
+    estimated: Flag
     holidays: list[NamedDay]
     makeup_workdays: list[NamedDay]
     source: str | None
-    published_on: date | None
+    published_on: BoundedDate | None
     updated_by: str | None
     updated_at: LocalDateTime | None
