@@ -194,7 +194,7 @@ class CategoryRead(BaseModel):
     model_config = _OUT
 
     category: DifficultyCategory
-    met: Flag
+    met: bool
     reason: str
     reason_zh: str
     source: str
@@ -217,11 +217,11 @@ class DifficultyEvaluationRead(BaseModel):
 
     model_config = _OUT
 
-    eligible: Flag
+    eligible: bool
     categories_met: list[DifficultyCategory]
     base_rules: list[BaseRuleRead]
     categories: list[CategoryRead]
-    retirement_date: BoundedDate
+    retirement_date: date
     required_materials: list[MaterialRead]
     retirement_category: RetirementCategory
     policy_pack: str

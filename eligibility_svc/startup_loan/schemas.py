@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Final, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -155,7 +156,7 @@ class LoanEvaluationRead(BaseModel):
 
     model_config = _OUT
 
-    eligible: Flag
+    eligible: bool
     applicant_type: ApplicantType
     max_amount_fen: int
     max_term_months: int
@@ -232,8 +233,8 @@ class InterestPeriodRead(BaseModel):
     model_config = _OUT
 
     number: int
-    period_start: BoundedDate
-    period_end: BoundedDate
+    period_start: date
+    period_end: date
     days: int
     principal_outstanding_fen: int
     principal_repaid_fen: int

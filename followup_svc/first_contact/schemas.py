@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 from uuid import UUID
 
@@ -9,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from followup_svc.models import FirstContactStatus, FollowupMethod
 from shared.clock import LocalDateTime
-from shared.inputs import BoundedDate, Flag
+from shared.inputs import BoundedDate
 
 
 class DueExplanation(BaseModel):
@@ -18,7 +19,7 @@ class DueExplanation(BaseModel):
     rule: Literal["FU-CONTACT"] = "FU-CONTACT"
     workdays: int
     source: str
-    estimated: Flag
+    estimated: bool
     reason: str
     reason_zh: str
 
@@ -30,14 +31,14 @@ class FirstContactRead(BaseModel):
     registration_id: UUID
     person_id: UUID
     agency_region_code: str
-    registered_on: BoundedDate
-    due_on: BoundedDate
+    registered_on: date
+    due_on: date
     status: FirstContactStatus
-    overdue: Flag
+    overdue: bool
     created_at: LocalDateTime
     completed_at: LocalDateTime | None
     completed_by: str | None
-    contacted_on: BoundedDate | None
+    contacted_on: date | None
     method: FollowupMethod | None
     outcome: str | None
     cancelled_at: LocalDateTime | None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -29,7 +30,7 @@ class NotifyExplanation(BaseModel):
     """DEREG-NOTIFY: whether and why the person is told."""
 
     rule: str = "DEREG-NOTIFY"
-    notify: Flag
+    notify: bool
     reason: str
     reason_zh: str
     source: str
@@ -42,9 +43,9 @@ class DeregistrationResult(BaseModel):
     status: str
     reason: DeregistrationReason
     reason_group: ReasonGroup
-    effective_date: BoundedDate
+    effective_date: date
     note: str
-    notify_person: Flag
+    notify_person: bool
     notification_id: UUID | None
     notify_explanation: NotifyExplanation
-    false_information: Flag
+    false_information: bool

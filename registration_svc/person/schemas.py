@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -41,7 +42,7 @@ class PersonRead(BaseModel):
     id_number: str
     name: str
     gender: str | None
-    birth_date: BoundedDate | None
+    birth_date: date | None
     phone: str | None
     hukou_region_code: str | None
     hukou_type: str | None

@@ -7,7 +7,6 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.clock import LocalDateTime
-from shared.inputs import Flag
 from shared.regions import RegionLevel
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -52,7 +51,7 @@ class RegionRead(BaseModel):
     code: str
     level: RegionLevel
     name: str
-    named: Flag
+    named: bool
     agency: AgencyRead | None
 
 

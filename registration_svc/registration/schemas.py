@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -49,10 +50,10 @@ class DeclarationCreate(_Body):
 class DeclarationRead(BaseModel):
     """The declaration as the applicant made it."""
 
-    unemployed: Flag
-    able_to_work: Flag
-    wants_work: Flag
-    receiving_pension: Flag
+    unemployed: bool
+    able_to_work: bool
+    wants_work: bool
+    receiving_pension: bool
 
 
 class CertificateCreate(_Body):
@@ -134,7 +135,7 @@ class DeadlineRead(BaseModel):
     rule: Literal["REG-DEADLINE"] = "REG-DEADLINE"
     workdays: int
     source: str
-    estimated: Flag
+    estimated: bool
     reason: str
     reason_zh: str
 
@@ -152,11 +153,11 @@ class DeregistrationRead(BaseModel):
 
     reason: str
     reason_group: str
-    effective_date: BoundedDate
+    effective_date: date
     note: str | None
-    notify_person: Flag
+    notify_person: bool
     notification_id: UUID | None
-    false_information: Flag
+    false_information: bool
     deregistered_at: LocalDateTime
     deregistered_by: str
 
@@ -170,20 +171,20 @@ class RegistrationRead(BaseModel):
     channel: Channel
     agency_region_code: str
     applied_at: LocalDateTime
-    decision_due: BoundedDate
+    decision_due: date
     deadline: DeadlineRead
-    overdue: Flag
+    overdue: bool
     decided_at: LocalDateTime | None
     decided_by: str | None
     decision_reason: str | None
-    registered_on: BoundedDate | None
+    registered_on: date | None
     person: PersonRead
     person_notes: list[PersonNote] = Field(default_factory=list)
     hukou_region_code: str
     hukou_type: str
     residence_region_code: str
     residence_type: str
-    unemployed_since: BoundedDate
+    unemployed_since: date
     unemployment_reason: str
     education: str | None
     health_status: str | None
@@ -192,12 +193,12 @@ class RegistrationRead(BaseModel):
     certificates: list[dict[str, JsonValue]]
     job_intentions: list[dict[str, JsonValue]]
     training_intentions: list[str]
-    wants_startup_support: Flag
-    claims_unemployment_insurance: Flag
+    wants_startup_support: bool
+    claims_unemployment_insurance: bool
     contact_address: str | None
     emergency_contact: dict[str, JsonValue] | None
     declaration: DeclarationRead
-    commitment_signed: Flag
+    commitment_signed: bool
     verification: VerificationRead
     deregistration: DeregistrationRead | None
     created_at: LocalDateTime
@@ -214,7 +215,7 @@ class RegistrationSummary(BaseModel):
     channel: Channel
     agency_region_code: str
     applied_at: LocalDateTime
-    decision_due: BoundedDate
-    overdue: Flag
-    registered_on: BoundedDate | None
+    decision_due: date
+    overdue: bool
+    registered_on: date | None
     created_at: LocalDateTime

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from datetime import date
 
-from shared.inputs import BoundedDate
+from pydantic import BaseModel
 
 
 class StatisticsGroup(BaseModel):
@@ -35,7 +35,7 @@ class StatisticsExplanation(BaseModel):
 class RegistrationStatistics(BaseModel):
     """GET /api/v1/registrations/statistics."""
 
-    as_of: BoundedDate
+    as_of: date
     region: str
     groups: list[StatisticsGroup]
     totals: StatisticsTotals

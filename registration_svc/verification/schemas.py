@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 from uuid import UUID
 
@@ -9,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from registration_svc.verification.models import HomeVisitOutcome, HomeVisitStatus, SourceName
 from shared.clock import LocalDateTime
-from shared.inputs import BoundedDate, Flag
+from shared.inputs import BoundedDate
 
 VisitRule = Literal["REG-ID", "REG-UNEMPLOYED", "REG-ABLE", "REG-WILLING", "REG-PENSION"]
 
@@ -26,7 +27,7 @@ class ReferenceDataSummary(BaseModel):
     """What a reference source holds now."""
 
     source: SourceName
-    loaded: Flag
+    loaded: bool
     batch_id: UUID | None
     row_count: int
     loaded_at: LocalDateTime | None
@@ -43,14 +44,14 @@ class HomeVisitTaskRead(BaseModel):
     registration_id: UUID
     person_id: UUID
     agency_region_code: str
-    due_on: BoundedDate
-    overdue: Flag
+    due_on: date
+    overdue: bool
     reason: str
     status: HomeVisitStatus
     created_at: LocalDateTime
     completed_at: LocalDateTime | None
     completed_by: str | None
-    visited_on: BoundedDate | None
+    visited_on: date | None
     outcome: HomeVisitOutcome | None
     outcome_rules: list[str]
     outcome_note: str | None

@@ -11,7 +11,6 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from shared.calendar import DayKind
 from shared.clock import LocalDateTime
-from shared.inputs import BoundedDate, Flag
 
 _ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -49,11 +48,11 @@ class DayRead(BaseModel):
 
     model_config = _OUT
 
-    date: BoundedDate
-    workday: Flag
+    date: date
+    workday: bool
     kind: DayKind
     holiday_name: str | None
-    estimated: Flag
+    estimated: bool
     explanation: CalendarExplanation
 
 
@@ -62,10 +61,10 @@ class AddWorkdaysRead(BaseModel):
 
     model_config = _OUT
 
-    start: BoundedDate
+    start: date
     days: int
-    due: BoundedDate
-    estimated: Flag
+    due: date
+    estimated: bool
     explanation: CalendarExplanation
 
 
@@ -81,11 +80,11 @@ class AddMonthsRead(BaseModel):
 
     model_config = _OUT
 
-    start: BoundedDate
+    start: date
     months: int
     shift: MonthShift
-    due: BoundedDate
-    estimated: Flag
+    due: date
+    estimated: bool
     explanation: CalendarExplanation
 
 
@@ -124,10 +123,10 @@ class YearArrangementRead(BaseModel):
 
     year: int
     status: YearStatus
-    estimated: Flag
+    estimated: bool
     holidays: list[NamedDay]
     makeup_workdays: list[NamedDay]
     source: str | None
-    published_on: BoundedDate | None
+    published_on: date | None
     updated_by: str | None
     updated_at: LocalDateTime | None

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.codes import AnyLevelRegionCode, OccupationCode
 from shared.explain import RuleResultRead as RuleExplanation
-from shared.inputs import BoundedDate, Flag
 from subsidy_svc.calendar.schemas import IsoDate
 from subsidy_svc.skill_subsidy.rules import LivingAllowanceGroup
 
@@ -64,7 +64,7 @@ class CatalogueResult(BaseModel):
 
     occupation_code: str
     level: int
-    found: Flag
+    found: bool
     amount_fen: int | None
     occupation_name: str | None
     occupation_name_zh: str | None
@@ -75,7 +75,7 @@ class LivingAllowanceResult(BaseModel):
 
     model_config = _OUT
 
-    eligible: Flag
+    eligible: bool
     amount_fen: int
     reasons: list[RuleExplanation]
 
@@ -85,13 +85,13 @@ class SkillSubsidyPreview(BaseModel):
 
     model_config = _OUT
 
-    apply_by: BoundedDate
-    within_window: Flag
-    review_due: BoundedDate
-    notice_start: BoundedDate
-    notice_end: BoundedDate
-    payment_due: BoundedDate
-    estimated: Flag
+    apply_by: date
+    within_window: bool
+    review_due: date
+    notice_start: date
+    notice_end: date
+    payment_due: date
+    estimated: bool
     violations: list[PreviewViolation]
     amount_fen: int | None = None
     catalogue: CatalogueResult | None = None

@@ -141,3 +141,4 @@ class TestHomeVisitDate:
         same_day = await client.post(f"/api/v1/home-visit-tasks/{task}/completion",
                                      json={**visit, "visited_on": "2026-11-20"}, headers=VISITOR)
         assert same_day.status_code == 200, same_day.text
+
