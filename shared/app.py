@@ -29,10 +29,17 @@ from shared.clock import Clock, use_zone
 from shared.context import new_request_id, request_id_var
 from shared.db import Database
 from shared.delivery import backlog_metrics, delivery_backlog, events_router
-from shared.errors import ProblemError, install_error_handlers, internal_error_response, problem_response
+from shared.errors import (
+    ProblemError,
+    Violation,
+    install_error_handlers,
+    internal_error_response,
+    problem_response,
+)
 from shared.idempotency import IdempotentReplay
 from shared.jobs import jobs_metrics, jobs_router
 from shared.logging import configure_logging
+from shared.openapi import document_problems
 from shared.outbox import outbox_backlog
 from shared.platform_tables import PlatformTables
 from shared.policy import PolicyRegistry, default_registry
@@ -276,7 +283,17 @@ def create_service_app(
                 checks["redis"] = "ok"
             except Exception as exc:
                 checks["redis"] = f"unreachable: {type(exc).__name__}"
-        for peer in [p.strip() for p in (peers or "").split(",") if p.strip()]:
+        asked = [p.strip() for p in (peers or "").split(",") if p.strip()]
+        unknown = [p for p in asked if p not in PEER_URL_SETTINGS]
+        if unknown:
+            names = ", ".join(PEER_URL_SETTINGS)
+            return problem_response(ProblemError(
+                422, "request.invalid", "Invalid request", f"peers takes service names ({names}).",
+                f"peers 只接受服务名称（{names}）。",
+                [Violation("SCHEMA-ENUM", "peers", f"unknown service {unknown[0][:40]!r}",
+                           f"未知的服务 {unknown[0][:40]!r}")],
+            ), "/readyz")
+        for peer in asked:
             checks[f"peer:{peer}"] = await _peer_health(settings, peer)
         extra: dict[str, object] = {}
         if verbose and checks["database"] == "ok":
@@ -338,6 +355,7 @@ def create_service_app(
 
     for router in (jobs_router, events_router, audit_router, *routers):
         include_flat(app, router, API_PREFIX)
+    document_problems(app, API_PREFIX)
     return app
 
 
