@@ -64,7 +64,7 @@ from shared.deadlines import Deadline
 from shared.errors import Violation
 from shared.events import EventType, RegistrationCreated
 from shared.explain import failures
-from shared.masking import mask_id_number
+from shared.masking import mask_id_number, mask_phone
 from shared.pagination import PageRequest
 from shared.policy import ParameterNotInForceError, PolicyRegistry
 from shared.regions import unknown_region_violation
@@ -630,7 +630,7 @@ def to_read(
         wants_startup_support=registration.wants_startup_support,
         claims_unemployment_insurance=registration.claims_unemployment_insurance,
         contact_address=registration.contact_address,
-        emergency_contact=dict(registration.emergency_contact) if registration.emergency_contact else None,
+        emergency_contact=_contact(registration.emergency_contact, full_number or principal.role is Role.SYSTEM),
         declaration=DeclarationRead(
             unemployed=registration.declared_unemployed,
             able_to_work=registration.declared_able_to_work,
@@ -646,6 +646,16 @@ def to_read(
         deregistration=deregistration,
         created_at=registration.created_at,
     )
+
+
+def _contact(contact: dict[str, JsonValue] | None, full_number: bool) -> dict[str, JsonValue] | None:
+    """Returns the emergency contact as shown: its phone number masked as the person's is."""
+    if not contact:
+        return None
+    shown = dict(contact)
+    if not full_number and isinstance(shown.get("phone"), str):
+        shown["phone"] = mask_phone(str(shown["phone"]))
+    return shown
 
 
 def to_summary(r: Registration, p: Person, *, full_number: bool) -> RegistrationSummary:

@@ -142,3 +142,24 @@ class TestHomeVisitDate:
                                      json={**visit, "visited_on": "2026-11-20"}, headers=VISITOR)
         assert same_day.status_code == 200, same_day.text
 
+
+
+class TestPhoneMasking:
+    async def test_phones_are_masked_in_reads_unless_unmasked_by_staff_of_the_region(
+        self, client: AsyncClient, database: Database
+    ) -> None:
+        body = application(id_number(date(1990, 7, 1)), person={"phone": "13812345678"},
+                           emergency_contact={"name": "李四", "phone": "13987654321"})
+        created = await client.post(URL, json=body, headers=caseworker())
+        assert created.status_code == 201, created.text
+        registration_id, person_id = created.json()["id"], created.json()["person_id"]
+        assert created.json()["person"]["phone"] == "138****5678"
+        assert created.json()["emergency_contact"]["phone"] == "139****4321"
+        masked = (await client.get(f"{URL}/{registration_id}", headers=caseworker())).json()
+        assert masked["person"]["phone"] == "138****5678"
+        assert "13812345678" not in json.dumps(masked) and "13987654321" not in json.dumps(masked)
+        person = (await client.get(f"/api/v1/persons/{person_id}", headers=caseworker())).json()
+        assert person["phone"] == "138****5678"
+        shown = (await client.get(f"{URL}/{registration_id}", params={"unmask": "true"},
+                                  headers=caseworker("440203"))).json()
+        assert shown["person"]["phone"] == "13812345678" and shown["emergency_contact"]["phone"] == "13987654321"
