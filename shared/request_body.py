@@ -3,8 +3,9 @@
 FastAPI reads a whole body of any size, and answers 400 "There was an error parsing the body" for invalid
 UTF-8, nesting deeper than Python's recursion limit or an integer of more than 4,300 digits; the contract
 says a malformed body is a 422 problem. Every route of the app is a `BodyLimitedRoute`: it reads the body
-up to the route's limit (`openapi_extra={"x-max-body-bytes": N}`, else 1 MiB) and parses JSON itself, so
-FastAPI finds it read and parsed.
+up to the route's limit (`openapi_extra={"x-max-body-bytes": N}`, else 1 MiB for a route with a body model)
+and parses JSON itself, so FastAPI finds it read and parsed. A route reading its body itself (uploads) keeps
+the limit it enforces while reading, unless it declares one.
 """
 
 from __future__ import annotations
@@ -74,11 +75,15 @@ class BodyLimitedRoute(IdempotentRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
-        limit = int((self.openapi_extra or {}).get(BODY_LIMIT_KEY, DEFAULT_MAX_BODY_BYTES))
+        declared_limit = (self.openapi_extra or {}).get(BODY_LIMIT_KEY)
         reads_json = self.body_field is not None
+        # A route with a body model gets the default; one that reads its body itself (an upload through
+        # shared.spreadsheets.read_upload, a CSV) keeps its own limit unless it declares one here.
+        limit = int(declared_limit) if declared_limit is not None else (
+            DEFAULT_MAX_BODY_BYTES if reads_json else None)
 
         async def handle(request: Request) -> Response:
-            if request.method in _WITH_BODY:
+            if request.method in _WITH_BODY and limit is not None:
                 declared = request.headers.get("content-length", "")
                 if declared.isascii() and declared.isdigit() and int(declared) > limit:
                     raise too_large(limit)
