@@ -46,3 +46,14 @@ class TestProblemsAreDocumented:
         async with running_app(create_subsidy_app, settings, database) as client:
             response = await client.get("/readyz", params={"peers": "outbox_event"})
         assert response.status_code == 422 and response.json()["violations"][0]["field"] == "peers"
+
+
+class TestMethodNotAllowed:
+    async def test_allow_names_every_method_of_the_path(
+        self, database: Database, database_url: str, redis_url: str, queue_prefix: str
+    ) -> None:
+        settings = service_settings(RegistrationSettings, database_url, redis_url, queue_prefix)
+        async with running_app(create_registration_app, settings, database) as client:
+            response = await client.delete("/api/v1/registrations")
+        assert response.status_code == 405 and response.headers["content-type"] == "application/problem+json"
+        assert response.headers["allow"] == "GET, POST"
