@@ -18,7 +18,7 @@ OUTCOME_SOURCE = "002 §五"
 DATA_MATCH_SOURCE = "002 §五 (信息比对)"
 # Days before the month's last working day from which a pending entry is shown as at risk of being missed.
 AT_RISK_WORKDAYS = 5
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 
 
 class EntryStatus(StrEnum):
