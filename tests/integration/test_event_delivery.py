@@ -16,6 +16,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -23,11 +24,14 @@ import pytest
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 from arq.worker import Worker, create_worker
-from sqlalchemy import Table, select
+from sqlalchemy import Table, delete, select
 
+from eligibility_svc.config import Settings as EligibilitySettings
+from eligibility_svc.models import platform as eligibility_platform
 from followup_svc.config import Settings as FollowupSettings
 from registration_svc.config import Settings as RegistrationSettings
 from registration_svc.models import platform as registration_platform
+from services.eligibility.worker import worker_settings as eligibility_worker_settings
 from services.embedded import EmbeddedPostgres, EmbeddedRedis
 from services.followup.worker import worker_settings as followup_worker_settings
 from services.migrate import upgrade_all
@@ -35,7 +39,8 @@ from services.registration.app import create_app as create_registration_app
 from services.registration.worker import worker_settings as registration_worker_settings
 from shared.db import Database
 from shared.delivery import delivery_backlog, resend_due
-from shared.outbox import OutboxRelay
+from shared.events import EventType, RegistrationDeregistered
+from shared.outbox import OutboxRelay, emit
 from tests.integration.e2e_support import (
     AGENCY,
     System,
@@ -44,7 +49,7 @@ from tests.integration.e2e_support import (
     system,
     window_application,
 )
-from tests.support import bearer, running_app
+from tests.support import bearer, running_app, service_settings
 
 DELIVERY: Table = registration_platform.event_delivery
 
@@ -286,3 +291,43 @@ class TestTheConsumersDatabaseIsDownLongerThanItsRetries:
             await redis.aclose()
             await asyncio.to_thread(consumer_pg.stop)
             shutil.rmtree(pg_dir, ignore_errors=True)
+
+
+class TestEveryNewSubscriberAcknowledges:
+    async def test_registration_deregistered_is_acknowledged_by_eligibility_per_subscriber(
+        self, database_url: str, own_redis: str, queue_prefix: str
+    ) -> None:
+        """registration.deregistered goes to followup and eligibility (DIFF-EXIT): one delivery row per
+        subscriber, and eligibility's receipt acknowledges its own row only."""
+        started = datetime.now().astimezone()
+        redis = await create_pool(RedisSettings.from_dsn(own_redis))
+        try:
+            async with system(database_url, own_redis, queue_prefix) as sys_:
+                eligibility_settings = cast(EligibilitySettings, service_settings(
+                    EligibilitySettings, database_url, own_redis, sys_.followup_settings.queue_prefix))
+                event = RegistrationDeregistered(
+                    registration_id=uuid.uuid4(), person_id=uuid.uuid4(), agency_region_code=AGENCY,
+                    reason="employed", effective_date=date(2026, 11, 20),
+                )
+                async with sys_.registration_db.transaction() as session:
+                    event_id = await emit(session, registration_platform.outbox,
+                                          EventType.REGISTRATION_DEREGISTERED, event)
+                assert await _relay(sys_, redis, ack_seconds=60).drain() == 1
+                eligibility = await _burst(eligibility_worker_settings(eligibility_settings, run_relay=False))
+                assert (eligibility.jobs_failed, eligibility.jobs_complete) == (0, 1)
+                await _burst(registration_worker_settings(sys_.registration_settings, run_relay=False))
+                async with sys_.registration_db.transaction() as session:
+                    rows = (await session.execute(
+                        select(DELIVERY).where(DELIVERY.c.event_id == event_id).order_by(DELIVERY.c.subscriber)
+                    )).mappings().all()
+                assert [(r["subscriber"], r["acked_at"] is not None) for r in rows] == [
+                    ("eligibility", True), ("followup", False)]
+        finally:
+            await redis.aclose()
+            eligibility_db = Database.from_url(database_url, pool_size=1, max_overflow=0)
+            try:
+                async with eligibility_db.transaction() as session:
+                    processed = eligibility_platform.processed_event
+                    await session.execute(delete(processed).where(processed.c.processed_at >= started))
+            finally:
+                await eligibility_db.dispose()
