@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse
 
 from followup_svc.ledger import service, spreadsheet
 from followup_svc.ledger.models import EntryStatus
+from followup_svc.ledger.rules import MONTH_PATTERN
 from followup_svc.ledger.schemas import ContactCreate, ContactRead, CoverageRead, EntryRead, MonthBody
 from followup_svc.models import platform
 from shared import audit
@@ -29,7 +30,7 @@ router = APIRouter(tags=["ledger"])
 LedgerReader = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))]
 LedgerRecorder = Annotated[Principal, Depends(require_roles(Role.CASEWORKER))]
 LedgerBatch = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.SYSTEM))]
-MonthQuery = Annotated[str, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+MonthQuery = Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")]
 
 
 def _calendar(request: Request) -> WorkdayCalendar:
@@ -55,7 +56,7 @@ async def _submit(request: Request, session: SessionDep, principal: Principal, k
 @router.get("/ledger", response_model=Page[EntryRead])
 async def list_ledger(
     request: Request, session: SessionDep, principal: LedgerReader, clock: ClockDep,
-    month: Annotated[str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")] = None,
+    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
     region: RegionQuery = None, status: EntryStatus | None = None, registration_id: uuid.UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=200)] = None,

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from followup_svc.first_contact.models import FollowupMethod
 from followup_svc.ledger.models import ContactResult, EmploymentStatus, EntryStatus
+from followup_svc.ledger.rules import MONTH_PATTERN
 from shared.clock import LocalDateTime
 from shared.codes import CreditCode
 from shared.inputs import BoundedDate, Fen, Flag
@@ -108,7 +109,7 @@ class MonthBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    month: str = Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+    month: str = Field(pattern=MONTH_PATTERN)
 
 
 class CoverageCounts(BaseModel):
