@@ -380,9 +380,9 @@ def create_service_app(
             names = ", ".join(PEER_URL_SETTINGS)
             return problem_response(ProblemError(
                 422, "request.invalid", "Invalid request", f"peers takes service names ({names}).",
-                f"peers 只接受服务名称（{names}）。",
+                f"参数“peers”只接受服务名称（{'、'.join(f'“{n}”' for n in PEER_URL_SETTINGS)}）。",
                 [Violation("SCHEMA-ENUM", "peers", f"unknown service {unknown[0][:40]!r}",
-                           f"未知的服务 {unknown[0][:40]!r}")],
+                           f"未知的服务“{unknown[0][:40]}”")],
             ), "/readyz")
         for peer in asked:
             checks[f"peer:{peer}"] = await _peer_health(settings, peer)

@@ -13,6 +13,7 @@ from fastapi import Depends, Query, Request
 
 from shared.credit_code import is_credit_code, normalize_credit_code
 from shared.errors import AccessDenied, ProblemError, Violation
+from shared.labels import label_zh
 from shared.regions import REGION_PATTERN, is_region_code, region_contains, region_prefix
 from shared.settings import PlatformSettings
 
@@ -259,7 +260,7 @@ def require_provincial(*roles: Role) -> Callable[[Principal], Awaitable[Principa
             raise LevelTooLow(
                 f"Only a provincial {'/'.join(sorted(r.value for r in allowed - {Role.SYSTEM}))} may change "
                 f"data every region shares; your region {principal.region} is below the province.",
-                f"只有省级{'/'.join(sorted(r.value for r in allowed - {Role.SYSTEM}))}可以修改全省共用的数据；"
+                f"只有省级{'或'.join(label_zh(r) for r in sorted(allowed - {Role.SYSTEM}))}可以修改全省共用的数据；"
                 f"您的区划 {principal.region} 低于省级。",
                 [Violation("T-REGION", "region", "province-wide data needs a provincial principal",
                            "全省共用数据须由省级用户修改")],

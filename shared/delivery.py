@@ -253,7 +253,7 @@ async def replay_dead_letter(
     if row is None:
         raise DeadLetterNotFound(
             f"No dead letter of event {event_id} for {subscriber[:40]}.",
-            f"没有事件 {event_id} 发往 {subscriber[:40]} 的死信。",
+            f"没有事件“{event_id}”发往“{subscriber[:40]}”的死信。",
         )
     await record(session, platform.audit_log, principal, "event.replay", "event_delivery",
                  f"{event_id}:{subscriber}"[:64], request=request,
