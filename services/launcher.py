@@ -30,6 +30,11 @@ DEFAULT_PORTS: Mapping[str, int] = {
     "subsidy": 8004,
 }
 GRACE_SECONDS = 10.0
+# A child that exits on its own is started again after a delay that doubles from the first to the cap;
+# once it has run this long, its next exit counts as a first one again.
+RESTART_FIRST_DELAY_SECONDS = 1.0
+RESTART_MAX_DELAY_SECONDS = 30.0
+RESTART_STABLE_SECONDS = 60.0
 READY_TIMEOUT_SECONDS = 60.0
 LAUNCHER_NAME = "launcher"
 
@@ -75,18 +80,29 @@ class _Child:
     spec: ChildSpec
     process: subprocess.Popen[bytes]
     reader: threading.Thread
+    started_at: float = field(default_factory=time.monotonic)
+    # Exits in a row without a stable run in between, and when the pending restart is due.
+    failures: int = 0
+    restart_at: float | None = None
 
 
 class Supervisor:
-    """Starts children in their own process groups, prefixes their output and stops them all together."""
+    """Starts children in their own process groups, prefixes their output, restarts a child that exits on its
+    own (with capped backoff) and stops them all together on a signal."""
 
     def __init__(
-        self, out: TextIO, *, color: bool = False, name_width: int = 20, grace_seconds: float = GRACE_SECONDS
+        self, out: TextIO, *, color: bool = False, name_width: int = 20, grace_seconds: float = GRACE_SECONDS,
+        restart_first_delay: float = RESTART_FIRST_DELAY_SECONDS,
+        restart_max_delay: float = RESTART_MAX_DELAY_SECONDS,
+        restart_stable_seconds: float = RESTART_STABLE_SECONDS,
     ) -> None:
         self.out = out
         self.color = color
         self.name_width = name_width
         self.grace_seconds = grace_seconds
+        self.restart_first_delay = restart_first_delay
+        self.restart_max_delay = restart_max_delay
+        self.restart_stable_seconds = restart_stable_seconds
         self.stop_requested = threading.Event()
         self._force = threading.Event()
         self._children: list[_Child] = []
@@ -136,6 +152,9 @@ class Supervisor:
 
     def start(self, spec: ChildSpec) -> None:
         """Starts a child in a new process group with its output piped through the prefixer."""
+        self._children.append(self._spawn(spec))
+
+    def _spawn(self, spec: ChildSpec) -> _Child:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **spec.env}
         process = subprocess.Popen(
             list(spec.argv),
@@ -153,7 +172,7 @@ class Supervisor:
             target=self._pump, args=(process, prefix), name=f"out-{spec.name}", daemon=True
         )
         reader.start()
-        self._children.append(_Child(spec, process, reader))
+        return _Child(spec, process, reader)
 
     def _pump(self, process: subprocess.Popen[bytes], prefix: str) -> None:
         assert process.stdout is not None
@@ -175,15 +194,37 @@ class Supervisor:
         return None
 
     def run_until_stopped(self, poll_seconds: float = 0.2) -> int:
-        """Blocks until a stop is requested (returns 0) or a child exits on its own (returns 1)."""
+        """Blocks until a stop is requested (returns 0); meanwhile a child that exits is started again."""
         while not self.stop_requested.wait(poll_seconds):
-            exited = self.exited_child()
-            if exited is not None:
-                name, code = exited
-                self.log(f"{name} exited unexpectedly ({describe_exit(code)}); stopping everything")
-                return 1
+            self.restart_exited()
         self.log("stop requested; shutting down")
         return 0
+
+    def restart_exited(self) -> None:
+        """Schedules the restart of each child that has exited, and starts those whose delay is over."""
+        now = time.monotonic()
+        for index, child in enumerate(self._children):
+            code = child.process.poll()
+            if code is None or self.stop_requested.is_set():
+                continue
+            if child.restart_at is None:
+                if now - child.started_at >= self.restart_stable_seconds:
+                    child.failures = 0
+                child.failures += 1
+                delay = min(self.restart_max_delay, self.restart_first_delay * 2 ** (child.failures - 1))
+                child.restart_at = now + delay
+                self.log(
+                    f"{child.spec.name} exited unexpectedly ({describe_exit(code)}); "
+                    f"restarting it in {delay:g} s (exit {child.failures} in a row)"
+                )
+            elif now >= child.restart_at:
+                # Anything the dead child left in its process group goes with it before the new one starts.
+                _signal_group(child.process.pid, signal.SIGKILL)
+                child.reader.join(2.0)
+                fresh = self._spawn(child.spec)
+                fresh.failures = child.failures
+                self._children[index] = fresh
+                self.log(f"{child.spec.name} restarted (pid {fresh.process.pid})")
 
     def shutdown(self) -> None:
         """Sends SIGTERM to every child's group, waits up to the grace period, then SIGKILLs the rest."""
@@ -373,10 +414,12 @@ def plan(selected: Sequence[str], env: Mapping[str, str]) -> list[ChildSpec]:
         )
     for name in SERVICES:
         if name in selected:
-            argv = [python, "-m", "arq", f"services.{name}.worker.WorkerSettings"]
+            argv = [python, "-m", "services.run_worker", f"services.{name}.worker.WorkerSettings"]
             specs.append(ChildSpec(f"{name}-worker", argv, env, name))
     if SCHEDULER in selected:
-        specs.append(ChildSpec(SCHEDULER, [python, "-m", "arq", "services.scheduler.WorkerSettings"], env))
+        specs.append(
+            ChildSpec(SCHEDULER, [python, "-m", "services.run_worker", "services.scheduler.WorkerSettings"], env)
+        )
     return specs
 
 

@@ -26,10 +26,13 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.audit import DeniedRequests, use_subject_key
+from shared.audit_router import audit_router
 from shared.calendar_store import CalendarHolder
 from shared.clock import Clock, use_zone
 from shared.context import new_request_id, request_id_var
 from shared.db import Database
+from shared.delivery import backlog_metrics, delivery_backlog, events_router
 from shared.errors import (
     ProblemError,
     Violation,
@@ -37,13 +40,15 @@ from shared.errors import (
     internal_error_response,
     problem_response,
 )
-from shared.idempotency import IdempotentReplay, IdempotentRoute
+from shared.idempotency import IdempotentReplay
 from shared.jobs import jobs_metrics, jobs_router
 from shared.logging import configure_logging
+from shared.openapi import document_problems
 from shared.openapi_docs import describe_fields
 from shared.outbox import outbox_backlog
 from shared.platform_tables import PlatformTables
 from shared.policy import PolicyRegistry, default_registry
+from shared.request_body import BodyLimitedRoute
 from shared.settings import PlatformSettings
 
 logger = logging.getLogger("jiuye.http")
@@ -68,6 +73,7 @@ class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, histogram: Histogram) -> None:
         self.app = app
         self.histogram = histogram
+        self.denied = DeniedRequests()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -110,7 +116,28 @@ class RequestContextMiddleware:
             self.histogram.labels(scope["method"], path, str(status)).observe(elapsed)
             if status >= 500:
                 logger.error("request failed", extra={"method": scope["method"], "route": path, "status": status})
+            if status in (401, 403):
+                await self._record_denied(scope, status)
             request_id_var.reset(token)
+
+    async def _record_denied(self, scope: Scope, status: int) -> None:
+        client = scope.get("client")
+        address = str(client[0]) if client else None
+        left_out = self.denied.admit(address or "")
+        app = scope.get("app")
+        state: ServiceState | None = getattr(getattr(app, "state", None), "service_state", None)
+        if left_out is None or state is None:
+            return
+        principal = scope.get("state", {}).get("principal")
+        try:
+            async with asyncio.timeout(2):
+                async with state.database.transaction() as session:
+                    await self.denied.record(
+                        session, state.platform.audit_log, status=status, method=scope["method"],
+                        path=scope["path"], client=address, principal=principal, left_out=left_out,
+                    )
+        except Exception:  # the answer is sent; a denial that cannot be written is only logged
+            logger.warning("denied request not written to the audit log", exc_info=True)
 
 
 @dataclass
@@ -135,6 +162,10 @@ MetricsHook = Callable[[ServiceState, AsyncSession], Awaitable[str]]
 
 async def _job_metrics(state: ServiceState, session: AsyncSession) -> str:
     return await jobs_metrics(session, state.platform.job, state.service)
+
+
+async def _delivery_metrics(state: ServiceState, session: AsyncSession) -> str:
+    return backlog_metrics(state.service, await delivery_backlog(session, state.platform.event_delivery))
 
 
 PEER_URL_SETTINGS = {"registration": "registration_url", "followup": "followup_url",
@@ -261,6 +292,7 @@ def create_service_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        use_subject_key(settings.audit_subject_key.get_secret_value())
         db = database or Database.from_url(
             settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
         )
@@ -318,11 +350,15 @@ def create_service_app(
         return {"status": "ok", "service": service}
 
     @app.get("/readyz", tags=["health"])
-    async def readyz(request: Request, only: str | None = None, peers: str | None = None) -> JSONResponse:
+    async def readyz(
+        request: Request, only: str | None = None, peers: str | None = None, verbose: bool = False
+    ) -> JSONResponse:
         """Checks the database and Redis; `?only=database` lets an orchestrator keep writes flowing
         while Redis is down (the outbox holds the events). `?peers=registration,subsidy` also checks that
         those services answer at their `*_URL` (for an operator; probes leave it off, so that one service
-        down does not make the others unready)."""
+        down does not make the others unready). `?verbose=true` adds the backlog of events not yet
+        acknowledged by their subscribers and of dead letters (information only: it does not make the
+        service unready)."""
         checks: dict[str, str] = {}
         state: ServiceState = request.app.state.service_state
         try:
@@ -339,10 +375,25 @@ def create_service_app(
                 checks["redis"] = "ok"
             except Exception as exc:
                 checks["redis"] = f"unreachable: {type(exc).__name__}"
-        for peer in [p.strip() for p in (peers or "").split(",") if p.strip()]:
+        asked = [p.strip() for p in (peers or "").split(",") if p.strip()]
+        unknown = [p for p in asked if p not in PEER_URL_SETTINGS]
+        if unknown:
+            names = ", ".join(PEER_URL_SETTINGS)
+            return problem_response(ProblemError(
+                422, "request.invalid", "Invalid request", f"peers takes service names ({names}).",
+                f"参数“peers”只接受服务名称（{'、'.join(f'“{n}”' for n in PEER_URL_SETTINGS)}）。",
+                [Violation("SCHEMA-ENUM", "peers", f"unknown service {unknown[0][:40]!r}",
+                           f"未知的服务“{unknown[0][:40]}”")],
+            ), "/readyz")
+        for peer in asked:
             checks[f"peer:{peer}"] = await _peer_health(settings, peer)
+        extra: dict[str, object] = {}
+        if verbose and checks["database"] == "ok":
+            async with asyncio.timeout(2):
+                async with state.database.transaction() as session:
+                    extra["events"] = await delivery_backlog(session, state.platform.event_delivery)
         if all(v == "ok" for v in checks.values()):
-            return JSONResponse({"status": "ready", "service": service, **checks})
+            return JSONResponse({"status": "ready", "service": service, **checks, **extra})
         problem = ProblemError(
             503, "service.not_ready", "Not ready", f"Dependencies unreachable: {checks}",
             "依赖服务不可达：" + "，".join(
@@ -388,7 +439,7 @@ def create_service_app(
             )
         except Exception:
             lines.append("# jiuye_outbox_pending unavailable: database unreachable\n")
-        for hook in (_job_metrics, *metrics_hooks):
+        for hook in (_job_metrics, _delivery_metrics, *metrics_hooks):
             try:
                 async with asyncio.timeout(2):
                     async with state.database.transaction() as session:
@@ -398,8 +449,9 @@ def create_service_app(
                 lines.append(f"# {getattr(hook, '__name__', 'metrics hook')} unavailable\n")
         return Response("".join(lines), media_type=CONTENT_TYPE_LATEST)
 
-    for router in (jobs_router, *routers):
+    for router in (jobs_router, events_router, audit_router, *routers):
         include_flat(app, router, API_PREFIX)
+    document_problems(app, API_PREFIX)
     return app
 
 
@@ -414,6 +466,6 @@ def include_flat(app: FastAPI, router: APIRouter, prefix: str) -> None:
         if not isinstance(route, APIRoute):
             raise TypeError(f"{route!r}: only path operations can be included flat, not nested routers")
         app.router.add_api_route(
-            prefix + route.path, route_class_override=IdempotentRoute,
+            prefix + route.path, route_class_override=BodyLimitedRoute,
             **{name: getattr(route, name) for name in _ROUTE_OPTIONS},
         )

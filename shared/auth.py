@@ -13,6 +13,7 @@ from fastapi import Depends, Query, Request
 
 from shared.credit_code import is_credit_code, normalize_credit_code
 from shared.errors import AccessDenied, ProblemError, Violation
+from shared.labels import label_zh
 from shared.regions import REGION_PATTERN, is_region_code, region_contains, region_prefix
 from shared.settings import PlatformSettings
 
@@ -120,6 +121,10 @@ def issue_token(
         raise ValueError("an employer's sub must be its unified social credit code (GB 32100)")
     if not is_region_code(region):
         raise ValueError("region must be a 2, 4, 6 or 9 digit administrative-division code")
+    if ttl_seconds > settings.max_token_ttl(role):
+        raise ValueError(
+            f"a {role} token may live at most {settings.max_token_ttl(role)} seconds (TOKEN_MAX_TTL_*_SECONDS)"
+        )
     now = int(time.time())
     claims = {"sub": sub, "role": role, "region": region, "iat": now, "exp": now + ttl_seconds,
               "iss": settings.jwt_issuer}
@@ -129,17 +134,20 @@ def issue_token(
 
 
 def decode_token(token: str, settings: PlatformSettings) -> Principal:
-    """Verifies a token and returns its principal, or raises the 401 problem."""
-    key = (
-        settings.jwt_public_key
-        if settings.jwt_algorithm == "RS256" and settings.jwt_public_key
-        else settings.jwt_signing_key.get_secret_value()
-    )
+    """Verifies a token (with the current key, or the previous one during a rotation) and returns its
+    principal, or raises the 401 problem; a token living longer than its role may is refused too."""
+    keys = _verification_keys(settings)
     try:
-        claims = jwt.decode(
-            token, key, algorithms=[settings.jwt_algorithm], issuer=settings.jwt_issuer,
-            options={"require": ["exp", "sub", "iss"]},
-        )
+        for index, key in enumerate(keys):
+            try:
+                claims = jwt.decode(
+                    token, key, algorithms=[settings.jwt_algorithm], issuer=settings.jwt_issuer,
+                    options={"require": ["exp", "iat", "sub", "iss"]},
+                )
+                break
+            except jwt.InvalidSignatureError:
+                if index == len(keys) - 1:
+                    raise
     except jwt.ExpiredSignatureError as exc:
         raise unauthorized("The token has expired.", "令牌已过期。") from exc
     except jwt.PyJWTError as exc:
@@ -161,7 +169,21 @@ def decode_token(token: str, settings: PlatformSettings) -> Principal:
                 "用人单位令牌的主体必须是统一社会信用代码（GB 32100）。",
             )
         sub = normalize_credit_code(sub)
+    lifetime = claims["exp"] - claims["iat"] if all(
+        isinstance(claims[c], int | float) for c in ("exp", "iat")) else None
+    if lifetime is None or lifetime > settings.max_token_ttl(role.value):
+        raise unauthorized(
+            f"The token lives longer than a {role.value} token may ({settings.max_token_ttl(role.value)} s).",
+            f"令牌有效期超过{role.value}角色允许的上限（{settings.max_token_ttl(role.value)}秒）。",
+        )
     return Principal(sub=sub, role=role, region=region)
+
+
+def _verification_keys(settings: PlatformSettings) -> list[str]:
+    if settings.jwt_algorithm == "RS256" and settings.jwt_public_key:
+        return [k for k in (settings.jwt_public_key, settings.jwt_previous_public_key) if k]
+    previous = settings.jwt_previous_signing_key
+    return [settings.jwt_signing_key.get_secret_value(), *([previous.get_secret_value()] if previous else [])]
 
 
 class TokenCache:
@@ -213,6 +235,36 @@ def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     async def dependency(principal: PrincipalDep) -> Principal:
         if principal.role not in allowed:
             raise forbidden()
+        return principal
+
+    return dependency
+
+
+class LevelTooLow(AccessDenied):
+    """The caller's role is right but their region's level is not: province-wide data is changed only at
+    the provincial level (T-REGION)."""
+
+    code = "auth.level_insufficient"
+    title = "Level insufficient"
+
+
+def require_provincial(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
+    """Returns a dependency admitting the given roles only at a province's level (region `44` or `440000`),
+    and systems: for what every region shares (the holiday calendar, province-wide reference data)."""
+    allowed = frozenset(roles)
+
+    async def dependency(principal: PrincipalDep) -> Principal:
+        if principal.role not in allowed:
+            raise forbidden()
+        if principal.role is not Role.SYSTEM and len(region_prefix(principal.region)) != 2:
+            raise LevelTooLow(
+                f"Only a provincial {'/'.join(sorted(r.value for r in allowed - {Role.SYSTEM}))} may change "
+                f"data every region shares; your region {principal.region} is below the province.",
+                f"只有省级{'或'.join(label_zh(r) for r in sorted(allowed - {Role.SYSTEM}))}可以修改全省共用的数据；"
+                f"您的区划 {principal.region} 低于省级。",
+                [Violation("T-REGION", "region", "province-wide data needs a provincial principal",
+                           "全省共用数据须由省级用户修改")],
+            )
         return principal
 
     return dependency

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from shared.context import current_request_id
 from shared.labels import validation_message_zh
@@ -262,6 +263,17 @@ def database_error_kind(exc: DBAPIError) -> str:
     return "bug"
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Returns every method some route of the request's path answers."""
+    allowed: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        methods = getattr(route, "methods", None)
+        if match is not Match.NONE and methods:
+            allowed |= set(methods)
+    return sorted(allowed)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Makes every error of the app, FastAPI's own included, a problem+json response."""
 
@@ -283,6 +295,9 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, StarletteHTTPException)
         code, title, zh = _HTTP_CODES.get(exc.status_code, ("request.error", "Request error", "请求错误"))
         headers = dict(exc.headers) if exc.headers else None
+        if exc.status_code == 405:
+            # Starlette names the methods of the first route of the path only; a path is often several routes.
+            headers = {**(headers or {}), "Allow": ", ".join(_allowed_methods(request))}
         problem = ProblemError(exc.status_code, code, title, str(exc.detail), zh, headers=headers)
         return problem_response(problem, request.url.path)
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.context import current_request_id, request_id_var
 from shared.db import Database
+from shared.delivery import envelope_body, record_sends
 from shared.events import HANDLE_EVENT_JOB, SUBSCRIPTIONS, EventEnvelope
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class OutboxRelay:
     def __init__(
         self, database: Database, outbox: Table, redis: ArqRedis, *, source: str,
         queue_name: Callable[[str], str], batch_size: int = 200,
+        delivery: Table | None = None, ack_seconds: float = 300.0,
     ) -> None:
         self.database = database
         self.outbox = outbox
@@ -61,6 +63,9 @@ class OutboxRelay:
         self.source = source
         self.queue_name = queue_name
         self.batch_size = batch_size
+        # With a delivery table, each send is noted so unacknowledged events are sent again (shared/delivery.py).
+        self.delivery = delivery
+        self.ack_seconds = ack_seconds
 
     async def publish_pending(self) -> int:
         """Publishes one batch; returns how many events went out. Raises if Redis is unreachable."""
@@ -75,12 +80,12 @@ class OutboxRelay:
                 )
             ).mappings().all()
             for row in rows:
-                envelope = EventEnvelope(
-                    id=row["id"], type=row["event_type"], source=self.source, occurred_at=row["created_at"],
-                    request_id=row["request_id"], payload=row["payload"],
-                )
-                body = envelope.model_dump(mode="json")
-                for service in SUBSCRIPTIONS.get(row["event_type"], ()):
+                body = envelope_body(row, self.source)
+                subscribers = SUBSCRIPTIONS.get(row["event_type"], ())
+                if self.delivery is not None:
+                    await record_sends(session, self.delivery, row["id"], row["event_type"], subscribers,
+                                       self.ack_seconds)
+                for service in subscribers:
                     # The job ID makes a re-send after a crash a no-op while arq still knows the job.
                     await self.redis.enqueue_job(
                         HANDLE_EVENT_JOB, body, _queue_name=self.queue_name(service),

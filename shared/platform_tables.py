@@ -32,6 +32,7 @@ class PlatformTables:
     idempotency_key: Table
     calendar_year: Table
     job: Table
+    event_delivery: Table
 
 
 def define_platform_tables(metadata: MetaData) -> PlatformTables:
@@ -111,4 +112,21 @@ def define_platform_tables(metadata: MetaData) -> PlatformTables:
               postgresql_where=text("status IN ('queued', 'running')")),
         Index("ix_job_status_created", "status", "created_at"),
     )
-    return PlatformTables(outbox, processed_event, audit_log, idempotency_key, calendar_year, job)
+    # One row per (event, subscriber) once the relay has sent it: acknowledged by the subscriber's receipt,
+    # else sent again when next_send_at comes; failed_at / last_error make it a dead letter (shared/delivery.py).
+    event_delivery = Table(
+        "event_delivery", metadata,
+        Column("event_id", UUID(as_uuid=True), primary_key=True),
+        Column("subscriber", String(32), primary_key=True),
+        Column("event_type", String(80), nullable=False),
+        Column("sends", Integer, nullable=False, server_default=text("1")),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("last_sent_at", DateTime(timezone=True), nullable=False),
+        Column("next_send_at", DateTime(timezone=True), nullable=False),
+        Column("acked_at", DateTime(timezone=True)),
+        Column("failures", Integer, nullable=False, server_default=text("0")),
+        Column("failed_at", DateTime(timezone=True)),
+        Column("last_error", Text),
+        Index("ix_event_delivery_due", "next_send_at", postgresql_where=text("acked_at IS NULL")),
+    )
+    return PlatformTables(outbox, processed_event, audit_log, idempotency_key, calendar_year, job, event_delivery)

@@ -15,24 +15,18 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import Annotated
 
-from pydantic import StringConstraints
 from sqlalchemy import ColumnElement, true
 from sqlalchemy.orm import InstrumentedAttribute
 
+from shared.codes import REGION_PATTERN as REGION_PATTERN
+from shared.codes import RecordRegionCode as RecordRegionCode
+from shared.codes import RegionCode as RegionCode
 from shared.errors import Violation
 from shared.labels import field_zh
 
-# 2 (province), 4 (city), 6 (province, city or county) or 9 (town) digits.
-REGION_PATTERN = r"^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$"
-_REGION = re.compile(REGION_PATTERN)
-
-# A region code as the API takes it for a scope (token claim, query filter): any level.
-RegionCode = Annotated[str, StringConstraints(pattern=REGION_PATTERN)]
-# The region of a record (an agency, a household, a residence): a county or a town, in 6 or 9 digits; a
-# city- or province-level agency writes its 6-digit form (440200).
-RecordRegionCode = Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3})?$")]
+# The code types live in shared/codes.py (ASCII digits only); re-exported here where callers look for them.
+_REGION = re.compile(REGION_PATTERN, re.ASCII)
 
 
 class AreaType(StrEnum):

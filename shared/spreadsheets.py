@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import xlsxwriter  # type: ignore[import-untyped]
 from fastapi import Request
@@ -24,6 +25,7 @@ from python_calamine import CalamineWorkbook
 from starlette.background import BackgroundTask
 
 from shared.errors import MalformedPayload, PayloadTooLarge
+from shared.request_body import body_limit
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -299,10 +301,21 @@ def import_answer(errors: list[RowError], rows: int, applied: int) -> ImportRead
     )
 
 
+def xlsx_upload(max_bytes: int = MAX_UPLOAD_BYTES) -> dict[str, Any]:
+    """Returns the openapi_extra of a route taking an xlsx upload: its body documented as the file and an
+    explicit body limit (a 100,000-row sheet is about 8 MB; `read_upload` reads up to the same bound)."""
+    return {
+        "requestBody": {
+            "required": True, "content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        },
+        **body_limit(max_bytes),
+    }
+
+
 async def read_upload(request: Request, max_bytes: int = MAX_UPLOAD_BYTES) -> bytes:
     """Reads an upload's body, refusing one larger than `max_bytes` with a 413 before reading it all."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
         raise _too_large(max_bytes)
     content = bytearray()
     async for chunk in request.stream():

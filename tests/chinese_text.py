@@ -111,6 +111,10 @@ def report(session: pytest.Session) -> None:
     found = offenders()
     if not found:
         return
+    if session.items and all(item.nodeid.startswith("tests/contract/") for item in session.items):
+        # The contract step (schemathesis) sends generated values, and a refusal quotes the value it refused:
+        # its texts hold whatever the fuzzer wrote. Their wording is checked by the suite's own tests.
+        return
     lines = [f"{len(found)} Chinese text(s) hold ASCII code words (of {recorded_count()} recorded):"]
     lines += [f"  {origin}: {words} in {text!r}" for origin, text, words in found[:200]]
     session.config.pluginmanager.get_plugin("terminalreporter").write_line("\n".join(lines), red=True)  # type: ignore[union-attr]

@@ -27,6 +27,7 @@ from eligibility_svc.difficulty.schemas import (
     RegionCode,
 )
 from shared.clock import LocalDateTime
+from shared.inputs import BoundedDate, PhoneNumber
 
 _INPUT = ConfigDict(extra="forbid")
 
@@ -42,7 +43,7 @@ class ApplicationPerson(DifficultyPerson):
     id_type: IdType
     id_number: str = Field(min_length=6, max_length=32)
     name: str = Field(min_length=1, max_length=100)
-    phone: str | None = Field(default=None, max_length=32)
+    phone: PhoneNumber | None = None
     residence_region_code: RegionCode | None = None
 
 
@@ -51,7 +52,7 @@ class ApplicationCreate(BaseModel):
 
     model_config = _INPUT
 
-    applied_on: date
+    applied_on: BoundedDate
     # The town office receiving the application.
     agency_region_code: RegionCode
     person: ApplicationPerson
@@ -59,7 +60,7 @@ class ApplicationCreate(BaseModel):
     facts: DifficultyFacts = Field(default_factory=DifficultyFacts)
     materials: list[str] = Field(default_factory=list, max_length=50)
     # The evaluate body's date; an application is evaluated on applied_on, so a different as_of is refused.
-    as_of: date | None = None
+    as_of: BoundedDate | None = None
 
 
 class MaterialsAdd(BaseModel):
@@ -68,7 +69,7 @@ class MaterialsAdd(BaseModel):
     model_config = _INPUT
 
     materials: list[str] = Field(min_length=1, max_length=50)
-    received_on: date | None = None
+    received_on: BoundedDate | None = None
 
 
 class PreliminaryReview(BaseModel):
@@ -78,7 +79,7 @@ class PreliminaryReview(BaseModel):
 
     decision: Literal["pass", "reject"]
     reason: str = Field(min_length=1, max_length=2000)
-    reviewed_on: date
+    reviewed_on: BoundedDate
 
 
 class ObjectionCreate(BaseModel):
@@ -86,7 +87,7 @@ class ObjectionCreate(BaseModel):
 
     model_config = _INPUT
 
-    received_on: date
+    received_on: BoundedDate
     content: str = Field(min_length=1, max_length=4000)
 
 
@@ -98,7 +99,7 @@ class CertificationDecision(BaseModel):
     decision: Literal["certify", "reject"]
     reason: str = Field(min_length=1, max_length=2000)
     reason_zh: str | None = Field(default=None, max_length=2000)
-    decided_on: date
+    decided_on: BoundedDate
     tier: Tier | None = None
     objection_finding: str | None = Field(default=None, max_length=4000)
 
@@ -108,7 +109,7 @@ class RereviewRequest(BaseModel):
 
     model_config = _INPUT
 
-    requested_on: date
+    requested_on: BoundedDate
     grounds: str = Field(min_length=1, max_length=4000)
 
 
@@ -118,7 +119,7 @@ class ExitCreate(BaseModel):
     model_config = _INPUT
 
     reason: ExitReason
-    effective_date: date
+    effective_date: BoundedDate
     note: str = Field(default="", max_length=2000)
 
 
@@ -129,7 +130,7 @@ class ReviewResult(BaseModel):
 
     result: Literal["confirmed", "no_longer_eligible"]
     method: VerificationMethod
-    verified_on: date
+    verified_on: BoundedDate
     reason: str = Field(min_length=1, max_length=2000)
 
 

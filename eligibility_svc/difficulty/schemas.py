@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Annotated, Final, Self, TypeVar
+from typing import Final, Self, TypeVar
 
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from eligibility_svc.difficulty.rules import DifficultyCategory, HukouType
 from eligibility_svc.errors import InvalidEvaluationRequest, PolicyNotInForce
 from shared.calendar import MAX_DATE
+from shared.codes import AnyLevelRegionCode
 from shared.errors import Violation
 from shared.explain import RuleResultRead as BaseRuleRead
 from shared.identity import (
@@ -23,6 +24,7 @@ from shared.identity import (
     encoded_birth_date,
     encoded_gender,
 )
+from shared.inputs import BoundedDate, Flag
 from shared.labels import field_zh, label_zh
 from shared.policy import ParameterNotInForceError, PolicyPack
 from shared.timerules import RetirementCategory
@@ -43,7 +45,8 @@ EARLIEST_BIRTH_DATE: Final = date(1900, 1, 1)
 PROVINCE_CODES: Final = MAINLAND_PROVINCES | {"71", "81", "82"}
 
 # GB/T 2260 administrative-division code: province (2), city (4), county (6), town (9), village (12).
-RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{2}(?:\d{2}(?:\d{2}(?:\d{3}(?:\d{3})?)?)?)?$")]
+# 2 to 12 digits (a village too), ASCII only (shared/codes.py).
+RegionCode = AnyLevelRegionCode
 
 
 # ---- requests --------------------------------------------------------------------------------------
@@ -70,7 +73,7 @@ class DifficultyPerson(BaseModel):
 
     id_number: str | None = Field(default=None, max_length=32)
     gender: Gender
-    birth_date: date
+    birth_date: BoundedDate
     retirement_category: RetirementCategory | None = None
     hukou_region_code: RegionCode
     hukou_type: HukouType
@@ -101,9 +104,9 @@ class EmploymentStatus(BaseModel):
 
     model_config = _INPUT
 
-    unemployed: bool
-    able_to_work: bool
-    wants_work: bool
+    unemployed: Flag
+    able_to_work: Flag
+    wants_work: Flag
 
 
 class DifficultyFacts(BaseModel):
@@ -111,19 +114,19 @@ class DifficultyFacts(BaseModel):
 
     model_config = _INPUT
 
-    disability_certificate: bool = False
-    subsistence_allowance: bool = False
-    urban_zero_employment_family: bool = False
-    rural_zero_transfer_poor_family: bool = False
-    landless_farmer: bool = False
-    latest_registration_date: date | None = None
-    employed_since_latest_registration: bool = False
-    drug_rehabilitated: bool = False
-    released_prisoner: bool = False
-    mental_disorder_rehabilitated: bool = False
-    retired_soldier: bool = False
-    supports_critically_ill_relative: bool = False
-    critical_illness_diagnosed_on: date | None = None
+    disability_certificate: Flag = False
+    subsistence_allowance: Flag = False
+    urban_zero_employment_family: Flag = False
+    rural_zero_transfer_poor_family: Flag = False
+    landless_farmer: Flag = False
+    latest_registration_date: BoundedDate | None = None
+    employed_since_latest_registration: Flag = False
+    drug_rehabilitated: Flag = False
+    released_prisoner: Flag = False
+    mental_disorder_rehabilitated: Flag = False
+    retired_soldier: Flag = False
+    supports_critically_ill_relative: Flag = False
+    critical_illness_diagnosed_on: BoundedDate | None = None
 
 
 class DifficultyRequest(BaseModel):
@@ -131,7 +134,7 @@ class DifficultyRequest(BaseModel):
 
     model_config = _INPUT
 
-    as_of: date
+    as_of: BoundedDate
     person: DifficultyPerson
     status: EmploymentStatus
     facts: DifficultyFacts = Field(default_factory=DifficultyFacts)

@@ -24,6 +24,7 @@ from shared.errors import Violation
 from shared.explain import RuleResultRead as LoanRuleRead
 from shared.explain import ViolationRead as LoanViolationRead
 from shared.identity import Gender
+from shared.inputs import BoundedDate, Flag
 from shared.labels import field_zh, label_zh
 from shared.timerules import add_months
 from shared.wording import date_zh
@@ -60,11 +61,11 @@ class IndividualApplicant(BaseModel):
     model_config = _INPUT
 
     gender: Gender
-    birth_date: date
+    birth_date: BoundedDate
     key_groups: tuple[KeyGroup, ...] = ()
-    has_project: bool
-    business_registered_in_city: bool
-    business_registered_on: date | None = None
+    has_project: Flag
+    business_registered_in_city: Flag
+    business_registered_on: BoundedDate | None = None
     jobs_created: Count = 0  # people employed besides the borrower
     previous_loans: Count = 0
     other_debts: tuple[OtherDebt, ...] = ()
@@ -75,11 +76,11 @@ class EnterpriseApplicant(BaseModel):
 
     model_config = _INPUT
 
-    registered_in_city: bool
+    registered_in_city: Flag
     staff_count: Annotated[int, Field(strict=True, ge=1)]
     # Key-group persons hired in the 12 months before applying with contracts of 1 year or more.
     new_key_group_hires_12m: Count
-    serious_violation_record: bool
+    serious_violation_record: Flag
     previous_loans: Count = 0
 
 
@@ -88,7 +89,7 @@ class StartupLoanRequest(BaseModel):
 
     model_config = _INPUT
 
-    as_of: date
+    as_of: BoundedDate
     applicant_type: ApplicantType
     individual: IndividualApplicant | None = None
     enterprise: EnterpriseApplicant | None = None
@@ -221,7 +222,7 @@ class LoanTermsRequest(BaseModel):
     principal_fen: Annotated[int, Field(strict=True, gt=0)]
     annual_rate_bp: Annotated[int, Field(strict=True, ge=0)]
     term_months: Annotated[int, Field(strict=True, ge=1, le=600)]
-    start_date: date
+    start_date: BoundedDate
     frequency: InterestFrequency = InterestFrequency.MONTHLY
     repayment: Repayment = Repayment.LUMP_SUM
     # Early repayment: the schedule ends on this date (after start_date, before maturity).

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from followup_svc.models import FirstContactStatus, FollowupMethod
 from shared.clock import LocalDateTime
+from shared.inputs import BoundedDate
 
 
 class DueExplanation(BaseModel):
@@ -51,4 +52,4 @@ class FirstContactCompletion(BaseModel):
 
     method: FollowupMethod
     outcome: str = Field(min_length=1, max_length=2000)
-    contacted_on: date
+    contacted_on: BoundedDate

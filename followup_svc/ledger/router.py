@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse
 
 from followup_svc.ledger import service, spreadsheet
 from followup_svc.ledger.models import EntryStatus
+from followup_svc.ledger.rules import MONTH_PATTERN
 from followup_svc.ledger.schemas import ContactCreate, ContactRead, CoverageRead, EntryRead, MonthBody
 from followup_svc.models import platform
 from shared import audit
@@ -22,14 +23,14 @@ from shared.db import SessionDep
 from shared.idempotency import Idempotent
 from shared.jobs import JobRead, job_read, submit_job
 from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
-from shared.spreadsheets import ImportRead, read_upload
+from shared.spreadsheets import ImportRead, read_upload, xlsx_upload
 
 router = APIRouter(tags=["ledger"])
 
 LedgerReader = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))]
 LedgerRecorder = Annotated[Principal, Depends(require_roles(Role.CASEWORKER))]
 LedgerBatch = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.SYSTEM))]
-MonthQuery = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+MonthQuery = Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")]
 
 
 def _calendar(request: Request) -> WorkdayCalendar:
@@ -55,7 +56,7 @@ async def _submit(request: Request, session: SessionDep, principal: Principal, k
 @router.get("/ledger", response_model=Page[EntryRead])
 async def list_ledger(
     request: Request, session: SessionDep, principal: LedgerReader, clock: ClockDep,
-    month: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
+    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
     region: RegionQuery = None, status: EntryStatus | None = None, registration_id: uuid.UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
@@ -87,7 +88,7 @@ async def export_ledger(request: Request, principal: LedgerReader, month: MonthQ
                                              region)
 
 
-@router.post("/ledger/import", response_model=ImportRead)
+@router.post("/ledger/import", response_model=ImportRead, openapi_extra=xlsx_upload())
 async def import_ledger(
     request: Request, session: SessionDep, principal: LedgerRecorder, clock: ClockDep, partial: bool = False,
 ) -> ImportRead:

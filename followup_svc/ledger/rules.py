@@ -21,7 +21,9 @@ OUTCOME_SOURCE = "gansu-notice-2020 五"
 DATA_MATCH_SOURCE = "gansu-notice-2020 五（信息比对）"
 # Days before the month's last working day from which a pending entry is shown as at risk of being missed.
 AT_RISK_WORKDAYS = 5
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# A month in the range shared.inputs bounds dates to (1900-2199): "0000-01" is not a month a date can hold.
+MONTH_PATTERN = r"^(19[0-9]{2}|2[01][0-9]{2})-(0[1-9]|1[0-2])$"
+_MONTH = re.compile(MONTH_PATTERN)
 
 
 class EntryStatus(StrEnum):

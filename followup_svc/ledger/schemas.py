@@ -9,7 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from followup_svc.first_contact.models import FollowupMethod
 from followup_svc.ledger.models import ContactResult, EmploymentStatus, EntryStatus
+from followup_svc.ledger.rules import MONTH_PATTERN
 from shared.clock import LocalDateTime
+from shared.codes import CreditCode
+from shared.inputs import BoundedDate, Fen, Flag
 
 
 class Employer(BaseModel):
@@ -18,7 +21,14 @@ class Employer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=200)
-    credit_code: str | None = Field(default=None, max_length=18)
+    credit_code: CreditCode | None = None
+
+
+class EmployerRead(BaseModel):
+    """The employer a hired person works for, as recorded."""
+
+    name: str
+    credit_code: str | None
 
 
 class ContactCreate(BaseModel):
@@ -27,11 +37,11 @@ class ContactCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     method: FollowupMethod
-    contacted_on: date
+    contacted_on: BoundedDate
     result: ContactResult
-    refusal_justified: bool = False
+    refusal_justified: Flag = False
     employment_status: EmploymentStatus | None = None
-    monthly_income_fen: int | None = Field(default=None, ge=0, le=10**12)
+    monthly_income_fen: Fen | None = None
     employer: Employer | None = None
     note: str = Field(default="", max_length=2000)
 
@@ -59,7 +69,7 @@ class ContactRead(BaseModel):
     refusal_justified: bool
     employment_status: EmploymentStatus | None
     monthly_income_fen: int | None
-    employer: Employer | None
+    employer: EmployerRead | None
     note: str
     recorded_by: str
     recorded_at: LocalDateTime
@@ -99,7 +109,7 @@ class MonthBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    month: str = Field(pattern=MONTH_PATTERN)
 
 
 class CoverageCounts(BaseModel):

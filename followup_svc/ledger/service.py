@@ -46,7 +46,7 @@ from followup_svc.ledger.schemas import (
     CoverageCounts,
     CoverageRead,
     DeregistrationRequested,
-    Employer,
+    EmployerRead,
     EntryRead,
     RegistrationRequest,
 )
@@ -150,7 +150,7 @@ def contact_read(contact: LedgerContact, explained: DeregistrationRequest | None
         id=contact.id, entry_id=contact.entry_id, registration_id=contact.registration_id, method=contact.method,
         contacted_on=contact.contacted_on, result=contact.result, refusal_justified=contact.refusal_justified,
         employment_status=contact.employment_status, monthly_income_fen=contact.monthly_income_fen,
-        employer=Employer(name=contact.employer_name, credit_code=contact.employer_credit_code)
+        employer=EmployerRead(name=contact.employer_name, credit_code=contact.employer_credit_code)
         if contact.employer_name else None,
         note=contact.note, recorded_by=contact.recorded_by, recorded_at=contact.recorded_at,
         deregistration_requested=requested,

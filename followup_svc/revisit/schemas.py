@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from followup_svc.revisit.models import ActionStatus, RevisitTarget, Workload
 from shared.clock import LocalDateTime
+from shared.inputs import BoundedDate, Flag
 
 
 class Employment(BaseModel):
@@ -19,9 +20,9 @@ class Employment(BaseModel):
 
     hours_per_week: int = Field(ge=0, le=168)
     workload: Workload | None = None
-    contract_signed: bool
-    social_insurance: bool
-    wages_paid_on_time: bool
+    contract_signed: Flag
+    social_insurance: Flag
+    wages_paid_on_time: Flag
 
 
 class RevisitCreate(BaseModel):
@@ -30,8 +31,8 @@ class RevisitCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     target: RevisitTarget
-    visited_on: date
-    employed: bool
+    visited_on: BoundedDate
+    employed: Flag
     employment: Employment | None = None
     issues: str = Field(default="", max_length=2000)
     actions: str = Field(default="", max_length=2000)

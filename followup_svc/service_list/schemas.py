@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from followup_svc.service_list.models import ListKind
 from shared.clock import LocalDateTime
+from shared.inputs import PhoneNumber
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
@@ -41,7 +42,7 @@ class AgencyItem(BaseModel):
 
     name: Text
     address: Text
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9+\-() ]{5,32}$")]
+    phone: PhoneNumber
     items_handled: list[Text] = Field(min_length=1, max_length=200)
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from followup_svc.service_list.models import ListKind
 from followup_svc.service_record.models import ServiceKind
 from shared.clock import LocalDateTime
+from shared.inputs import BoundedDate
 
 
 class ServiceCreate(BaseModel):
@@ -18,7 +19,7 @@ class ServiceCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: ServiceKind
-    delivered_on: date
+    delivered_on: BoundedDate
     detail: str = Field(default="", max_length=2000)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from followup_svc.survey.models import Classification
+from shared.inputs import Flag
 
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -32,9 +33,9 @@ class SurveyPut(BaseModel):
     skills: list[Short] = Field(default_factory=list, max_length=50)
     health: Literal["healthy", "chronic_illness", "disabled"]
     disability: Annotated[str, StringConstraints(max_length=200)] | None = None
-    wants_training: bool
-    wants_entrepreneurship: bool
-    wants_work_now: bool
+    wants_training: Flag
+    wants_entrepreneurship: Flag
+    wants_work_now: Flag
 
 
 class SurveyRead(BaseModel):

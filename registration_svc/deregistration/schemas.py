@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from registration_svc.deregistration.rules import DeregistrationReason, ReasonGroup
+from shared.inputs import BoundedDate, Fen, Flag
 
 
 class DeregistrationCreate(BaseModel):
@@ -17,12 +18,12 @@ class DeregistrationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: DeregistrationReason
-    effective_date: date
+    effective_date: BoundedDate
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
     # Needed for stable_income (DEREG-INCOME): the person's monthly income in fen.
-    monthly_income_fen: int | None = Field(default=None, ge=0)
+    monthly_income_fen: Fen | None = None
     # 提供虚假信息骗取待遇的，纳入人社信用体系 (002 §五): recorded for the credit system.
-    false_information: bool = False
+    false_information: Flag = False
     override_reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = Field(
         default=None,
         description=(

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from registration_svc.job_fair.models import FairKind, InvitationResponse
 from shared.clock import LocalDateTime
+from shared.inputs import BoundedDate
 from shared.regions import RecordRegionCode
 
 
@@ -22,8 +23,8 @@ class JobFairCreate(_Body):
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     kind: FairKind
-    held_on: date
-    ends_on: date | None = None
+    held_on: BoundedDate
+    ends_on: BoundedDate | None = None
     place: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
     agency_region_code: RecordRegionCode
     vacancy_ids: list[UUID] = Field(default_factory=list, max_length=500)

@@ -12,15 +12,20 @@ from registration_svc.job_seeker.models import ReviewStatus
 from registration_svc.person.schemas import PersonNote
 from registration_svc.registration.schemas import Education, PersonCreate
 from shared.clock import LocalDateTime
+from shared.codes import ASCII_ONLY, ascii_pattern
+from shared.inputs import Fen, Flag
 from shared.regions import RecordRegionCode
 
 # An occupation of the national classification (职业分类大典): major group down to occupation, e.g.
 # 4-02-01-01; a shorter code names the whole group.
-OccupationCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[1-8](-\d{2}){0,3}$")]
+# ASCII digits only (shared.codes).
+OccupationCode = Annotated[
+    str, ASCII_ONLY, StringConstraints(strip_whitespace=True), ascii_pattern(r"^[1-8](-[0-9]{2}){0,3}$")
+]
 Skill = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 # A monthly wage in fen up to 10 million yuan: beyond it a figure is a typing slip, not a wage.
-WageFen = Annotated[int, Field(ge=0, le=1_000_000_000)]
+WageFen = Annotated[Fen, Field(le=1_000_000_000)]
 
 
 class _Body(BaseModel):
@@ -33,7 +38,7 @@ class IntentionsCreate(_Body):
     occupation_codes: list[OccupationCode] = Field(min_length=1, max_length=20)
     region_codes: list[RecordRegionCode] = Field(default_factory=list, max_length=20)
     min_monthly_wage_fen: WageFen | None = None
-    full_time: bool | None = None
+    full_time: Flag | None = None
 
 
 class JobSeekerCreate(_Body):

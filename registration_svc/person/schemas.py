@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from registration_svc.identity.rules import IdType
 from shared.clock import LocalDateTime
 from shared.identity import Gender
+from shared.inputs import BoundedDate, PhoneNumber
 from shared.regions import AreaType, RecordRegionCode
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -25,8 +26,8 @@ class PersonPut(BaseModel):
     id_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
     name: ShortText
     gender: Gender | None = None
-    birth_date: date | None = None
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = None
+    birth_date: BoundedDate | None = None
+    phone: PhoneNumber | None = None
     hukou_region_code: RecordRegionCode | None = None
     hukou_type: AreaType | None = None
     residence_region_code: RecordRegionCode | None = None

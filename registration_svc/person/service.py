@@ -23,7 +23,7 @@ from registration_svc.person.schemas import PersonNote, PersonPut, PersonRead, P
 from shared.auth import Principal, Role, forbidden
 from shared.identity import Gender
 from shared.labels import field_zh
-from shared.masking import mask_id_number
+from shared.masking import mask_id_number, mask_phone
 from shared.regions import AreaType, unknown_region_violation
 
 IDENTITY_FIELDS = ("id_type", "name", "gender", "birth_date")
@@ -171,7 +171,7 @@ async def correct_contact(
 
 
 def to_read(person: Person, full_number: bool) -> PersonRead:
-    """Returns the API view of a person; the identity number masked unless `full_number`."""
+    """Returns the API view of a person; the identity and phone numbers masked unless `full_number`."""
     return PersonRead(
         id=person.id,
         id_type=person.id_type,
@@ -179,7 +179,7 @@ def to_read(person: Person, full_number: bool) -> PersonRead:
         name=person.name,
         gender=person.gender,
         birth_date=person.birth_date,
-        phone=person.phone,
+        phone=person.phone if full_number or person.phone is None else mask_phone(person.phone),
         hukou_region_code=person.hukou_region_code,
         hukou_type=person.hukou_type,
         residence_region_code=person.residence_region_code,

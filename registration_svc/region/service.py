@@ -16,6 +16,7 @@ from registration_svc.region.errors import NotATown, UnknownDivision
 from registration_svc.region.models import Agency
 from registration_svc.region.schemas import AgencyPut, AgencyRead, RegionChildren, RegionRead, TownPut
 from shared.auth import Principal, forbidden
+from shared.codes import is_ascii_digits
 from shared.regions import RegionLevel, divisions, known_division, region_level, region_prefix
 
 
@@ -91,7 +92,7 @@ async def agency_of(session: AsyncSession, code: str) -> Agency | None:
 
 async def put_town(session: AsyncSession, principal: Principal, code: str, body: TownPut, now: datetime) -> RegionRead:
     """Names a town of a county the caller's region covers; 422 if the code is no town of a real county."""
-    if len(code) != 9 or not code.isdigit():
+    if not is_ascii_digits(code, 9):
         raise NotATown(f"{code} is not a 9-digit town code.", f"{code} 不是9位乡镇（街道）代码。")
     _known(code)
     if not principal.covers_region(code):

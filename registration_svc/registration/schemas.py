@@ -6,13 +6,14 @@ from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
 from registration_svc.identity.rules import IdType
 from registration_svc.person.schemas import PersonNote, PersonRead
 from registration_svc.registration.models import Channel, RegistrationStatus
 from shared.clock import LocalDateTime
 from shared.identity import Gender
+from shared.inputs import BoundedDate, BoundedDateTime, Fen, Flag, PhoneNumber
 from shared.regions import AreaType, RecordRegionCode
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -29,8 +30,8 @@ class PersonCreate(_Body):
     id_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
     name: ShortText
     gender: Gender | None = None
-    birth_date: date | None = None
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = None
+    birth_date: BoundedDate | None = None
+    phone: PhoneNumber | None = None
     hukou_region_code: RecordRegionCode
     hukou_type: AreaType
     residence_region_code: RecordRegionCode
@@ -40,10 +41,10 @@ class PersonCreate(_Body):
 class DeclarationCreate(_Body):
     """The applicant's declaration of the registration conditions."""
 
-    unemployed: bool
-    able_to_work: bool
-    wants_work: bool
-    receiving_pension: bool
+    unemployed: Flag
+    able_to_work: Flag
+    wants_work: Flag
+    receiving_pension: Flag
 
 
 class DeclarationRead(BaseModel):
@@ -68,7 +69,7 @@ class JobIntentionCreate(_Body):
 
     occupation: ShortText
     region_code: RecordRegionCode | None = None
-    min_monthly_wage_fen: int | None = Field(default=None, ge=0)
+    min_monthly_wage_fen: Fen | None = None
 
 
 class EmergencyContactCreate(_Body):
@@ -109,13 +110,13 @@ class RegistrationCreate(_Body):
     person: PersonCreate
     channel: Channel
     agency_region_code: RecordRegionCode
-    applied_at: AwareDatetime
+    applied_at: BoundedDateTime
     declaration: DeclarationCreate
-    unemployed_since: date
+    unemployed_since: BoundedDate
     unemployment_reason: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
     ]
-    commitment_signed: bool
+    commitment_signed: Flag
     education: Education | None = None
     health_status: HealthStatus | None = None
     disability_category: Annotated[str, StringConstraints(max_length=32)] | None = None
@@ -124,8 +125,8 @@ class RegistrationCreate(_Body):
     certificates: list[CertificateCreate] = Field(default_factory=list, max_length=50)
     job_intentions: list[JobIntentionCreate] = Field(default_factory=list, max_length=20)
     training_intentions: list[ShortText] = Field(default_factory=list, max_length=20)
-    wants_startup_support: bool = False
-    claims_unemployment_insurance: bool = False
+    wants_startup_support: Flag = False
+    claims_unemployment_insurance: Flag = False
     contact_address: Annotated[str, StringConstraints(max_length=300)] | None = None
     emergency_contact: EmergencyContactCreate | None = None
     mainland_employment: MainlandEmploymentCreate | None = Field(
@@ -140,7 +141,7 @@ class RegistrationCreate(_Body):
 class RegistrationDecisionCreate(_Body):
     """POST /api/v1/registrations/{id}/decision: a caseworker's decision on a pending registration."""
 
-    approve: bool
+    approve: Flag
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
 

@@ -74,7 +74,7 @@ from shared.events import EventType, RegistrationCreated
 from shared.explain import failures
 from shared.labels import label_zh
 from shared.letters import Agency, DecisionLetter, appeal_by, appeal_remedy_zh
-from shared.masking import mask_id_number
+from shared.masking import mask_id_number, mask_phone
 from shared.pagination import PageRequest
 from shared.policy import ParameterNotInForceError, PolicyRegistry
 from shared.policy.documents import cite, cite_inline
@@ -487,6 +487,12 @@ def _visit_findings(
                                 f"{day}上门调查未能见到本人：{note}（002 §三）")]
 
 
+async def applied_on(session: AsyncSession, registration_id: uuid.UUID, timezone: ZoneInfo) -> date | None:
+    """Returns the local date a registration was applied for, None if there is no such registration."""
+    found = await repository.get_registration(session, registration_id)
+    return found[0].applied_at.astimezone(timezone).date() if found is not None else None
+
+
 async def record_home_visit(
     session: AsyncSession,
     registration_id: uuid.UUID,
@@ -687,7 +693,7 @@ def to_read(
         wants_startup_support=registration.wants_startup_support,
         claims_unemployment_insurance=registration.claims_unemployment_insurance,
         contact_address=registration.contact_address,
-        emergency_contact=dict(registration.emergency_contact) if registration.emergency_contact else None,
+        emergency_contact=_contact(registration.emergency_contact, full_number or principal.role is Role.SYSTEM),
         mainland_employment=dict(registration.mainland_employment) if registration.mainland_employment else None,
         declaration=DeclarationRead(
             unemployed=registration.declared_unemployed,
@@ -729,6 +735,16 @@ _FACT_FIELDS = (
     "registration_id", "person_id", "status", "agency_region_code", "registered_on", "gender", "birth_date",
     "hukou_region_code", "hukou_type", "disability", "deregistration_reason", "deregistration_effective_date",
 )
+
+
+def _contact(contact: dict[str, JsonValue] | None, full_number: bool) -> dict[str, JsonValue] | None:
+    """Returns the emergency contact as shown: its phone number masked as the person's is."""
+    if not contact:
+        return None
+    shown = dict(contact)
+    if not full_number and isinstance(shown.get("phone"), str):
+        shown["phone"] = mask_phone(str(shown["phone"]))
+    return shown
 
 
 def to_summary(r: Registration, p: Person, *, full_number: bool) -> RegistrationSummary:

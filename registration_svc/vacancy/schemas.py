@@ -13,10 +13,10 @@ from registration_svc.job_seeker.schemas import OccupationCode, ReviewDeadlineRe
 from registration_svc.registration.schemas import Education
 from registration_svc.vacancy.models import CloseReason
 from shared.clock import LocalDateTime
+from shared.inputs import BoundedDate, Flag, PhoneNumber
 from shared.regions import RecordRegionCode
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
 # A requirement on a forbidden ground is refused by JOB-FAIR-HIRING naming the article, so any short text
 # is accepted here and judged there.
 Requirement = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)]
@@ -34,7 +34,7 @@ class EmployerCreate(_Body):
     name: Name
     credit_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
     region_code: RecordRegionCode
-    contact_phone: Phone
+    contact_phone: PhoneNumber
 
 
 class RequirementsCreate(_Body):
@@ -61,9 +61,9 @@ class VacancyCreate(_Body):
     region_code: RecordRegionCode
     monthly_wage_min_fen: WageFen
     monthly_wage_max_fen: WageFen
-    full_time: bool = True
+    full_time: Flag = True
     requirements: RequirementsCreate = Field(default_factory=RequirementsCreate)
-    valid_until: date
+    valid_until: BoundedDate
 
 
 class VacancyCloseCreate(_Body):

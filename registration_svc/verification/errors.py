@@ -19,6 +19,13 @@ class VisitInFuture(InvalidInput):
     title = "Invalid request"
 
 
+class VisitBeforeApplication(InvalidInput):
+    """A home visit checks what an application declared: it cannot be dated before the application."""
+
+    code = "request.invalid"
+    title = "Invalid request"
+
+
 class HomeVisitAlreadyDone(StateConflict):
     """The home-visit task was completed before."""
 

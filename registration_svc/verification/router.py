@@ -26,16 +26,20 @@ from registration_svc.verification.schemas import (
     ReferenceMatchRead,
 )
 from shared import audit
-from shared.auth import Principal, RegionQuery, Role, require_roles
+from shared.auth import Principal, RegionQuery, Role, require_provincial, require_roles
 from shared.clock import ClockDep
 from shared.db import SessionDep
 from shared.idempotency import Idempotent
 from shared.pagination import Page, PageRequestDep, to_page
+from shared.request_body import body_limit
 
 router = APIRouter()
 
 MAX_CSV_BYTES = 64 * 1024 * 1024
 ReferenceDataAdmin = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.SYSTEM))]
+# The social-insurance, civil-affairs ... reference data covers the whole province and a load replaces all of
+# it: only a provincial admin (or a system) may load it.
+ReferenceDataLoader = Annotated[Principal, Depends(require_provincial(Role.ADMIN, Role.SYSTEM))]
 HomeVisitReader = Annotated[
     Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))
 ]
@@ -65,10 +69,11 @@ async def _summary(request: Request, session: SessionDep, source: SourceName) ->
 @router.put(
     "/reference-data/{source}", response_model=ReferenceDataSummary, tags=["reference data"],
     openapi_extra={"requestBody": {"required": True,
-                                   "content": {"text/csv": {"schema": {"type": "string"}}}}},
+                                   "content": {"text/csv": {"schema": {"type": "string"}}}},
+                   **body_limit(MAX_CSV_BYTES)},
 )
 async def replace_reference_data(
-    source: str, request: Request, session: SessionDep, principal: ReferenceDataAdmin
+    source: str, request: Request, session: SessionDep, principal: ReferenceDataLoader
 ) -> ReferenceDataSummary:
     """Replaces a source's reference data with a CSV file (id_number, kind, status, valid_from,
     valid_to, extra columns); one bad line rejects the whole file."""
@@ -158,9 +163,10 @@ async def complete_home_visit_task(
     """Records the outcome of a home visit and closes the task (409 when it is already done); a confirmed
     visit makes the pending registration take effect, any other leaves it for a caseworker's decision."""
     task = await service.get_task(session, principal, task_id, for_update=True)
+    applied_on = await registration_service.applied_on(session, task.registration_id, clock.zone)
     task = await service.complete_home_visit_task(
         session, task, outcome=body.outcome, visited_on=body.visited_on, rules=body.rules, note=body.note,
-        completed_by=principal.sub, today=clock.today(),
+        completed_by=principal.sub, today=clock.today(), applied_on=applied_on,
     )
     await audit.record(session, platform.audit_log, principal, "home_visit.complete", "home_visit_task",
                        str(task.id), request=request,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from registration_svc.verification.models import HomeVisitOutcome, HomeVisitStatus, SourceName
 from shared.clock import LocalDateTime
+from shared.inputs import BoundedDate
 
 VisitRule = Literal["REG-ID", "REG-UNEMPLOYED", "REG-ABLE", "REG-WILLING", "REG-PENSION"]
 
@@ -62,7 +63,7 @@ class HomeVisitCompletionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     outcome: HomeVisitOutcome
-    visited_on: date
+    visited_on: BoundedDate
     rules: list[VisitRule] = Field(default_factory=list, max_length=5)
     note: str = Field(min_length=1, max_length=2000)
 

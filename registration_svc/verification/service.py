@@ -18,6 +18,7 @@ from registration_svc.verification.errors import (
     HomeVisitAlreadyDone,
     InvalidReferenceRows,
     MalformedReferenceFile,
+    VisitBeforeApplication,
     VisitInFuture,
 )
 from registration_svc.verification.findings import (
@@ -164,9 +165,17 @@ async def complete_home_visit_task(
     note: str,
     completed_by: str,
     today: date,
+    applied_on: date | None = None,
 ) -> HomeVisitTask:
     """Records a visit's outcome on an open task (locked by the caller) and closes it; 409 if done, 422
-    for a visit dated after today."""
+    for a visit dated after today or before the day the person applied."""
+    if applied_on is not None and visited_on < applied_on:
+        raise VisitBeforeApplication(
+            f"visited_on {visited_on.isoformat()} is before the application of {applied_on.isoformat()}.",
+            f"走访日期 {visited_on.isoformat()} 早于申请日期 {applied_on.isoformat()}。",
+            [Violation("SCHEMA-DATE-ORDER", "visited_on", "visited_on is before the application",
+                       "走访日期早于申请日期")],
+        )
     if visited_on > today:
         raise VisitInFuture(
             f"visited_on {visited_on.isoformat()} is after today {today.isoformat()}.",

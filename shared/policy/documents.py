@@ -14,7 +14,7 @@ from types import MappingProxyType
 DOCUMENTS_FILE = Path(__file__).with_name("documents.toml")
 
 # "001 §一(四)2": the team's seed-file shorthand, shown as the document it stands for.
-_SEED_REFERENCE = re.compile(r"(?<![\d])(\d{3}) §\s*")
+_SEED_REFERENCE = re.compile(r"(?<![0-9])([0-9]{3}) §\s*")
 _SEPARATOR = re.compile(r"\s*[;；]\s*")
 
 

@@ -15,6 +15,7 @@ from typing import ClassVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from shared.codes import ProvinceCode, is_ascii_digits
 from shared.policy.documents import cite, cited_documents, document
 from shared.timerules import RetirementCategory
 
@@ -56,7 +57,7 @@ class PolicyParameters(BaseModel):
     working_age_min: int = Field(ge=0)
     retirement_category_default_female: RetirementCategory
     # Employment-difficulty certification.
-    difficulty_hukou_province: str = Field(pattern=r"^\d{2}$")
+    difficulty_hukou_province: ProvinceCode
     difficulty_preliminary_workdays: int = Field(ge=0)
     difficulty_review_workdays: int = Field(ge=0)
     difficulty_notice_workdays: int = Field(ge=0)
@@ -329,7 +330,7 @@ def _parse_pack(path: Path) -> _RawPack:
     if (
         not isinstance(prefixes, list)
         or not prefixes
-        or not all(isinstance(p, str) and p.isdigit() and len(p) in (2, 4, 6, 9, 12) for p in prefixes)
+        or not all(isinstance(p, str) and is_ascii_digits(p) and len(p) in (2, 4, 6, 9, 12) for p in prefixes)
     ):
         raise PolicyPackError(pack_id, None, "region_prefixes must be a non-empty list of region codes")
     extends = header.get("extends")

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
-from shared.auth import Principal, PrincipalDep, Role, require_roles
+from shared.auth import Principal, PrincipalDep, Role, require_provincial
 from shared.calendar import WorkdayCalendar
 from shared.calendar_store import CalendarHolder
 from shared.db import SessionDep
@@ -34,7 +34,8 @@ def current_calendar(request: Request) -> WorkdayCalendar:
 
 
 CalendarDep = Annotated[WorkdayCalendar, Depends(current_calendar)]
-CalendarAdmin = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.SYSTEM))]
+# The calendar every service counts deadlines with: changed only by a provincial admin or a system.
+CalendarAdmin = Annotated[Principal, Depends(require_provincial(Role.ADMIN, Role.SYSTEM))]
 
 
 def _timezone(request: Request) -> ZoneInfo:
@@ -94,7 +95,7 @@ async def put_year(
     session: SessionDep,
     principal: CalendarAdmin,
 ) -> YearArrangementRead:
-    """Replaces a year's holidays and make-up workdays (admin or system), for every service."""
+    """Replaces a year's holidays and make-up workdays (provincial admin or system), for every service."""
     arrangement = service.validated_arrangement(year, body)
     platform: PlatformTables = request.app.state.platform
     await service.replace_year(

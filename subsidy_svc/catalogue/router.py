@@ -10,14 +10,15 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from shared import audit
 from shared.auth import PrincipalDep
 from shared.clock import ClockDep
+from shared.codes import OCCUPATION_PATTERN
 from shared.db import SessionDep
-from shared.spreadsheets import ImportRead, read_upload
+from shared.spreadsheets import ImportRead, read_upload, xlsx_upload
 from subsidy_svc.catalogue import service
 from subsidy_svc.catalogue.schemas import CatalogueEntryUpdate, CatalogueItemRead, CatalogueRead
 
 router = APIRouter(prefix="/skill-subsidy/catalogue", tags=["skill-subsidy catalogue"])
 
-CodePath = Annotated[str, Path(pattern=r"^\d-\d{2}-\d{2}-\d{2}$")]
+CodePath = Annotated[str, Path(pattern=OCCUPATION_PATTERN)]
 LevelPath = Annotated[int, Path(ge=1, le=5)]
 
 
@@ -29,7 +30,7 @@ async def read_catalogue(
     return await service.read(session, on or clock.today())
 
 
-@router.put("/versions/{effective_from}", response_model=ImportRead)
+@router.put("/versions/{effective_from}", response_model=ImportRead, openapi_extra=xlsx_upload())
 async def load_version(
     request: Request,
     session: SessionDep,

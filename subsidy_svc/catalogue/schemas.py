@@ -7,10 +7,11 @@ from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.codes import OccupationCode as OccupationCode
+
 _IN: Final = ConfigDict(frozen=True, extra="forbid")
 _OUT: Final = ConfigDict(frozen=True, from_attributes=True)
 
-OccupationCode = Annotated[str, StringConstraints(pattern=r"^\d-\d{2}-\d{2}-\d{2}$")]
 Level = Annotated[int, Field(ge=1, le=5)]
 
 

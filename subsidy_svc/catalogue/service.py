@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import Principal, Role
+from shared.codes import OCCUPATION_CODE
 from shared.spreadsheets import (
     Column,
     ImportRead,
@@ -23,7 +24,7 @@ from subsidy_svc.catalogue import repository
 from subsidy_svc.catalogue.errors import CatalogueEntryNotFound, NotProvinceAdmin
 from subsidy_svc.catalogue.models import CatalogueEntry, CatalogueVersion
 from subsidy_svc.catalogue.schemas import CatalogueEntryUpdate, CatalogueItemRead, CatalogueRead
-from subsidy_svc.skill_subsidy.catalogue import LEVELS, OCCUPATION_CODE
+from subsidy_svc.skill_subsidy.catalogue import LEVELS
 
 # The published catalogue's layout: amounts are whole yuan there; they are kept in fen.
 CATALOGUE_TEMPLATE = Template(

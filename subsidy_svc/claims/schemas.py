@@ -8,6 +8,7 @@ from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from shared.inputs import BoundedDate, Flag, PhoneNumber
 from subsidy_svc.catalogue.schemas import Level, OccupationCode
 from subsidy_svc.claims.models import AllowanceGroup, ClaimStatus, ObjectionStatus, PlaceBasis, ReviewDecision
 from subsidy_svc.skill_subsidy.schemas import RegionCode
@@ -26,7 +27,7 @@ class Applicant(BaseModel):
     id_type: Annotated[str, StringConstraints(min_length=1, max_length=32)]
     id_number: Annotated[str, StringConstraints(min_length=1, max_length=32)]
     name: Text100
-    phone: Annotated[str, StringConstraints(max_length=32)] | None = None
+    phone: PhoneNumber | None = None
 
 
 class Certificate(BaseModel):
@@ -37,7 +38,7 @@ class Certificate(BaseModel):
     number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
     occupation_code: OccupationCode
     level: Level
-    issued_on: date
+    issued_on: BoundedDate
 
 
 class BankAccount(BaseModel):
@@ -55,9 +56,9 @@ class LivingAllowanceRequest(BaseModel):
 
     model_config = _IN
 
-    requested: bool
+    requested: Flag
     group: AllowanceGroup | None = None
-    graduated_on: date | None = None
+    graduated_on: BoundedDate | None = None
 
 
 class ClaimCreate(BaseModel):
@@ -67,7 +68,7 @@ class ClaimCreate(BaseModel):
 
     applicant: Applicant
     certificate: Certificate
-    applied_on: date
+    applied_on: BoundedDate
     place_basis: PlaceBasis
     agency_region_code: RegionCode
     bank_account: BankAccount
@@ -147,7 +148,7 @@ class ReviewCreate(BaseModel):
 
     decision: ReviewDecision
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
-    reviewed_on: date
+    reviewed_on: BoundedDate
 
 
 class ObjectionCreate(BaseModel):
@@ -155,7 +156,7 @@ class ObjectionCreate(BaseModel):
 
     model_config = _IN
 
-    received_on: date
+    received_on: BoundedDate
     content: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 
 
@@ -164,8 +165,8 @@ class ObjectionDecision(BaseModel):
 
     model_config = _IN
 
-    upheld: bool
-    decided_on: date
+    upheld: Flag
+    decided_on: BoundedDate
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 

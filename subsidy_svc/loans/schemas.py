@@ -8,6 +8,8 @@ from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.codes import CreditCode
+from shared.inputs import BoundedDate, Fen
 from subsidy_svc.loans.models import BorrowerType, PeriodStatus, SubsidyPeriodKind
 from subsidy_svc.skill_subsidy.schemas import RegionCode
 
@@ -33,13 +35,13 @@ class LoanCreate(BaseModel):
     borrower_type: BorrowerType
     borrower: dict[str, object]
     person_id: uuid.UUID | None = None
-    credit_code: Annotated[str, StringConstraints(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")] | None = None
+    credit_code: CreditCode | None = None
     lender: Lender
     contract_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-    principal_fen: Annotated[int, Field(strict=True, gt=0, le=1_000_000_000_000)]
+    principal_fen: Annotated[Fen, Field(strict=True, gt=0)]
     annual_rate_bp: Annotated[int, Field(strict=True, ge=0, le=10_000)]
     lpr_bp: Annotated[int, Field(strict=True, ge=0, le=10_000)]
-    start_date: date
+    start_date: BoundedDate
     term_months: Annotated[int, Field(strict=True, ge=1, le=600)]
     subsidy_period: SubsidyPeriodKind
     agency_region_code: RegionCode | None = None
@@ -50,7 +52,7 @@ class EarlyRepayment(BaseModel):
 
     model_config = _IN
 
-    repaid_on: date
+    repaid_on: BoundedDate
 
 
 class PeriodRead(BaseModel):

@@ -13,7 +13,8 @@ from shared import audit
 from shared.auth import Principal, RegionQuery, Role, require_roles
 from shared.clock import ClockDep
 from shared.db import SessionDep
-from shared.spreadsheets import read_upload, xlsx_response
+from shared.request_body import body_limit
+from shared.spreadsheets import read_upload, xlsx_response, xlsx_upload
 from subsidy_svc.payments import service
 from subsidy_svc.payments.models import PaymentKind
 from subsidy_svc.payments.schemas import BatchCreate, BatchRead, PaymentReport, ResultsCreate, ResultsRead
@@ -58,7 +59,11 @@ async def export_batch(session: SessionDep, principal: PaymentAdmin, batch_id: u
     return xlsx_response(service.BANK_FILE, rows, f"payment-batch-{batch.id}.xlsx")
 
 
-@router.post("/{batch_id}/results", response_model=ResultsRead)
+# A bank's result file as JSON: up to 200,000 items of about 200 bytes each.
+RESULTS_MAX_BYTES = 48 * 1024 * 1024
+
+
+@router.post("/{batch_id}/results", response_model=ResultsRead, openapi_extra=body_limit(RESULTS_MAX_BYTES))
 async def apply_results(
     request: Request, session: SessionDep, principal: PaymentAdmin, clock: ClockDep, batch_id: uuid.UUID,
     body: ResultsCreate,
@@ -72,7 +77,7 @@ async def apply_results(
     return answer
 
 
-@router.post("/{batch_id}/results/file", response_model=ResultsRead)
+@router.post("/{batch_id}/results/file", response_model=ResultsRead, openapi_extra=xlsx_upload())
 async def apply_result_file(
     request: Request, session: SessionDep, principal: PaymentAdmin, clock: ClockDep, batch_id: uuid.UUID
 ) -> ResultsRead:

@@ -8,6 +8,7 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.inputs import BoundedDate
 from subsidy_svc.payments.models import ItemStatus, PaymentKind
 from subsidy_svc.skill_subsidy.schemas import RegionCode
 
@@ -22,7 +23,7 @@ class BatchCreate(BaseModel):
 
     kind: PaymentKind
     region: RegionCode
-    as_of: date
+    as_of: BoundedDate
 
 
 class PayeeRead(BaseModel):
@@ -79,7 +80,7 @@ class ResultItem(BaseModel):
 
     item_id: uuid.UUID
     result: Literal["paid", "failed"]
-    paid_on: date | None = None
+    paid_on: BoundedDate | None = None
     bank_reference: Annotated[str, StringConstraints(max_length=64)] | None = None
     failure_reason: Annotated[str, StringConstraints(max_length=500)] | None = None
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -12,14 +11,15 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
+from shared.codes import OCCUPATION_CODE
+
 CATALOGUE_PATH: Final = Path(__file__).with_name("catalogue.toml")
 SUB_AMOUNT_RULE_ID: Final = "SUB-AMOUNT"
 LEVELS: Final = (5, 4, 3, 2, 1)
 LEVEL_NAMES_ZH: Final = MappingProxyType(
     {5: "五级/初级工", 4: "四级/中级工", 3: "三级/高级工", 2: "二级/技师", 1: "一级/高级技师"}
 )
-# 职业分类大典 codes: major-middle-minor-detail group, e.g. 4-03-02-01.
-OCCUPATION_CODE: Final = re.compile(r"\d-\d{2}-\d{2}-\d{2}")
+# 职业分类大典 codes (major-middle-minor-detail group, e.g. 4-03-02-01) are read by shared.codes.OCCUPATION_CODE.
 
 
 class CatalogueError(ValueError):

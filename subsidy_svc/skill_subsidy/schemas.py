@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Final
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
+from shared.codes import AnyLevelRegionCode, OccupationCode
 from shared.explain import RuleResultRead as RuleExplanation
 from subsidy_svc.calendar.schemas import IsoDate
 from subsidy_svc.skill_subsidy.rules import LivingAllowanceGroup
@@ -15,8 +16,8 @@ _IN: Final = ConfigDict(frozen=True, extra="forbid")
 _OUT: Final = ConfigDict(frozen=True)
 
 # GB/T 2260 administrative-division code: province (2), city (4), county (6), town (9), village (12).
-RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{2}(?:\d{2}(?:\d{2}(?:\d{3}(?:\d{3})?)?)?)?$")]
-OccupationCode = Annotated[str, StringConstraints(pattern=r"^\d-\d{2}-\d{2}-\d{2}$")]
+# ASCII digits only (shared/codes.py).
+RegionCode = AnyLevelRegionCode
 
 
 class LivingAllowanceInput(BaseModel):

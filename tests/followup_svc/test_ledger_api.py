@@ -126,7 +126,7 @@ class TestContacts:
     async def test_hired_requests_the_deregistration_once(self, client: AsyncClient, database: Database) -> None:
         registration_id = await register(database, CLOCK, date(2026, 11, 2))
         entry = await entry_id(database, registration_id)
-        body = contact(employment_status="hired", employer={"name": "韶关某厂", "credit_code": "91440200MA4W000000"})
+        body = contact(employment_status="hired", employer={"name": "韶关某厂", "credit_code": "91440200MA4W00000D"})
         response = await client.post(f"{LEDGER}/{entry}/contacts", json=body, headers=CW)
         assert response.status_code == 201, response.text
         requested = response.json()["deregistration_requested"]

@@ -143,6 +143,8 @@ async def _clean(reg_db: Database, fu_db: Database, since: datetime) -> None:
         await session.execute(delete(vacancy).where(vacancy.c.region_code == AGENCY))
         outbox = registration_platform.outbox
         await session.execute(delete(outbox).where(outbox.c.created_at >= since))
+        deliveries = registration_platform.event_delivery
+        await session.execute(delete(deliveries).where(deliveries.c.created_at >= since))
 
 
 async def _forget_queues(redis_url: str, prefix: str) -> None:

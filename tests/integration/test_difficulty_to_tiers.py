@@ -13,16 +13,19 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from arq import create_pool
 from arq.connections import RedisSettings
+from arq.worker import create_worker
 from httpx import AsyncClient
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
+from eligibility_svc.config import Settings as EligibilitySettings
 from eligibility_svc.models import platform as eligibility_platform
 from followup_svc.models import Assistance, PersonSurvey, ServiceList, ServiceRecord
+from services.eligibility.worker import worker_settings as eligibility_worker_settings
 from services.followup.app import create_app as create_followup_app
 from services.registration.app import create_app as create_registration_app
 from shared import outbox
@@ -31,12 +34,13 @@ from shared.db import Database
 from shared.events import DifficultyApplicationSubmitted, EventType
 from tests.integration.e2e_support import (
     AGENCY,
+    preserved_logging,
     registration_relay,
     run_followup_worker,
     system,
     window_application,
 )
-from tests.support import bearer, running_app
+from tests.support import bearer, running_app, service_settings
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 CW = bearer("caseworker", AGENCY, "cw-e2e")
@@ -54,6 +58,8 @@ async def eligibility_database(database_url: str, person_ids: list[uuid.UUID]) -
         async with db.transaction() as session:
             events = eligibility_platform.outbox
             await session.execute(delete(events).where(events.c.created_at >= started))
+            deliveries = eligibility_platform.event_delivery
+            await session.execute(delete(deliveries).where(deliveries.c.created_at >= started))
             for table in (ServiceRecord, Assistance, PersonSurvey):
                 await session.execute(delete(table).where(table.person_id.in_(person_ids)))
             await session.execute(delete(ServiceList).where(ServiceList.region_code == AGENCY))
@@ -95,13 +101,33 @@ class TestDifficultyApplicationToTierI:
                     submitted_on=date(2026, 11, 17), certification_due=date(2026, 12, 1),
                 )
                 async with eligibility_db.transaction() as session:
-                    await outbox.emit(session, eligibility_platform.outbox,
-                                      EventType.DIFFICULTY_APPLICATION_SUBMITTED, application)
+                    event_id = await outbox.emit(session, eligibility_platform.outbox,
+                                                 EventType.DIFFICULTY_APPLICATION_SUBMITTED, application)
                 relay = outbox.OutboxRelay(eligibility_db, eligibility_platform.outbox, redis, source="eligibility",
-                                           queue_name=sys_.followup_settings.queue_name)
+                                           queue_name=sys_.followup_settings.queue_name,
+                                           delivery=eligibility_platform.event_delivery)
                 assert await relay.drain() == 1
                 worker = await run_followup_worker(sys_.followup_settings)
                 assert (worker.jobs_failed, worker.jobs_complete) == (0, 1)
+                # Delivered, not only published (issue 15 §2): the follow-up worker's receipt reaches the
+                # eligibility service's queue and its worker marks the send acknowledged.
+                elig_settings = cast(EligibilitySettings, service_settings(
+                    EligibilitySettings, database_url, redis_url, sys_.followup_settings.queue_prefix))
+                receipts = create_worker(eligibility_worker_settings(elig_settings, run_relay=False), burst=True,
+                                         handle_signals=False, poll_delay=0.05)
+                with preserved_logging():
+                    try:
+                        await receipts.main()
+                    finally:
+                        await receipts.close()
+                assert (receipts.jobs_failed, receipts.jobs_complete) == (0, 1)
+                async with eligibility_db.transaction() as session:
+                    deliveries = eligibility_platform.event_delivery
+                    sent = (await session.execute(
+                        select(deliveries).where(deliveries.c.event_id == event_id)
+                    )).mappings().all()
+                assert [(r["subscriber"], r["acked_at"] is not None, r["failures"]) for r in sent] == [
+                    ("followup", True, 0)]
 
                 tier1 = await assistance(followup, person_id)
                 assert (tier1["tier"], tier1["since"]) == ("I", "2026-11-17")

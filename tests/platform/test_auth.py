@@ -165,7 +165,7 @@ class TestRS256:
 class TestProductionKeys:
     @pytest.fixture(autouse=True)
     def clean_env(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        for name in ("JWT_SIGNING_KEY", "JWT_ALGORITHM", "JWT_PUBLIC_KEY", "APP_ENV"):
+        for name in ("JWT_SIGNING_KEY", "JWT_ALGORITHM", "JWT_PUBLIC_KEY", "APP_ENV", "AUDIT_SUBJECT_KEY"):
             monkeypatch.delenv(name, raising=False)
 
     def test_placeholder_key_is_refused_in_production(self) -> None:
@@ -175,14 +175,21 @@ class TestProductionKeys:
     def test_short_key_is_refused_and_a_real_one_accepted(self) -> None:
         with pytest.raises(ValidationError, match="32 characters"):
             PlatformSettings(app_env="staging", jwt_signing_key="s" * 31)
-        settings = PlatformSettings(app_env="production", jwt_signing_key="k" * 32)
+        settings = PlatformSettings(app_env="production", jwt_signing_key="k" * 32, audit_subject_key="a" * 32)
         assert settings.app_env == "production"
+
+    def test_the_audit_pseudonym_key_must_be_real_in_production(self) -> None:
+        with pytest.raises(ValidationError, match="AUDIT_SUBJECT_KEY"):
+            PlatformSettings(app_env="production", jwt_signing_key="k" * 32)
+        with pytest.raises(ValidationError, match="AUDIT_SUBJECT_KEY"):
+            PlatformSettings(app_env="production", jwt_signing_key="k" * 32, audit_subject_key="a" * 31)
 
     def test_rs256_needs_a_public_key_in_production(self) -> None:
         with pytest.raises(ValidationError, match="JWT_PUBLIC_KEY"):
             PlatformSettings(app_env="production", jwt_algorithm="RS256")
         _, public = rsa_pair()
-        assert PlatformSettings(app_env="production", jwt_algorithm="RS256", jwt_public_key=public).jwt_public_key
+        assert PlatformSettings(app_env="production", jwt_algorithm="RS256", jwt_public_key=public,
+                                audit_subject_key="a" * 32).jwt_public_key
 
     def test_placeholder_is_allowed_in_dev_and_test(self) -> None:
         assert PlatformSettings(app_env="dev").jwt_signing_key.get_secret_value() == PLACEHOLDER_SIGNING_KEY

@@ -304,8 +304,11 @@ class TestPersonReuse:
         assert second.status_code == 201, second.text
         data = second.json()
         assert data["person_id"] == first.json()["person_id"]
-        assert data["person"]["name"] == "张三" and data["person"]["phone"] == "13900000000"
+        # Phone numbers are masked in reads as identity numbers are (issue 15 §9); staff unmask them.
+        assert data["person"]["name"] == "张三" and data["person"]["phone"] == "139****0000"
         assert data["person"]["residence_region_code"] == SHAOGUAN_ZHENJIANG
+        unmasked = await client.get(f"{URL}/{data['id']}", params={"unmask": "true"}, headers=caseworker("440203"))
+        assert unmasked.json()["person"]["phone"] == "13900000000"
         notes = {(n["field"], n["action"]) for n in data["person_notes"]}
         assert notes == {("name", "kept"), ("phone", "updated"), ("residence_region_code", "updated")}
 

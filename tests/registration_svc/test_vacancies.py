@@ -3,7 +3,6 @@ nothing saved, review before publication, closing, daily expiry, lists and the o
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -246,9 +245,9 @@ class TestListAndOpen:
         assert first.status_code == 200 and first.json()["next_cursor"]
         second = await client.get(f"{URL}/open", params={"limit": 1, "cursor": first.json()["next_cursor"]},
                                   headers=system)
-        # Pages follow (created_at, id): created in one transaction, the two share created_at, so id decides.
-        published = sorted((v["id"] for v in created[:2]), key=uuid.UUID)
-        assert [first.json()["items"][0]["id"], second.json()["items"][0]["id"]] == published
+        # Oldest first, ties (one clock instant) by id: the keyset order of the page.
+        in_order = sorted(created[:2], key=lambda v: (v["created_at"], v["id"]))
+        assert [first.json()["items"][0]["id"], second.json()["items"][0]["id"]] == [v["id"] for v in in_order]
         assert second.json()["next_cursor"] is None
         assert second.json()["items"][0]["skills"] == ["forklift"]
         for headers in (employer(), citizen(id_number(datetime(1990, 1, 1).date()))):
