@@ -114,6 +114,17 @@ class LoggingSender:
         return DeliveryResult.sent(f"log:{delivery.notification_id}")
 
 
+class WindowSender:
+    """The agency's window: nothing leaves the building. The notice is ready the moment it is stored (the
+    caseworker sees it when the person next comes, the person in their own notices online), so it is sent."""
+
+    name = "window"
+
+    async def send(self, delivery: Delivery) -> DeliveryResult:
+        """Reports the notice ready at the window."""
+        return DeliveryResult.sent(f"window:{delivery.notification_id}")
+
+
 @dataclass(frozen=True, slots=True)
 class SmsMessage:
     """An SMS as a gateway takes it. Chinese gateways send only pre-approved templates, so the template and
@@ -232,6 +243,7 @@ def configured_senders(
     """
     log = LoggingSender()
     senders: dict[NotificationChannel, NotificationSender] = dict.fromkeys(NotificationChannel, log)
+    senders[NotificationChannel.WINDOW] = WindowSender()
     if settings.notification_sms_sender == "sms":
         if sms_transport is None:
             raise SenderConfigurationError(

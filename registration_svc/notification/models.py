@@ -20,6 +20,9 @@ class NotificationChannel(StrEnum):
     SMS = "sms"
     WECHAT = "wechat"
     LETTER = "letter"
+    # Neither a phone nor an address: the notice waits at the agency's window, where the person is told when
+    # they next come, and in their own notices online (GET /persons/{id}/notifications); nothing goes to nowhere.
+    WINDOW = "window"
 
 
 class NotificationStatus(StrEnum):
@@ -72,7 +75,7 @@ class Notification(Base):
     delivery_reference: Mapped[str | None] = mapped_column(String(128))
 
     __table_args__ = (
-        CheckConstraint("channel IN ('sms', 'wechat', 'letter')", name="channel"),
+        CheckConstraint("channel IN ('sms', 'wechat', 'letter', 'window')", name="channel"),
         CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed', 'dead_letter')", name="status"),
         CheckConstraint("(status = 'sent') = (sent_at IS NOT NULL)", name="sent_has_time"),
         CheckConstraint("(status = 'dead_letter') = (dead_lettered_at IS NOT NULL)", name="dead_letter_has_time"),

@@ -92,8 +92,8 @@ async def notify_person(
     address: str | None = None,
 ) -> uuid.UUID | None:
     """Notifies a person through a channel they have: SMS when a phone is known, else a letter when an address
-    is; returns the notification's id, or None (logged) when the person gave neither, so that no letter is
-    "sent" to nowhere: the decision is then told at the window and the citizen reads it online.
+    is, else the agency's window (the notice is kept for the person's next visit and in their notices
+    online), so that no letter is "sent" to nowhere; returns the notification's id.
 
     Raises TemplateError for an unknown template, missing parameters or a reason that is not
     notified (DEREG-NOTIFY). The agency region (for staff scoping) comes from the argument or the
@@ -107,10 +107,10 @@ async def notify_person(
         chosen = NotificationChannel.LETTER
     region = agency_region_code or params.get("agency_region_code")
     if chosen is NotificationChannel.LETTER and not has_address:
-        logger.warning("no channel to notify the person: no phone and no address", extra={
+        logger.info("no phone and no address: the notice is kept for the agency's window", extra={
             "person_id": str(person_id), "template": template, "agency_region_code": region,
         })
-        return None
+        chosen = NotificationChannel.WINDOW
     outgoing = OutgoingNotification(person_id, region, number, chosen, template, dict(params), message)
     return await (notifier or default_notifier()).notify(session, outgoing)
 

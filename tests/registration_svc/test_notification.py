@@ -145,7 +145,7 @@ class TestNotifyPerson:
         assert stored.agency_region_code is None
 
     @pytest.mark.parametrize(("phone", "address"), [(None, None), ("", "  "), ("   ", "")])
-    async def test_without_a_phone_or_an_address_no_letter_is_sent_to_nowhere(
+    async def test_without_a_phone_or_an_address_the_notice_waits_at_the_window(
         self, session: AsyncSession, phone: str | None, address: str | None
     ) -> None:
         person_id = uuid.uuid4()
@@ -153,9 +153,10 @@ class TestNotifyPerson:
             assert await notify_person(
                 session, person_id=person_id, phone=phone, template=DEREGISTERED, params=params(), channel=channel,
                 address=address,
-            ) is None
-        stored = await session.scalars(select(Notification).where(Notification.person_id == person_id))
-        assert stored.all() == []
+            ) is not None
+        stored = (await session.scalars(select(Notification).where(Notification.person_id == person_id))).all()
+        # No letter is "sent" to nowhere: each notice is kept for the agency's window (and the person's notices).
+        assert [(n.channel, n.phone) for n in stored] == [("window", None)] * 3
 
     async def test_explicit_channel_and_region(self, session: AsyncSession) -> None:
         notification_id = await notify_person(

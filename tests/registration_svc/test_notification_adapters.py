@@ -104,9 +104,10 @@ class TestWeChatSender:
 
 
 class TestConfiguredSenders:
-    def test_the_logging_adapter_serves_every_channel_by_default(self) -> None:
+    def test_the_logging_adapter_serves_every_channel_that_leaves_the_agency_by_default(self) -> None:
         senders = configured_senders(Settings())
-        assert {channel: s.name for channel, s in senders.items()} == {c: "log" for c in NotificationChannel}
+        assert {channel: s.name for channel, s in senders.items()} == {
+            **{c: "log" for c in NotificationChannel}, NotificationChannel.WINDOW: "window"}
 
     def test_a_gateway_adapter_needs_its_transport(self) -> None:
         settings = Settings(notification_sms_sender="sms", notification_sms_signature="韶关人社")
@@ -115,6 +116,7 @@ class TestConfiguredSenders:
         senders = configured_senders(settings, sms_transport=RecordingTransport())
         assert isinstance(senders[NotificationChannel.SMS], SmsSender)
         assert senders[NotificationChannel.LETTER].name == "log"
+        assert senders[NotificationChannel.WINDOW].name == "window"
         wechat = Settings(notification_wechat_sender="wechat")
         with pytest.raises(SenderConfigurationError, match="TEMPLATE_ID"):
             configured_senders(wechat, wechat_transport=RecordingTransport())
@@ -127,3 +129,10 @@ class TestConfiguredSenders:
         monkeypatch.setenv("REGISTRATION_NOTIFICATION_RETRY_MAX_SECONDS", "10")
         with pytest.raises(ValueError, match="below the base delay"):
             Settings()
+
+
+class TestWindow:
+    async def test_a_window_notice_is_ready_when_stored(self) -> None:
+        window = configured_senders(Settings())[NotificationChannel.WINDOW]
+        result = await window.send(delivery(channel=NotificationChannel.WINDOW, phone=None))
+        assert result.status == DeliveryStatus.SENT and result.reference and result.reference.startswith("window:")
