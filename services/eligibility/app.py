@@ -1,8 +1,5 @@
 """Builds the eligibility service's FastAPI app (run: uvicorn services.eligibility.app:create_app --factory)."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 import httpx
 from fastapi import FastAPI
 
@@ -10,6 +7,7 @@ from eligibility_svc.api import routers
 from eligibility_svc.config import Settings
 from eligibility_svc.models import platform
 from shared.app import create_service_app
+from shared.clients.base import hold_client
 from shared.clients.registration import RegistrationClient
 from shared.clock import Clock
 from shared.db import Database
@@ -43,19 +41,6 @@ def create_app(
         clock=clock,
         configure_logs=configure_logs,
     )
-    service_lifespan = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # The person registry's client lives as long as the process, made here rather than at import.
-        client = RegistrationClient(settings.registration_url, settings, caller="eligibility",
-                                    transport=registration_transport)
-        app.state.registration_client = client
-        try:
-            async with service_lifespan(app):
-                yield
-        finally:
-            await client.aclose()
-
-    app.router.lifespan_context = lifespan
+    hold_client(app, "registration_client", lambda: RegistrationClient(
+        settings.registration_url, settings, caller="eligibility", transport=registration_transport))
     return app

@@ -1,8 +1,5 @@
 """Builds the followup service's FastAPI app (run: uvicorn services.followup.app:create_app --factory)."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 import httpx
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +9,7 @@ from followup_svc.config import Settings
 from followup_svc.ledger.metrics import ledger_gauges
 from followup_svc.models import platform
 from shared.app import ServiceState, create_service_app
+from shared.clients.base import hold_client
 from shared.clients.registration import RegistrationClient
 from shared.clock import Clock
 from shared.db import Database
@@ -50,19 +48,6 @@ def create_app(
         configure_logs=configure_logs,
         metrics_hooks=[ledger_metrics],
     )
-    service_lifespan = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # The registration service's client lives as long as the process, made here rather than at import.
-        client = RegistrationClient(settings.registration_url, settings, caller="followup",
-                                    transport=registration_transport)
-        app.state.registration_client = client
-        try:
-            async with service_lifespan(app):
-                yield
-        finally:
-            await client.aclose()
-
-    app.router.lifespan_context = lifespan
+    hold_client(app, "registration_client", lambda: RegistrationClient(
+        settings.registration_url, settings, caller="followup", transport=registration_transport))
     return app

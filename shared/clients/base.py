@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
 from shared.auth import issue_token
 from shared.context import current_request_id
@@ -130,3 +132,21 @@ class ServiceClient:
             if attempt < attempts:
                 await asyncio.sleep(0.1 * 2 ** (attempt - 1))
         raise self.unavailable(why)
+
+
+def hold_client(app: FastAPI, attribute: str, make: Callable[[], ServiceClient]) -> None:
+    """Keeps a peer's client on `app.state.<attribute>` for as long as the app runs: made when it starts (not
+    at import, so settings and test transports apply), closed when it stops."""
+    service_lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        client = make()
+        setattr(app.state, attribute, client)
+        try:
+            async with service_lifespan(app):
+                yield
+        finally:
+            await client.aclose()
+
+    app.router.lifespan_context = lifespan
