@@ -23,7 +23,7 @@ from services.subsidy.worker import worker_settings
 from shared.db import Database
 from subsidy_svc.config import Settings
 from tests.integration.e2e_support import preserved_logging
-from tests.subsidy_svc.claims_support import DIFFICULTY_STATUS_SERVED, MovableClock, claim_body, subsidy_api
+from tests.subsidy_svc.claims_support import MovableClock, claim_body, subsidy_api
 from tests.support import bearer, service_settings
 
 COUNTY = "440229"  # 翁源县: no other test files claims there, since this one commits
@@ -74,16 +74,10 @@ async def run_daily_job(settings: Settings, on: date) -> None:
     assert worker.jobs_complete == 1 and worker.jobs_failed == 0
 
 
-# The difficulty case asks the real eligibility service; its person is not certified (this branch has no
-# certification workflow to drive yet), so the allowance is refused with SUB-ALLOWANCE-GROUP and the subsidy alone is
-# paid. When the certification workflow lands, certify the person first and expect 50,000 here too.
-@pytest.mark.parametrize(("group", "allowance_fen"), [
-    pytest.param("difficulty", 0, marks=pytest.mark.skipif(
-        not DIFFICULTY_STATUS_SERVED,
-        reason="eligibility_svc in this branch has no GET /api/v1/difficulty/status yet (another helper builds "
-               "it): the claim would wait with a 503")),
-    ("disabled", 50_000),
-])
+# The difficulty case asks the real eligibility service; its person is not certified, so the allowance is refused
+# with SUB-ALLOWANCE-GROUP and the subsidy alone is paid (a certified person's claim, allowance included, is
+# tests/integration/test_certified_claim_paid.py).
+@pytest.mark.parametrize(("group", "allowance_fen"), [("difficulty", 0), ("disabled", 50_000)])
 async def test_a_claim_is_paid_once(
     group: str, allowance_fen: int, committing: Database, database_url: str, redis_url: str, queue_prefix: str
 ) -> None:

@@ -84,13 +84,6 @@ async def subsidy_api(
             await peers.eligibility.aclose()
 
 
-def difficulty_status_served() -> bool:
-    """Tells whether this branch's eligibility app serves GET /api/v1/difficulty/status (built in parallel)."""
-    app = create_eligibility_app(configure_logs=False)
-    return any(getattr(route, "path", "") == "/api/v1/difficulty/status" for route in app.routes)
-
-
-DIFFICULTY_STATUS_SERVED = difficulty_status_served()
 
 
 def claim_body(

@@ -18,7 +18,6 @@ from subsidy_svc.claims.tasks import flag_overdue_claims
 from tests.subsidy_svc.claims_support import (
     CASEWORKER,
     CLAIMS,
-    DIFFICULTY_STATUS_SERVED,
     REVIEWER,
     MovableClock,
     claim_body,
@@ -140,7 +139,6 @@ class TestLivingAllowance:
         decision = response.json()["living_allowance_decision"]
         assert (decision["granted"], decision["rule"]) == (False, "SUB-ALLOWANCE-GROUP")
 
-    @pytest.mark.skipif(not DIFFICULTY_STATUS_SERVED, reason="eligibility has no GET /difficulty/status here yet")
     async def test_difficulty_membership_is_asked_of_the_eligibility_service(self, api: AsyncClient) -> None:
         # The person has no certification in the real eligibility service: no allowance, and the reason says so.
         response = await file(api, claim_body(sequence=723, allowance={"requested": True, "group": "difficulty"}))
@@ -148,18 +146,6 @@ class TestLivingAllowance:
         decision = response.json()["living_allowance_decision"]
         assert (decision["granted"], decision["rule"]) == (False, "SUB-ALLOWANCE-GROUP")
         assert "eligibility service" in decision["reason"] and decision["reason_zh"]
-
-    @pytest.mark.skipif(DIFFICULTY_STATUS_SERVED, reason="eligibility serves GET /difficulty/status in this branch")
-    async def test_difficulty_membership_waits_while_the_eligibility_service_cannot_tell(
-        self, api: AsyncClient, database: Database
-    ) -> None:
-        # The eligibility app of this branch has no GET /difficulty/status yet (built in parallel): it cannot
-        # tell membership, so the claim waits (503) and nothing is saved, exactly as when it is down.
-        before = await claim_count(database)
-        response = await file(api, claim_body(sequence=721, allowance={"requested": True, "group": "difficulty"}))
-        assert response.status_code == 503, response.text
-        assert response.json()["code"] == "service.peer_unavailable" and "eligibility" in response.json()["detail"]
-        assert await claim_count(database) == before
 
     async def test_eligibility_down_is_503_never_a_guess(
         self, database: Database, database_url: str, redis_url: str, queue_prefix: str, clock: MovableClock
