@@ -9,7 +9,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from arq.connections import ArqRedis
@@ -57,6 +57,7 @@ from shared.clients.registration import (
     RegistrationFacts,
     RegistrationFactsPage,
 )
+from shared.clock import Clock
 from shared.deadlines import Deadline, StoredDeadlines
 from shared.errors import Violation
 from shared.events import RegistrationDeregistered
@@ -165,7 +166,7 @@ async def registrations_by_person(
 
 def quarterly_work(
     policy: PolicyRegistry, registration: Callable[[], RegistrationClient] | None = None,
-    chunk_size: int = QUARTERLY_CHUNK,
+    chunk_size: int = QUARTERLY_CHUNK, clock: Clock | None = None,
 ) -> ChunkWork:
     """Returns the chunk work of the quarterly review: active certifications in id order, re-evaluated on the
     registration data of the quarter's first day; those with reasons listed for their town with the report
@@ -180,7 +181,7 @@ def quarterly_work(
                 if registration is not None else {})
         packs: dict[str, PolicyPack] = {}
         rows: list[dict[str, object]] = []
-        now = datetime.now(UTC)
+        now = (clock or Clock()).now()
         for certification in certifications:
             region = certification.agency_region_code
             pack = packs.get(region) or packs.setdefault(region, policy.for_region(region))
@@ -307,7 +308,8 @@ def screen(facts: Sequence[RegistrationFacts], policy: PolicyRegistry, on: date)
 
 
 def screening_work(
-    policy: PolicyRegistry, registration: Callable[[], RegistrationClient], page_size: int = SCREENING_PAGE
+    policy: PolicyRegistry, registration: Callable[[], RegistrationClient], page_size: int = SCREENING_PAGE,
+    clock: Clock | None = None,
 ) -> ChunkWork:
     """Returns the chunk work of active screening: one page of registered persons from the registration
     service per chunk (never one call per person), candidates listed for their town. The next page is
@@ -332,7 +334,7 @@ def screening_work(
             ahead[f"{job['id']}:{page.next_after}"] = fetch(page.next_after)
         candidates = screen(page.items, policy, on)
         excluded = await repository.persons_excluded_from_screening(session, [c.person_id for c in candidates])
-        now = datetime.now(UTC)
+        now = (clock or Clock()).now()
         rows: list[dict[str, object]] = [
             {"id": uuid.uuid4(), "person_id": c.person_id, "registration_id": c.registration_id,
              "agency_region_code": c.agency_region_code, "categories": c.categories, "reasons": c.reasons,

@@ -16,6 +16,7 @@ from eligibility_svc.certification.models import (
     OPEN_STATUSES,
     ApplicationStatus,
     CertificationStatus,
+    DecisionStep,
     DifficultyApplication,
     DifficultyCertification,
     DifficultyDecision,
@@ -90,11 +91,13 @@ async def objections_of(session: AsyncSession, application_id: uuid.UUID) -> Seq
 
 
 async def decisions_of(session: AsyncSession, application_id: uuid.UUID) -> Sequence[DifficultyDecision]:
-    """Lists an application's decisions, oldest first."""
+    """Lists an application's decisions in the order they were made: by the day decided, then when recorded,
+    and on one instant (a fixed clock, a batch) the preliminary review before the certification."""
     stmt = (
         select(DifficultyDecision)
         .where(DifficultyDecision.application_id == application_id)
-        .order_by(DifficultyDecision.created_at, DifficultyDecision.id)
+        .order_by(DifficultyDecision.decided_on, DifficultyDecision.created_at,
+                  DifficultyDecision.step == DecisionStep.CERTIFICATION.value, DifficultyDecision.id)
     )
     return (await session.execute(stmt)).scalars().all()
 

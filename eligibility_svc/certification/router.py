@@ -54,7 +54,7 @@ def workflow_env(request: Request) -> service.WorkflowEnv:
     state = request.app.state
     return service.WorkflowEnv(
         state.policy, state.calendar_holder.calendar, state.platform.outbox,
-        getattr(state, "registration_client", None),
+        getattr(state, "registration_client", None), state.clock,
     )
 
 
@@ -127,7 +127,8 @@ async def add_objection(
     application_id: uuid.UUID, body: ObjectionCreate, session: SessionDep, principal: PrincipalDep, clock: ClockDep
 ) -> ObjectionRead:
     """Receives an objection during the notice; 409 DIFF-NOTICE outside the window."""
-    objection = await service.add_objection(session, principal, application_id, body, clock.today())
+    objection = await service.add_objection(session, principal, application_id, body, clock.today(),
+                                             clock.now())
     return ObjectionRead(id=objection.id, received_on=objection.received_on, content=objection.content,
                          recorded_by=objection.recorded_by)
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 import unicodedata
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from pydantic import JsonValue
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -85,6 +85,7 @@ from shared import outbox
 from shared.auth import Principal, Role, forbidden
 from shared.calendar import WorkdayCalendar
 from shared.clients.registration import PersonIdentity, RegistrationClient
+from shared.clock import Clock
 from shared.errors import Violation
 from shared.events import (
     DifficultyApplicationSubmitted,
@@ -112,6 +113,8 @@ class WorkflowEnv:
     calendar: WorkdayCalendar
     outbox: Table
     registration: RegistrationClient | None = None
+    # The service's injected clock: the records' timestamps come from it, as every date does.
+    clock: Clock = field(default_factory=Clock)
 
 
 def normalize_id_number(id_number: str) -> str:
@@ -121,10 +124,6 @@ def normalize_id_number(id_number: str) -> str:
 
 def _pack(env: WorkflowEnv, application: DifficultyApplication) -> PolicyPack:
     return env.policy.for_region(application.agency_region_code)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _date_violation(field: str, message: str, message_zh: str, rule: str) -> InvalidStep:
@@ -246,7 +245,7 @@ async def apply(
         materials=sorted(set(body.materials)),
         missing_materials=[{"code": m.code, "name": m.name, "name_zh": m.name_zh, "source": m.source}
                            for m in missing],
-        created_by=principal.sub, created_at=_now(), updated_at=_now(),
+        created_by=principal.sub, created_at=env.clock.now(), updated_at=env.clock.now(),
     )
     if not missing:
         await _complete(session, env, application, body.applied_on)
@@ -316,7 +315,7 @@ async def add_materials(
     application.missing_materials = [m for m in application.missing_materials if m["code"] not in provided]
     if not application.missing_materials:
         await _complete(session, env, application, received_on)
-    application.updated_at = _now()
+    application.updated_at = env.clock.now()
     await session.flush()
     return application
 
@@ -348,7 +347,7 @@ async def preliminary_review(
         id=uuid.uuid4(), application_id=application.id, step=DecisionStep.PRELIMINARY,
         decision=DecisionKind.PASS if body.decision == "pass" else DecisionKind.REJECT,
         decided_on=body.reviewed_on, reason=body.reason, policy_pack=pack.id,
-        evaluation=_stored_evaluation(application), decided_by=principal.sub, created_at=_now(),
+        evaluation=_stored_evaluation(application), decided_by=principal.sub, created_at=env.clock.now(),
     ))
     if body.decision == "pass":
         window = notice_window(body.reviewed_on, pack, env.calendar)
@@ -361,7 +360,7 @@ async def preliminary_review(
         application.review_due, application.review_due_estimated = due.due_on, due.estimated
     else:
         await _reject(session, env, application, body.reviewed_on, body.reason, None)
-    application.updated_at = _now()
+    application.updated_at = env.clock.now()
     await session.flush()
     return application
 
@@ -383,7 +382,8 @@ async def _reject(
 
 
 async def add_objection(
-    session: AsyncSession, principal: Principal, application_id: uuid.UUID, body: ObjectionCreate, today: date
+    session: AsyncSession, principal: Principal, application_id: uuid.UUID, body: ObjectionCreate, today: date,
+    now: datetime,
 ) -> DifficultyObjection:
     """Receives an objection inside the notice window only (DIFF-NOTICE); anyone may object."""
     application = await repository.get_application_for_objection(session, application_id)
@@ -408,7 +408,7 @@ async def add_objection(
         )
     objection = DifficultyObjection(
         id=uuid.uuid4(), application_id=application.id, received_on=body.received_on, content=body.content,
-        recorded_by=principal.sub, created_at=_now(),
+        recorded_by=principal.sub, created_at=now,
     )
     session.add(objection)
     await session.flush()
@@ -478,7 +478,7 @@ async def decide(
         decision=DecisionKind.CERTIFY if body.decision == "certify" else DecisionKind.REJECT,
         decided_on=body.decided_on, reason=body.reason, objection_finding=body.objection_finding,
         tier=body.tier, policy_pack=pack.id, evaluation=evaluation_read(evaluation).model_dump(mode="json"),
-        decided_by=principal.sub, created_at=_now(),
+        decided_by=principal.sub, created_at=env.clock.now(),
     ))
     if body.decision == "reject":
         await _reject(session, env, application, body.decided_on, body.reason, body.reason_zh)
@@ -492,7 +492,7 @@ async def decide(
             )
         assert body.tier is not None
         await _certify(session, env, application, evaluation, body.decided_on, body.tier)
-    application.updated_at = _now()
+    application.updated_at = env.clock.now()
     await session.flush()
     return application
 
@@ -514,7 +514,7 @@ async def _certify(
         application_id=application.id, person_id=application.person_id,
         agency_region_code=application.agency_region_code, categories=categories, tier=tier, certified_on=on,
         retirement_date=evaluation.retirement_date, case=application.case, status=CertificationStatus.ACTIVE,
-        created_at=_now(),
+        created_at=env.clock.now(),
     ))
     application.status = ApplicationStatus.CERTIFIED
     application.decided_on = on
@@ -556,7 +556,7 @@ async def request_rereview(
     application.review_from, application.review_workdays, application.review_source = (
         due.start, due.workdays, due.source)
     application.review_due, application.review_due_estimated = due.due_on, due.estimated
-    application.updated_at = _now()
+    application.updated_at = env.clock.now()
     await session.flush()
     return application
 

@@ -52,12 +52,12 @@ async def flag_overdue(database: Database, today: date) -> dict[str, dict[str, i
 
 
 def batch_work(
-    policy: PolicyRegistry, registration: Callable[[], RegistrationClient]
+    policy: PolicyRegistry, registration: Callable[[], RegistrationClient], clock: Clock | None = None,
 ) -> Mapping[str, ChunkWork]:
-    """Returns the chunk work of the service's batch jobs."""
+    """Returns the chunk work of the service's batch jobs (their records stamped by `clock`)."""
     return {
-        periodic.QUARTERLY_KIND: periodic.quarterly_work(policy, registration),
-        periodic.SCREENING_KIND: periodic.screening_work(policy, registration),
+        periodic.QUARTERLY_KIND: periodic.quarterly_work(policy, registration, clock=clock),
+        periodic.SCREENING_KIND: periodic.screening_work(policy, registration, clock=clock),
     }
 
 

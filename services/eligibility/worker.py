@@ -23,7 +23,7 @@ from shared.worker import JobCtx, WorkerContext, build_worker_settings, worker_c
 
 
 def _env(wc: WorkerContext) -> WorkflowEnv:
-    return WorkflowEnv(wc.policy, wc.calendar_holder.calendar, platform.outbox)
+    return WorkflowEnv(wc.policy, wc.calendar_holder.calendar, platform.outbox, clock=wc.clock)
 
 
 def event_handlers(wc: WorkerContext) -> Mapping[str, EventHandler]:
@@ -85,7 +85,7 @@ def worker_settings(
         return clients[0]
 
     def work(wc: WorkerContext) -> Mapping[str, ChunkWork]:
-        return certification_tasks.batch_work(wc.policy, registration)
+        return certification_tasks.batch_work(wc.policy, registration, wc.clock)
 
     return build_worker_settings(
         "eligibility", platform, handlers=event_handlers,
