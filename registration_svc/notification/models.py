@@ -15,7 +15,7 @@ from shared.db import EnumText
 
 
 class NotificationChannel(StrEnum):
-    """How a notification reaches the person (DEREG-NOTIFY: SMS, WeChat or letter)."""
+    """How a notification reaches the person (DEREG-NOTIFY: SMS, WeChat, letter, or the agency's window)."""
 
     SMS = "sms"
     WECHAT = "wechat"
