@@ -362,7 +362,7 @@ def service_port(name: str) -> int:
     raw = os.environ.get(f"{name.upper()}_PORT", "").strip()
     if not raw:
         return DEFAULT_PORTS[name]
-    if not raw.isdigit() or not 0 < int(raw) < 65536:
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < 65536:
         raise LaunchError(f"{name.upper()}_PORT must be a TCP port number, got {raw!r}")
     return int(raw)
 

@@ -14,6 +14,7 @@ from arq.connections import ArqRedis, RedisSettings
 from arq.cron import CronJob, cron
 from arq.typing import WorkerCoroutine
 
+from shared.codes import is_ascii_digits
 from shared.logging import configure_logging
 from shared.schedule import Schedule, schedule_of
 from shared.settings import PlatformSettings
@@ -58,7 +59,7 @@ def enqueuer(service: str, job: str, queue_name: str, timezone: ZoneInfo) -> Wor
         # retried or doubly fired cron run enqueue the service's job only once (arq job IDs are global,
         # so the queue name, with its prefix, is part of the key).
         _, _, stamp = str(ctx.get("job_id", "")).rpartition(":")
-        when = datetime.fromtimestamp(int(stamp) / 1000, timezone) if stamp.isdigit() else datetime.now(timezone)
+        when = datetime.fromtimestamp(int(stamp) / 1000, timezone) if is_ascii_digits(stamp) else datetime.now(timezone)
         job_id = f"{queue_name}:{job}:{when:%Y-%m-%dT%H:%M}"
         queued = await redis.enqueue_job(job, _queue_name=queue_name, _job_id=job_id)
         logger.info(

@@ -13,6 +13,8 @@ from enum import Enum
 from importlib import resources
 from typing import Any
 
+from shared.codes import is_ascii_digits
+
 _LOCATIONS = frozenset({"body", "query", "path", "header", "cookie"})
 
 
@@ -47,7 +49,7 @@ def field_zh(path: str | Sequence[int | str]) -> str:
     fields: Mapping[str, str] = _table()["fields"]
     words: list[str] = []
     for part in parts:
-        if isinstance(part, int) or str(part).isdigit():
+        if isinstance(part, int) or is_ascii_digits(str(part)):
             words.append(f"第{int(part) + 1}项")
         else:
             words.append(fields.get(str(part), f"“{part}”"))

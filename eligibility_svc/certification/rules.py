@@ -12,6 +12,7 @@ from eligibility_svc.certification.models import ExitReason
 from eligibility_svc.difficulty.materials import Material
 from eligibility_svc.difficulty.rules import CategoryFacts, DeclaredStatus, DifficultyCategory
 from shared.calendar import WorkdayCalendar
+from shared.codes import is_ascii_digits
 from shared.deadlines import Deadline, count_deadline
 from shared.explain import RuleResult
 from shared.labels import code_zh
@@ -258,7 +259,7 @@ class Quarter:
 
 def parse_quarter(code: str) -> Quarter | None:
     """Returns the quarter of a `YYYY-Qn` code, or None when the code is not one."""
-    if len(code) != 7 or code[4:6] != "-Q" or not code[:4].isdigit() or code[6] not in "1234":
+    if len(code) != 7 or code[4:6] != "-Q" or not is_ascii_digits(code[:4]) or code[6] not in "1234":
         return None
     year, number = int(code[:4]), int(code[6])
     if year < 2000:

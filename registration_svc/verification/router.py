@@ -28,6 +28,7 @@ from registration_svc.verification.schemas import (
 from shared import audit
 from shared.auth import Principal, RegionQuery, Role, require_provincial, require_roles
 from shared.clock import ClockDep
+from shared.codes import is_ascii_digits
 from shared.db import SessionDep
 from shared.idempotency import Idempotent
 from shared.pagination import Page, PageRequestDep, to_page
@@ -82,7 +83,7 @@ async def replace_reference_data(
     if content_type != "text/csv":
         raise ReferenceFileNotCsv("Send the file as text/csv.", "请以CSV格式（“text/csv”）上传文件。")
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_CSV_BYTES:
+    if declared is not None and is_ascii_digits(declared) and int(declared) > MAX_CSV_BYTES:
         raise _too_large()
     content = bytearray()
     async for chunk in request.stream():

@@ -11,6 +11,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
+from shared.codes import is_ascii_digits
+
 DOCUMENTS_FILE = Path(__file__).with_name("documents.toml")
 
 # "001 §一(四)2": the team's seed-file shorthand, shown as the document it stands for.
@@ -72,7 +74,7 @@ def _load(path: Path) -> dict[str, Document]:
         if issued_on is not None and type(issued_on) is not date:
             raise DocumentTableError(f"{key}: issued_on must be a TOML date")
         region = entry.get("region", "")
-        if not isinstance(region, str) or (region and not region.isdigit()):
+        if not isinstance(region, str) or (region and not is_ascii_digits(region)):
             raise DocumentTableError(f"{key}: region must be a region code or empty")
         seeds = entry.get("seed", [])
         if not isinstance(seeds, list) or not all(isinstance(s, str) for s in seeds):

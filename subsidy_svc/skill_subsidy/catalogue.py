@@ -11,7 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
-from shared.codes import OCCUPATION_CODE
+from shared.codes import OCCUPATION_CODE, is_ascii_digits
 
 CATALOGUE_PATH: Final = Path(__file__).with_name("catalogue.toml")
 SUB_AMOUNT_RULE_ID: Final = "SUB-AMOUNT"
@@ -115,7 +115,7 @@ def _level_amounts(raw: object, where: str) -> dict[int, int]:
         raise CatalogueError(where, "amounts must be a table of level = fen")
     amounts: dict[int, int] = {}
     for key, value in raw.items():
-        if not (isinstance(key, str) and key.isdigit() and int(key) in LEVELS):
+        if not (isinstance(key, str) and is_ascii_digits(key) and int(key) in LEVELS):
             raise CatalogueError(where, f"unknown level {key!r}; levels are 1 to 5")
         amounts[int(key)] = _amount(value, f"{where}, level {key}")
     return amounts

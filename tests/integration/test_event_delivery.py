@@ -138,6 +138,12 @@ async def _running_worker(settings: type) -> AsyncIterator[Worker]:
             await _eventually(started, 20, "worker started")
             yield worker
         finally:
+            # Stop between jobs: arq's close() cancels a job still running and then gathers it, which raises
+            # CancelledError here (a job finishing its acknowledgement as the block ended, CI run of stop 18).
+            async def idle() -> bool:
+                return all(t.done() for t in worker.tasks.values())
+
+            await _eventually(idle, 20, "the worker's running jobs finished")
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
