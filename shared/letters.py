@@ -5,12 +5,17 @@ their title and number, from the documents table) and until when the person may 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
+from shared.clients.registration import AgencyContact, RegistrationClient
+from shared.errors import PeerUnavailable
 from shared.policy.documents import cite
 from shared.wording import date_zh
+
+logger = logging.getLogger("jiuye.letters")
 
 # An administrative decision may be appealed (行政复议) within 60 days of the day the person learns of it
 # (《中华人民共和国行政复议法》第二十条), or brought to court within 6 months (《中华人民共和国行政诉讼法》第四十六条).
@@ -31,6 +36,31 @@ class Agency:
     name: str | None = None
     telephone: str | None = None
     address: str | None = None
+
+
+async def registry_contact(registration: RegistrationClient | None, region_code: str) -> AgencyContact | None:
+    """Returns the agency of a region as the registration service's registry records it (its own or the nearest
+    above), for the services that keep no registry of their own; None when it has none or cannot be reached,
+    so that a letter is still printed (naming the agency by its region code)."""
+    if registration is None:
+        return None
+    try:
+        return await registration.agency_for(region_code)
+    except PeerUnavailable:
+        logger.warning("agency registry unreachable; the letter names the region code", extra={"region": region_code})
+        return None
+
+
+def agency_of(region_code: str, contact: AgencyContact | None) -> Agency:
+    """Returns the agency a letter names: the registry's contact, else only the region code."""
+    if contact is None:
+        return Agency(region_code)
+    return Agency(region_code, contact.name, contact.telephone, contact.address)
+
+
+async def registry_agency(registration: RegistrationClient | None, region_code: str) -> Agency:
+    """Returns the agency of a region for a letter, from the registration service's registry (registry_contact)."""
+    return agency_of(region_code, await registry_contact(registration, region_code))
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ from shared.clock import ClockDep
 from shared.db import SessionDep
 from shared.idempotency import Idempotent
 from shared.jobs import JobRead, job_read
+from shared.letters import registry_contact
 from shared.pagination import Page, PageRequestDep
 
 router = APIRouter(prefix="/difficulty", tags=["difficulty certification"])
@@ -157,6 +158,8 @@ async def get_rejection_notice(
     rejection = service.rejection_notice(application)
     if rejection is None:
         raise forbidden()
+    rejection.agency = await registry_contact(getattr(request.app.state, "registration_client", None),
+                                              rejection.agency_region_code)
     if "text/html" in request.headers.get("accept", ""):
         return HTMLResponse(notice.rejection_html(rejection))
     return rejection

@@ -26,6 +26,7 @@ from eligibility_svc.difficulty.schemas import (
     EmploymentStatus,
     RegionCode,
 )
+from shared.clients.registration import AgencyContact
 from shared.clock import LocalDateTime
 from shared.inputs import BoundedDate, PhoneNumber
 
@@ -225,6 +226,10 @@ class RejectionNoticeRead(BaseModel):
     rereview_by: date
     rule: Literal["DIFF-REJECTION"] = "DIFF-REJECTION"
     source: str
+    agency: AgencyContact | None = Field(
+        None,
+        description="作出决定的公共就业服务机构（名称、地址、联系电话），取自登记服务的机构名录；未登记或暂不可查时为空",
+    )
 
 
 class ApplicationRead(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.errors import InvalidInput
+from shared.errors import InvalidInput, NotFound
 
 
 class UnknownDivision(InvalidInput):
@@ -17,3 +17,10 @@ class NotATown(InvalidInput):
 
     code = "region.not_a_town"
     title = "Not a town code"
+
+
+class NoAgency(NotFound):
+    """No agency is recorded for the region nor for any region above it."""
+
+    code = "region.no_agency"
+    title = "No agency recorded"

@@ -34,6 +34,13 @@ async def get_children(code: Code, session: SessionDep, principal: PrincipalDep)
     return await service.children(session, code)
 
 
+@router.get("/agencies/{code}", response_model=AgencyRead, summary="The agency that answers for a region")
+async def get_agency(code: Code, session: SessionDep, principal: PrincipalDep) -> AgencyRead:
+    """The region's own agency, else the nearest recorded above it (town, county, city, province): the name,
+    address and telephone a decision letter gives; 404 when none is recorded."""
+    return await service.answering_agency(session, code)
+
+
 @router.put("/towns/{code}", response_model=RegionRead, summary="Name a town of a county")
 async def put_town(
     code: Code, body: TownPut, request: Request, session: SessionDep, principal: RegionAdmin, clock: ClockDep

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.region import repository
-from registration_svc.region.errors import NotATown, UnknownDivision
+from registration_svc.region.errors import NoAgency, NotATown, UnknownDivision
 from registration_svc.region.models import Agency
 from registration_svc.region.schemas import AgencyPut, AgencyRead, RegionChildren, RegionRead, TownPut
 from shared.auth import Principal, forbidden
@@ -88,6 +88,19 @@ async def agency_of(session: AsyncSession, code: str) -> Agency | None:
     candidates = [canonical_code(prefix[:length]) for length in (9, 6, 4, 2) if len(prefix) >= length]
     found = await repository.agencies(session, candidates)
     return next((found[c] for c in candidates if c in found), None)
+
+
+async def answering_agency(session: AsyncSession, code: str) -> AgencyRead:
+    """Returns the agency that answers for a region (its own, else the nearest above), as the peers' decision
+    letters name it; 404 when none is recorded up to the province."""
+    _known(code)
+    found = await agency_of(session, code)
+    if found is None:
+        raise NoAgency(
+            f"No agency is recorded for region {code} nor for a region above it.",
+            f"区划 {code} 及其上级区划均未登记公共就业服务机构。",
+        )
+    return agency_read(found)
 
 
 async def put_town(session: AsyncSession, principal: Principal, code: str, body: TownPut, now: datetime) -> RegionRead:

@@ -142,6 +142,17 @@ class ReferenceMatch(BaseModel):
 
 
 
+class AgencyContact(BaseModel):
+    """The agency that answers for a region, as a decision letter names it (api.md "Regions")."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    region_code: str
+    name: str
+    address: str
+    telephone: str
+
+
 class PersonRefused(InvalidInput):
     """The registry refused the identity (REG-ID); its violations are passed on."""
 
@@ -184,6 +195,15 @@ class RegistrationClient(ServiceClient):
         if response.status_code != 200:
             raise self.unavailable(f"HTTP {response.status_code}")
         return RegisteredPerson.model_validate(response.json())
+
+    async def agency_for(self, region_code: str) -> AgencyContact | None:
+        """Gets the agency that answers for a region (its own or the nearest above); None if none is recorded."""
+        response = await self.request("GET", f"/api/v1/agencies/{region_code}")
+        if response.status_code in (404, 422):
+            return None
+        if response.status_code != 200:
+            raise self.unavailable(f"HTTP {response.status_code}")
+        return AgencyContact.model_validate(response.json())
 
     async def published_job_seeker(self, person_id: uuid.UUID) -> JobSeekerIntentions | None:
         """Gets the person's published job-seeker registration (intentions and skills); None if none."""

@@ -66,11 +66,13 @@ async def get_claim(session: SessionDep, principal: ClaimReader, clock: ClockDep
 
 @router.get("/{claim_id}/rejection-notice", response_class=HTMLResponse)
 async def get_rejection_notice(
-    request: Request, session: SessionDep, principal: ClaimReader, claim_id: uuid.UUID
+    request: Request, session: SessionDep, principal: ClaimReader, peers: PeersDep, claim_id: uuid.UUID
 ) -> HTMLResponse:
     """The rejection letter (不予发放告知书) as printable HTML: reason, legal basis, appeal deadline; the applicant
-    reads their own, staff those of their region; 409 unless the claim is rejected."""
-    letter = await service.rejection_letter(session, principal, claim_id, request.app.state.policy)
+    reads their own, staff those of their region; 409 unless the claim is rejected. The agency's name, address and
+    telephone come from the registration service's region registry (the region code alone if it cannot answer)."""
+    letter = await service.rejection_letter(session, principal, claim_id, request.app.state.policy,
+                                            peers.registration)
     return HTMLResponse(letter_html(letter))
 
 

@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import Principal, Role, forbidden
 from shared.calendar import WorkdayCalendar
-from shared.clients.registration import PersonIdentity
+from shared.clients.registration import PersonIdentity, RegistrationClient
 from shared.errors import Violation
 from shared.explain import RuleResult
 from shared.labels import label_zh
-from shared.letters import Agency, DecisionLetter, appeal_by, appeal_remedy_zh
+from shared.letters import DecisionLetter, appeal_by, appeal_remedy_zh, registry_agency
 from shared.pagination import Page, PageRequest, to_page
 from shared.policy import ParameterNotInForceError, PolicyParameters, PolicyRegistry
 from shared.policy.documents import cite
@@ -363,7 +363,8 @@ OBJECTION_UPHELD = "objection upheld: "
 
 
 async def rejection_letter(
-    session: AsyncSession, principal: Principal, claim_id: uuid.UUID, registry: PolicyRegistry
+    session: AsyncSession, principal: Principal, claim_id: uuid.UUID, registry: PolicyRegistry,
+    registration: RegistrationClient | None = None,
 ) -> DecisionLetter:
     """Returns the letter telling the applicant their claim is not paid (不予发放职业技能提升培训补贴告知书): the
     reason (the reviewer's, or the objection upheld during the notice), the clause of the review and the appeal
@@ -387,7 +388,7 @@ async def rejection_letter(
         decision_zh=(f"您于{date_zh(claim.applied_on)}申请的职业技能提升培训补贴（证书编号“{claim.certificate_number}”），"
                      "经审核，不予发放。"),
         reason_zh=reason_zh, legal_basis=basis, remedy_zh=appeal_remedy_zh(issued),
-        agency=Agency(claim.agency_region_code), issued_on=issued,
+        agency=await registry_agency(registration, claim.agency_region_code), issued_on=issued,
         title_en="Notice of refusal of the skills-upgrade training subsidy",
         summary_en=f"The claim of {claim.applied_on.isoformat()} for certificate {claim.certificate_number} is not "
         f"paid. Reason: {reason}. An administrative review may be asked for until {appeal_by(issued).isoformat()}.",

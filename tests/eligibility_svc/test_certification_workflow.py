@@ -349,6 +349,29 @@ class TestRejectionAndRereview:
         assert "不予认定就业困难人员告知书" in html.text and "2027-01-04" in html.text and "已在工厂就业" in html.text
         as_json = await apps.eligibility.get(f"{PATH}/{app['id']}/rejection-notice", headers=REVIEWER)
         assert as_json.json()["rereview_by"] == "2027-01-04"
+        # No agency is recorded in the registry for the region: the notice names it by its region code.
+        assert as_json.json()["agency"] is None and "本机构（区划 440203001）" in html.text
+
+    async def test_the_notice_names_the_agency_of_the_registry_and_how_to_reach_it(self, apps: Apps) -> None:
+        agency = {"name": "韶关市公共就业服务中心", "address": "韶关市武江区沿江路1号", "telephone": "0751-1234567",
+                  "items_handled": ["就业困难人员认定"]}
+        recorded = await apps.registration.put("/api/v1/agencies/4402", json=agency,
+                                               headers=bearer("admin", "4402", "admin-city"))
+        assert recorded.status_code == 200, recorded.text
+        app = await in_notice(apps)
+        await apps.eligibility.post(
+            f"{PATH}/{app['id']}/certification",
+            json={"decision": "reject", "reason": "employed", "reason_zh": "已在工厂就业", "decided_on": "2026-12-02"},
+            headers=REVIEWER,
+        )
+        url = f"{PATH}/{app['id']}/rejection-notice"
+        # The town (440203001) and its county have no agency of their own: the city's answers, in JSON and on paper.
+        contact = (await apps.eligibility.get(url, headers=REVIEWER)).json()["agency"]
+        assert (contact["region_code"], contact["name"], contact["telephone"]) == (
+            "440200", "韶关市公共就业服务中心", "0751-1234567")
+        html = (await apps.eligibility.get(url, headers={**REVIEWER, "Accept": "text/html"})).text
+        assert "联系方式：韶关市公共就业服务中心，地址：韶关市武江区沿江路1号，联系电话：0751-1234567" in html
+        assert "区划 4402" not in html
 
     async def test_rereview_after_the_window_is_refused_and_inside_accepted(self, apps: Apps) -> None:
         app = await in_notice(apps, reviewed_on="2026-11-02", applied_on="2026-10-30")

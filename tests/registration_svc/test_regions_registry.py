@@ -69,6 +69,23 @@ class TestTownsAndAgencies:
         assert fake.status_code == 422 and fake.json()["code"] == "region.unknown"
 
 
+class TestTheAgencyThatAnswersForARegion:
+    async def test_its_own_else_the_nearest_above_else_404(self, client: AsyncClient) -> None:
+        none = await client.get("/api/v1/agencies/440203001", headers=ANYONE)
+        assert none.status_code == 404 and none.json()["code"] == "region.no_agency"
+        assert "未登记公共就业服务机构" in none.json()["detail_zh"]
+        city_agency = {**AGENCY, "name": "韶关市公共就业服务中心"}
+        assert (await client.put("/api/v1/agencies/4402", json=city_agency, headers=bearer("admin", "4402"))
+                ).status_code == 200
+        town = (await client.get("/api/v1/agencies/440203001", headers=ANYONE)).json()
+        assert (town["region_code"], town["name"]) == ("440200", "韶关市公共就业服务中心")
+        assert (await client.put("/api/v1/agencies/440203", json=AGENCY, headers=ADMIN)).status_code == 200
+        own = (await client.get("/api/v1/agencies/440203001", headers=ANYONE)).json()
+        assert (own["region_code"], own["name"], own["telephone"]) == ("440203", AGENCY["name"], "0751-8888888")
+        unknown = await client.get("/api/v1/agencies/449999999", headers=ANYONE)
+        assert unknown.status_code == 422 and unknown.json()["code"] == "region.unknown"
+
+
 class TestNoticesGiveTheAgencyContact:
     async def test_the_deregistration_notice_names_the_recorded_agency(self, client: AsyncClient) -> None:
         city_admin = bearer("admin", "4402", "admin-shaoguan")

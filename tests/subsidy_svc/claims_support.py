@@ -107,6 +107,16 @@ def claim_body(
     }
 
 
+async def record_agency(database: Database, database_url: str, redis_url: str, queue_prefix: str,
+                        region: str, agency: dict[str, Any]) -> None:
+    """Records a region's agency in the real registry (PUT /api/v1/agencies/{region}) as an admin of it."""
+    reg_settings = service_settings(RegistrationSettings, database_url, redis_url, queue_prefix)
+    async with started(create_registration_app, reg_settings, database) as registration:
+        async with AsyncClient(transport=ASGITransport(app=registration), base_url="http://registration") as http:
+            response = await http.put(f"/api/v1/agencies/{region}", json=agency, headers=bearer("admin", region, "t"))
+            assert response.status_code == 200, response.text
+
+
 async def register_person(database: Database, database_url: str, redis_url: str, queue_prefix: str,
                           number: str, name: str = "张三") -> str:
     """Puts a person into the real registry (PUT /api/v1/persons) and returns the person_id."""

@@ -21,6 +21,7 @@ from tests.subsidy_svc.claims_support import (
     REVIEWER,
     MovableClock,
     claim_body,
+    record_agency,
     subsidy_api,
 )
 from tests.support import bearer
@@ -235,7 +236,20 @@ class TestRejectionLetter:
         assert "<h1>不予发放职业技能提升培训补贴告知书</h1>" in html and "理由：证书编号不符" in html
         assert "《韶关市登记失业人员跟踪服务工作方案》三(二)" in html  # the clause of the review
         assert "2026年5月31日前（含当日）依法申请行政复议" in html and "《中华人民共和国行政复议法》第二十条" in html
-        assert "2026年4月1日" in html and "区划 " in html  # dated the review; the agency by its region
+        assert "2026年4月1日" in html and "本机构（区划 440203）" in html  # dated the review; no agency recorded
+
+    async def test_the_letter_names_the_agency_of_the_registry_and_how_to_reach_it(
+        self, api: AsyncClient, database: Database, database_url: str, redis_url: str, queue_prefix: str
+    ) -> None:
+        await record_agency(database, database_url, redis_url, queue_prefix, "440203", {
+            "name": "武江区公共就业服务中心", "address": "韶关市武江区沿江路1号", "telephone": "0751-8888888",
+            "items_handled": ["职业技能提升补贴"]})
+        claim = (await file(api, claim_body(sequence=823))).json()
+        await api.post(f"{CLAIMS}/{claim['id']}/review", headers=REVIEWER,
+                       json={"decision": "reject", "reason": "证书编号不符", "reviewed_on": "2026-04-01"})
+        html = (await api.get(f"{CLAIMS}/{claim['id']}/rejection-notice", headers=CASEWORKER)).text
+        assert "联系方式：武江区公共就业服务中心，地址：韶关市武江区沿江路1号，联系电话：0751-8888888" in html
+        assert "区划 440203" not in html
 
 
 class TestOverdue:
