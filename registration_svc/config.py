@@ -19,7 +19,7 @@ class Settings(PlatformSettings):
     # log and counts it sent; a gateway adapter also needs its transport installed in the worker.
     notification_sms_sender: Literal["log", "sms"] = "log"
     notification_wechat_sender: Literal["log", "wechat"] = "log"
-    notification_letter_sender: Literal["log"] = "log"
+    notification_letter_sender: Literal["log", "letter"] = "log"
     # The agency's registered SMS signature, sent as 【signature】 before the text.
     notification_sms_signature: str = ""
     notification_wechat_template_id: str = ""

@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from registration_svc.config import Settings
-from registration_svc.notification.masking import mask_phone, scrub
+from registration_svc.notification.masking import mask_address, mask_phone, scrub
 from registration_svc.notification.models import NotificationChannel
 from registration_svc.notification.templates import DEREGISTERED, DEREGISTRATION_REASONS, Message
 
@@ -35,6 +35,8 @@ class Delivery:
     params: Mapping[str, str]
     message: Message
     attempt: int
+    # The postal address of a letter (None on other channels).
+    address: str | None = None
 
     @property
     def idempotency_key(self) -> str:
@@ -107,6 +109,7 @@ class LoggingSender:
                 "notification_id": str(delivery.notification_id), "person_id": str(delivery.person_id),
                 "channel": delivery.channel.value, "template": delivery.template, "attempt": delivery.attempt,
                 "phone": mask_phone(delivery.phone) if delivery.phone else None,
+                "address": mask_address(delivery.address) if delivery.address else None,
                 "text_zh": scrub(delivery.message.text_zh, delivery.phone),
                 "text_en": scrub(delivery.message.text_en, delivery.phone),
             },
@@ -226,6 +229,51 @@ class WeChatSender:
         return DeliveryResult.sent(reference)
 
 
+@dataclass(frozen=True, slots=True)
+class PostalLetter:
+    """A letter for the mail room or a print-and-post service: where it goes, to whom, and what it says."""
+
+    address: str
+    addressee: str
+    text_zh: str
+    idempotency_key: str
+
+
+class LetterTransport(Protocol):
+    """Hands letters to a print-and-post service; returns its reference, raises DeliveryRejected when it refuses
+    the address for good, any other exception for a failure that may pass."""
+
+    async def submit(self, letter: PostalLetter) -> str:
+        """Submits one letter."""
+        ...
+
+
+class LetterSender:
+    """Post: the stored address and the Chinese text (a letter is read on paper, in Chinese)."""
+
+    name = "letter"
+
+    def __init__(self, transport: LetterTransport) -> None:
+        self.transport = transport
+
+    def format(self, delivery: Delivery) -> PostalLetter:
+        """Returns the letter of a delivery; DeliveryRejected when it has no address to go to."""
+        if not delivery.address:
+            raise DeliveryRejected("no postal address stored for a letter")
+        return PostalLetter(delivery.address, delivery.params.get("name", ""), delivery.message.text_zh,
+                            delivery.idempotency_key)
+
+    async def send(self, delivery: Delivery) -> DeliveryResult:
+        """Submits the letter."""
+        try:
+            reference = await self.transport.submit(self.format(delivery))
+        except DeliveryRejected as exc:
+            return DeliveryResult.rejected(_error(exc))
+        except Exception as exc:
+            return DeliveryResult.failed(_error(exc))
+        return DeliveryResult.sent(reference)
+
+
 class SenderConfigurationError(ValueError):
     """The settings choose an adapter that cannot be built (its gateway transport is missing)."""
 
@@ -235,6 +283,7 @@ def configured_senders(
     *,
     sms_transport: SmsTransport | None = None,
     wechat_transport: WeChatTransport | None = None,
+    letter_transport: LetterTransport | None = None,
 ) -> dict[NotificationChannel, NotificationSender]:
     """Returns the adapter of each channel as the settings choose them (the logging one by default).
 
@@ -260,4 +309,10 @@ def configured_senders(
                 "REGISTRATION_NOTIFICATION_WECHAT_SENDER=wechat needs REGISTRATION_NOTIFICATION_WECHAT_TEMPLATE_ID"
             )
         senders[NotificationChannel.WECHAT] = WeChatSender(wechat_transport, settings.notification_wechat_template_id)
+    if settings.notification_letter_sender == "letter":
+        if letter_transport is None:
+            raise SenderConfigurationError(
+                "REGISTRATION_NOTIFICATION_LETTER_SENDER=letter needs a print-and-post transport, and none is installed"
+            )
+        senders[NotificationChannel.LETTER] = LetterSender(letter_transport)
     return senders

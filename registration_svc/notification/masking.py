@@ -22,6 +22,12 @@ def mask_phone(phone: str) -> str:
     return "*" * n
 
 
+def mask_address(address: str) -> str:
+    """Masks a postal address after its first six characters (the province, city or county it names):
+    "韶关市武江区沿江路1号" -> "韶关市武江区****"."""
+    return address[:6] + "****" if len(address) > 6 else "****"
+
+
 def scrub(text: str, phone: str | None = None) -> str:
     """Returns text fit for a log line or an error field: identity numbers and mobile numbers masked, and
     the notification's own phone number however it is written."""

@@ -55,6 +55,8 @@ class Notification(Base):
     agency_region_code: Mapped[str | None] = mapped_column(String(12))
     # Stored in clear because the sender needs it; every API response and log line masks it.
     phone: Mapped[str | None] = mapped_column(String(32))
+    # The postal address of a letter (channel 'letter' only), in clear for the same reason, masked likewise.
+    address: Mapped[str | None] = mapped_column(Text)
     channel: Mapped[NotificationChannel] = mapped_column(EnumText(NotificationChannel, 8))
     template: Mapped[str] = mapped_column(String(64))
     params: Mapped[dict[str, str]] = mapped_column(JSONB)

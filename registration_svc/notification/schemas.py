@@ -11,13 +11,14 @@ from shared.clock import LocalDateTime
 
 
 class NotificationRead(BaseModel):
-    """A notification as staff see it: the phone number is masked."""
+    """A notification as staff see it: the phone number and the postal address are masked."""
 
     id: UUID
     person_id: UUID
     agency_region_code: str | None
     channel: NotificationChannel
     phone: str | None
+    address: str | None = None
     template: str
     params: dict[str, str]
     text_zh: str | None

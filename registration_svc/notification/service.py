@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.notification import repository
 from registration_svc.notification.errors import NotDeadLettered
-from registration_svc.notification.masking import mask_phone
+from registration_svc.notification.masking import mask_address, mask_phone
 from registration_svc.notification.models import Notification, NotificationChannel, NotificationStatus
 from registration_svc.notification.schemas import NotificationRead
 from registration_svc.notification.templates import Message, render
@@ -35,6 +35,8 @@ class OutgoingNotification:
     template: str
     params: dict[str, str]
     message: Message
+    # The postal address, for a letter only.
+    address: str | None = None
 
 
 class Notifier(Protocol):
@@ -53,7 +55,8 @@ class StoringNotifier:
         now = datetime.now(UTC)
         notification = Notification(
             id=uuid.uuid4(), person_id=outgoing.person_id, agency_region_code=outgoing.agency_region_code,
-            phone=outgoing.phone, channel=outgoing.channel.value, template=outgoing.template,
+            phone=outgoing.phone, address=outgoing.address, channel=outgoing.channel.value,
+            template=outgoing.template,
             params=outgoing.params, status=NotificationStatus.PENDING.value, created_at=now, attempts=0,
             next_attempt_at=now,
         )
@@ -111,7 +114,8 @@ async def notify_person(
             "person_id": str(person_id), "template": template, "agency_region_code": region,
         })
         chosen = NotificationChannel.WINDOW
-    outgoing = OutgoingNotification(person_id, region, number, chosen, template, dict(params), message)
+    postal = address.strip() if address and chosen is NotificationChannel.LETTER else None
+    outgoing = OutgoingNotification(person_id, region, number, chosen, template, dict(params), message, postal)
     return await (notifier or default_notifier()).notify(session, outgoing)
 
 
@@ -180,12 +184,13 @@ def rendered(notification: Notification) -> Message | None:
 
 
 def to_read(notification: Notification) -> NotificationRead:
-    """Returns the staff view of a notification: phone masked, the message rendered in both languages."""
+    """Returns the staff view of a notification: phone and address masked, the message rendered in both languages."""
     message = rendered(notification)
     return NotificationRead(
         id=notification.id, person_id=notification.person_id, agency_region_code=notification.agency_region_code,
         channel=NotificationChannel(notification.channel),
         phone=mask_phone(notification.phone) if notification.phone else None,
+        address=mask_address(notification.address) if notification.address else None,
         template=notification.template, params=notification.params,
         text_zh=message.text_zh if message else None, text_en=message.text_en if message else None,
         status=NotificationStatus(notification.status), attempts=notification.attempts,

@@ -127,7 +127,7 @@ def _delivery(notification: Notification) -> Delivery:
     return Delivery(
         notification.id, notification.person_id, NotificationChannel(notification.channel), notification.phone,
         notification.template, dict(notification.params), render(notification.template, notification.params),
-        notification.attempts,
+        notification.attempts, notification.address,
     )
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.notification.masking import mask_phone
 from registration_svc.notification.models import Notification, NotificationChannel
-from registration_svc.notification.service import notify_person
+from registration_svc.notification.service import notify_person, to_read
 from registration_svc.notification.templates import (
     DEREGISTERED,
     DEREGISTRATION_REASONS,
@@ -143,6 +143,17 @@ class TestNotifyPerson:
         stored = await session.get(Notification, notification_id)
         assert stored is not None and stored.channel == "letter" and stored.phone is None
         assert stored.agency_region_code is None
+        # The letter keeps where it goes (the letter adapter prints it); staff see it masked.
+        assert stored.address == "广东省韶关市浈江区风采路1号"
+        assert to_read(stored).address == "广东省韶关市****"
+
+    async def test_a_notice_sent_by_sms_stores_no_address(self, session: AsyncSession) -> None:
+        notification_id = await notify_person(
+            session, person_id=uuid.uuid4(), phone="13812345678", template=DEREGISTERED, params=params(),
+            address="广东省韶关市浈江区风采路1号",
+        )
+        stored = await session.get(Notification, notification_id)
+        assert stored is not None and (stored.channel, stored.address) == ("sms", None)
 
     @pytest.mark.parametrize(("phone", "address"), [(None, None), ("", "  "), ("   ", "")])
     async def test_without_a_phone_or_an_address_the_notice_waits_at_the_window(

@@ -14,7 +14,9 @@ from registration_svc.notification.adapters import (
     Delivery,
     DeliveryRejected,
     DeliveryStatus,
+    LetterSender,
     LoggingSender,
+    PostalLetter,
     SenderConfigurationError,
     SmsMessage,
     SmsSender,
@@ -103,6 +105,35 @@ class TestWeChatSender:
         assert "失业登记已于2026年11月20日注销" in message.fields["remark"]
 
 
+ADDRESS = "韶关市武江区沿江路1号"
+
+
+class TestLetterSender:
+    async def test_the_stored_address_and_the_chinese_text_go_to_the_print_service(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        transport = RecordingTransport()
+        d = delivery(channel=NotificationChannel.LETTER, phone=None, address=ADDRESS)
+        result = await LetterSender(transport).send(d)
+        assert (result.status, result.reference) == (DeliveryStatus.SENT, "gw-0001")
+        [letter] = transport.messages
+        assert isinstance(letter, PostalLetter)
+        assert (letter.address, letter.addressee, letter.idempotency_key) == (ADDRESS, "张三", str(d.notification_id))
+        assert "失业登记已于2026年11月20日注销" in letter.text_zh
+        caplog.set_level(logging.INFO, logger="registration_svc.notification.adapters")
+        await LoggingSender().send(d)
+        [record] = [r for r in caplog.records if r.getMessage() == "notification delivered to the log"]
+        assert record.__dict__["address"] == "韶关市武江区****" and ADDRESS not in str(record.__dict__)
+
+    async def test_no_address_is_refused_for_good_and_a_failure_may_pass(self) -> None:
+        no_address = await LetterSender(RecordingTransport()).send(delivery(channel=NotificationChannel.LETTER))
+        assert (no_address.status, no_address.error) == (
+            DeliveryStatus.REJECTED, "DeliveryRejected: no postal address stored for a letter")
+        down = await LetterSender(RecordingTransport(ConnectionError("down"))).send(
+            delivery(channel=NotificationChannel.LETTER, address=ADDRESS))
+        assert down.status is DeliveryStatus.FAILED
+
+
 class TestConfiguredSenders:
     def test_the_logging_adapter_serves_every_channel_that_leaves_the_agency_by_default(self) -> None:
         senders = configured_senders(Settings())
@@ -120,6 +151,11 @@ class TestConfiguredSenders:
         wechat = Settings(notification_wechat_sender="wechat")
         with pytest.raises(SenderConfigurationError, match="TEMPLATE_ID"):
             configured_senders(wechat, wechat_transport=RecordingTransport())
+        post = Settings(notification_letter_sender="letter")
+        with pytest.raises(SenderConfigurationError, match="print-and-post transport"):
+            configured_senders(post)
+        assert isinstance(configured_senders(post, letter_transport=RecordingTransport())[NotificationChannel.LETTER],
+                          LetterSender)
 
     def test_settings_from_the_environment(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("REGISTRATION_NOTIFICATION_SMS_SENDER", "sms")
