@@ -1,14 +1,25 @@
-"""Decision letters a person receives on paper (告知书): printable HTML, Chinese first, one layout for every
+"""Decision letters a person receives on paper (告知书): printable HTML and PDF, Chinese first, one layout for every
 workflow. A letter names the agency and how to reach it, the decision, the reason, the legal basis (documents by
 their title and number, from the documents table) and until when the person may ask for a re-review or appeal.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
+from io import BytesIO
+
+from fastapi.responses import HTMLResponse, Response
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from shared.clients.registration import AgencyContact, RegistrationClient
 from shared.errors import PeerUnavailable
@@ -120,3 +131,59 @@ h1{{text-align:center;font-size:1.6em}} .sign{{text-align:right;margin-top:3em}}
 Issued {letter.issued_on.isoformat()}.</p>
 </body></html>
 """
+
+
+# The standard Adobe CJK font every PDF reader maps to a Song typeface it has (no font file is shipped).
+PDF_FONT = "STSong-Light"
+
+
+@functools.cache
+def _pdf_styles() -> dict[str, ParagraphStyle]:
+    pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+    body = ParagraphStyle("letter", fontName=PDF_FONT, fontSize=12, leading=21, wordWrap="CJK", spaceAfter=6)
+    return {
+        "title": ParagraphStyle("title", parent=body, fontSize=18, leading=30, alignment=TA_CENTER, spaceAfter=18),
+        "body": body,
+        "sign": ParagraphStyle("sign", parent=body, alignment=TA_RIGHT, spaceBefore=30),
+    }
+
+
+def letter_pdf(letter: DecisionLetter) -> bytes:
+    """Returns the letter as an A4 PDF with the same text as letter_html (Chinese only: it is for paper)."""
+    styles = _pdf_styles()
+    buffer = BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=2.5 * cm, rightMargin=2.5 * cm,
+                                 topMargin=2.5 * cm, bottomMargin=2.5 * cm, title=letter.title_zh,
+                                 author=letter.agency.name or "", subject=letter.rule)
+    paragraphs = [
+        f"{letter.addressee}：", letter.decision_zh, f"理由：{letter.reason_zh}",
+        f"依据：{letter.legal_basis}（{letter.rule}）", letter.remedy_zh, f"联系方式：{agency_text(letter.agency)}",
+    ]
+    signature = "<br/>".join(escape(part) for part in (letter.agency.name or "", date_zh(letter.issued_on)) if part)
+    document.build([
+        Paragraph(escape(letter.title_zh), styles["title"]),
+        *(Paragraph(escape(text), styles["body"]) for text in paragraphs),
+        Spacer(1, 12),
+        Paragraph(signature, styles["sign"]),
+    ])
+    return buffer.getvalue()
+
+
+def wants_pdf(accept: str) -> bool:
+    """Tells whether a request's Accept header asks for the PDF form of a letter."""
+    return "application/pdf" in accept.lower()
+
+
+def letter_response(letter: DecisionLetter, accept: str, filename: str) -> Response:
+    """Returns the letter as PDF when the Accept header asks for it, else as printable HTML."""
+    if wants_pdf(accept):
+        return Response(letter_pdf(letter), media_type="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{filename}.pdf"'})
+    return HTMLResponse(letter_html(letter))
+
+
+# The OpenAPI of a letter endpoint: both forms it answers with.
+LETTER_CONTENT: dict[int | str, dict[str, object]] = {
+    200: {"content": {"text/html": {}, "application/pdf": {}},
+          "description": "告知书：默认为可打印的网页（HTML）；请求头 Accept: application/pdf 时为 PDF"},
+}

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from io import BytesIO
 
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
+from pypdf import PdfReader
 
 from shared.auth import issue_token
 from shared.clock import Clock
@@ -41,3 +43,10 @@ def bearer(role: str, region: str, sub: str = "tester", settings: PlatformSettin
 
 # How citations of the Shaoguan plan read (shared/policy/documents.toml): 《title》 and the clause.
 PLAN = "《韶关市登记失业人员跟踪服务工作方案》"
+
+
+def pdf_text(content: bytes) -> str:
+    """Returns the text of a PDF with every space and line break removed (a line may wrap anywhere), so that a
+    test can look for a phrase in it."""
+    assert content.startswith(b"%PDF-"), content[:20]
+    return "".join("".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages).split())

@@ -37,7 +37,7 @@ from shared.clock import ClockDep
 from shared.db import SessionDep
 from shared.idempotency import Idempotent
 from shared.jobs import JobRead, job_read
-from shared.letters import registry_contact
+from shared.letters import letter_pdf, registry_contact, wants_pdf
 from shared.pagination import Page, PageRequestDep
 
 router = APIRouter(prefix="/difficulty", tags=["difficulty certification"])
@@ -149,18 +149,23 @@ async def decide(
 
 
 @router.get("/applications/{application_id}/rejection-notice", response_model=RejectionNoticeRead,
-            responses={200: {"content": {"text/html": {}}}})
+            responses={200: {"content": {"text/html": {}, "application/pdf": {}}}})
 async def get_rejection_notice(
     application_id: uuid.UUID, request: Request, session: SessionDep, principal: PrincipalDep
 ) -> Response | RejectionNoticeRead:
-    """The rejection notice (不予认定就业困难人员告知书) as JSON, or printable HTML with Accept: text/html."""
+    """The rejection notice (不予认定就业困难人员告知书) as JSON, printable HTML with Accept: text/html, or PDF with
+    Accept: application/pdf."""
     application = await service.get_application(session, principal, application_id)
     rejection = service.rejection_notice(application)
     if rejection is None:
         raise forbidden()
     rejection.agency = await registry_contact(getattr(request.app.state, "registration_client", None),
                                               rejection.agency_region_code)
-    if "text/html" in request.headers.get("accept", ""):
+    accept = request.headers.get("accept", "")
+    if wants_pdf(accept):
+        return Response(letter_pdf(notice.rejection_letter(rejection)), media_type="application/pdf",
+                        headers={"Content-Disposition": 'inline; filename="rejection-notice.pdf"'})
+    if "text/html" in accept:
         return HTMLResponse(notice.rejection_html(rejection))
     return rejection
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from registration_svc.models import platform
 from registration_svc.registration import service
@@ -26,7 +26,7 @@ from shared.clients.registration import MAX_FACT_PERSONS, RegistrationFactsPage
 from shared.clock import ClockDep
 from shared.db import SessionDep
 from shared.idempotency import Idempotent
-from shared.letters import letter_html
+from shared.letters import LETTER_CONTENT, letter_response
 from shared.pagination import Page, PageRequestDep, to_page
 
 router = APIRouter(prefix="/registrations", tags=["registrations"])
@@ -161,17 +161,19 @@ async def get_registration(
 @router.get(
     "/{registration_id}/rejection-notice",
     response_class=HTMLResponse,
-    summary="The rejection letter (不予登记告知书) as printable HTML",
+    responses=LETTER_CONTENT,
+    summary="The rejection letter (不予登记告知书) as printable HTML, or PDF",
 )
 async def get_rejection_notice(
     registration_id: uuid.UUID, request: Request, session: SessionDep, principal: PrincipalDep
-) -> HTMLResponse:
+) -> Response:
     """The letter of a rejected registration (agency and telephone, reason, conditions of registration, appeal
-    deadline), for printing; the applicant reads their own, staff those of their region; 409 unless rejected."""
+    deadline), for printing (PDF with Accept: application/pdf); the applicant reads their own, staff those of their
+    region; 409 unless rejected."""
     letter = await service.rejection_letter(
         session, principal, registration_id, timezone_of(request), request.app.state.policy
     )
-    return HTMLResponse(letter_html(letter))
+    return letter_response(letter, request.headers.get("accept", ""), "rejection-notice")
 
 
 @router.post(

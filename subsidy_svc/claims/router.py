@@ -6,14 +6,14 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from shared import audit
 from shared.auth import Principal, RegionQuery, Role, require_roles
 from shared.clock import ClockDep
 from shared.db import SessionDep
 from shared.idempotency import Idempotent
-from shared.letters import letter_html
+from shared.letters import LETTER_CONTENT, letter_response
 from shared.pagination import Page, PageRequestDep
 from subsidy_svc.calendar.router import CalendarDep
 from subsidy_svc.claims import repository, service
@@ -64,16 +64,17 @@ async def get_claim(session: SessionDep, principal: ClaimReader, clock: ClockDep
     return await service.read(session, principal, claim_id, clock.today())
 
 
-@router.get("/{claim_id}/rejection-notice", response_class=HTMLResponse)
+@router.get("/{claim_id}/rejection-notice", response_class=HTMLResponse, responses=LETTER_CONTENT)
 async def get_rejection_notice(
     request: Request, session: SessionDep, principal: ClaimReader, peers: PeersDep, claim_id: uuid.UUID
-) -> HTMLResponse:
-    """The rejection letter (不予发放告知书) as printable HTML: reason, legal basis, appeal deadline; the applicant
-    reads their own, staff those of their region; 409 unless the claim is rejected. The agency's name, address and
-    telephone come from the registration service's region registry (the region code alone if it cannot answer)."""
+) -> Response:
+    """The rejection letter (不予发放告知书) as printable HTML, or PDF with Accept: application/pdf: reason,
+    legal basis, appeal deadline; the applicant reads their own, staff those of their region; 409 unless the
+    claim is rejected. The agency's name, address and telephone come from the registration service's region
+    registry (the region code alone if it cannot answer)."""
     letter = await service.rejection_letter(session, principal, claim_id, request.app.state.policy,
                                             peers.registration)
-    return HTMLResponse(letter_html(letter))
+    return letter_response(letter, request.headers.get("accept", ""), "rejection-notice")
 
 
 @router.post("/{claim_id}/review", response_model=ClaimRead, dependencies=[Idempotent])

@@ -41,7 +41,7 @@ from shared.outbox import OutboxRelay, consume_event
 from shared.policy import default_registry
 from shared.worker import WorkerContext
 from tests.registration_svc.registration_support import id_number
-from tests.support import bearer, service_settings
+from tests.support import bearer, pdf_text, service_settings
 
 PATH = "/api/v1/difficulty/applications"
 # A fixed "now" after every date the tests use, so they pass at any hour.
@@ -372,6 +372,11 @@ class TestRejectionAndRereview:
         html = (await apps.eligibility.get(url, headers={**REVIEWER, "Accept": "text/html"})).text
         assert "联系方式：韶关市公共就业服务中心，地址：韶关市武江区沿江路1号，联系电话：0751-1234567" in html
         assert "区划 4402" not in html
+        pdf = await apps.eligibility.get(url, headers={**REVIEWER, "Accept": "application/pdf"})
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+        text = pdf_text(pdf.content)
+        assert text.startswith("不予认定就业困难人员告知书") and "理由：已在工厂就业" in text
+        assert "2027年1月4日前（含当日）向本机构申请复核" in text and "联系电话：0751-1234567" in text
 
     async def test_rereview_after_the_window_is_refused_and_inside_accepted(self, apps: Apps) -> None:
         app = await in_notice(apps, reviewed_on="2026-11-02", applied_on="2026-10-30")

@@ -26,7 +26,7 @@ from tests.registration_svc.registration_support import (
     id_number,
     outbox_events,
 )
-from tests.support import PLAN, bearer
+from tests.support import PLAN, bearer, pdf_text
 
 __all__ = ["client"]
 
@@ -237,6 +237,11 @@ class TestDecision:
             appeal_by = issued + timedelta(days=60)
             assert f"{appeal_by.year}年{appeal_by.month}月{appeal_by.day}日前（含当日）依法申请行政复议" in html
             assert "联系方式：" in html
+        pdf = await client.get(url, headers={**caseworker(), "Accept": "application/pdf"})
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+        text = pdf_text(pdf.content)
+        assert text.startswith("不予登记告知书") and "理由：经数据比对，申请人2025年起在职参保" in text
+        assert "《韶关市登记失业人员跟踪服务工作方案》一(一)" in text and "《中华人民共和国行政复议法》第二十条" in text
         other = await client.get(url, headers=citizen(id_number(date(1985, 3, 3))))
         assert other.status_code == 403
 

@@ -24,7 +24,7 @@ from tests.subsidy_svc.claims_support import (
     record_agency,
     subsidy_api,
 )
-from tests.support import bearer
+from tests.support import bearer, pdf_text
 
 
 @pytest.fixture
@@ -250,6 +250,12 @@ class TestRejectionLetter:
         html = (await api.get(f"{CLAIMS}/{claim['id']}/rejection-notice", headers=CASEWORKER)).text
         assert "联系方式：武江区公共就业服务中心，地址：韶关市武江区沿江路1号，联系电话：0751-8888888" in html
         assert "区划 440203" not in html
+        pdf = await api.get(f"{CLAIMS}/{claim['id']}/rejection-notice",
+                            headers={**CASEWORKER, "Accept": "application/pdf"})
+        assert pdf.headers["content-type"] == "application/pdf"
+        text = pdf_text(pdf.content)
+        assert text.startswith("不予发放职业技能提升培训补贴告知书") and "理由：证书编号不符" in text
+        assert "联系电话：0751-8888888" in text and text.endswith("武江区公共就业服务中心2026年4月1日")
 
 
 class TestOverdue:
