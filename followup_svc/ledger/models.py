@@ -25,11 +25,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-# The package first: it loads every domain's tables in order, whichever model module is imported first.
-import followup_svc.models  # noqa: F401
 from followup_svc.first_contact.models import FollowupMethod
 from followup_svc.ledger.rules import EntryStatus
-from followup_svc.models import Base
+from followup_svc.orm import Base
 from shared.db import EnumText
 
 __all__ = ["ContactResult", "EmploymentStatus", "EntryStatus", "LedgerContact", "LedgerCount", "LedgerEntry",

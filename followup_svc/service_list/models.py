@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, DateTime, Integer, String, UniqueConstra
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from followup_svc.models import Base
+from followup_svc.orm import Base
 from shared.db import EnumText
 
 

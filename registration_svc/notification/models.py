@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, DateTime, Index, Integer, String, Text, 
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from registration_svc.models import Base
+from registration_svc.orm import Base
 from shared.db import EnumText
 
 

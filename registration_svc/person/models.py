@@ -9,7 +9,7 @@ from sqlalchemy import Date, DateTime, String, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from registration_svc.models import Base
+from registration_svc.orm import Base
 from shared.db import EnumText
 from shared.regions import AreaType
 

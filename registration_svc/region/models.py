@@ -9,7 +9,7 @@ from sqlalchemy import DateTime, String, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from registration_svc.models import Base
+from registration_svc.orm import Base
 
 
 class Town(Base):

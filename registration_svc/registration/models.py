@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from registration_svc.models import Base
+from registration_svc.orm import Base
 from shared.db import EnumText
 from shared.regions import AreaType
 

@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registration_svc.job_seeker.models import ReviewStatus
-from registration_svc.models import Base
+from registration_svc.orm import Base
 from shared.db import EnumText
 
 
