@@ -27,10 +27,12 @@ async def get(session: AsyncSession, person_id: uuid.UUID) -> Assistance | None:
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def active(session: AsyncSession) -> Sequence[Assistance]:
-    """Lists every assistance still running (a tier set), for the daily overdue job."""
-    stmt = select(Assistance).where(Assistance.tier.is_not(None)).order_by(Assistance.agency_region_code,
-                                                                           Assistance.person_id)
+async def active_page(session: AsyncSession, after: uuid.UUID | None, limit: int) -> Sequence[Assistance]:
+    """Lists one page of the assistance still running (a tier set), in person order after `after`, for the
+    daily overdue job (a page's persons go into IN lists, which PostgreSQL's driver caps at 32,767 values)."""
+    stmt = select(Assistance).where(Assistance.tier.is_not(None)).order_by(Assistance.person_id).limit(limit)
+    if after is not None:
+        stmt = stmt.where(Assistance.person_id > after)
     return (await session.execute(stmt)).scalars().all()
 
 

@@ -39,6 +39,9 @@ from shared.regions import region_prefix
 logger = logging.getLogger(__name__)
 
 EVENT_ACTOR = "eligibility"
+# Persons per page of the daily overdue job: one transaction each, so a province's assisted persons never sit
+# in one transaction or one IN list.
+OVERDUE_PAGE = 1000
 # DIFF-EXIT reasons that mean the person found work: their revisits start (FU-REVISIT).
 EMPLOYED_REASONS = frozenset({"employed"})
 
@@ -261,10 +264,13 @@ class OverdueRequirement:
     first_flagged_on: date
 
 
-async def flag_overdue(session: AsyncSession, today: date) -> list[OverdueRequirement]:
-    """Finds every overdue requirement of running assistance, records the first day each person was flagged,
-    and returns them (FU-TIER)."""
-    rows = list(await repository.active(session))
+async def flag_overdue(
+    session: AsyncSession, today: date, after: uuid.UUID | None = None, limit: int = OVERDUE_PAGE
+) -> tuple[list[OverdueRequirement], uuid.UUID | None]:
+    """Finds the overdue requirements of one page of running assistance (persons after `after`), records the
+    first day each person was flagged, and returns them with the last person of the page, None after the last
+    page (FU-TIER)."""
+    rows = list(await repository.active_page(session, after, limit))
     ids = [row.person_id for row in rows]
     surveys = {survey.person_id: survey for survey in await repository.surveys_of(session, ids)}
     records: dict[uuid.UUID, list[ServiceRecord]] = defaultdict(list)
@@ -279,7 +285,7 @@ async def flag_overdue(session: AsyncSession, today: date) -> list[OverdueRequir
             for r in found if r.status == "overdue"
         )
     await repository.mark_flagged(session, sorted({item.person_id for item in overdue}), today)
-    return overdue
+    return overdue, (rows[-1].person_id if len(rows) == limit else None)
 
 
 def rolled_up(counts: dict[str, int]) -> dict[str, int]:

@@ -56,24 +56,34 @@ def difficulty_handlers(
     }
 
 
-async def flag_overdue_assistance(database: Database, today: date) -> dict[str, int]:
-    """Logs every overdue requirement of running assistance for upward reporting; returns the count of overdue
-    requirements of each region and of every region above it (town, county, city, province)."""
-    async with database.transaction() as session:
-        overdue = await service.flag_overdue(session, today)
-    for item in overdue:
-        logger.warning(
-            "assistance requirement overdue",
-            extra={
-                "rule": RULE_ID, "person_id": str(item.person_id), "agency_region_code": item.agency_region_code,
-                "tier": item.tier, "kind": item.kind, "required": item.required, "delivered": item.delivered,
-                "due_on": item.due_on.isoformat(), "first_flagged_on": item.first_flagged_on.isoformat(),
-            },
-        )
-    by_region = service.rolled_up(dict(Counter(item.agency_region_code for item in overdue)))
+async def flag_overdue_assistance(
+    database: Database, today: date, page_size: int = service.OVERDUE_PAGE
+) -> dict[str, int]:
+    """Logs every overdue requirement of running assistance for upward reporting, page by page (one
+    transaction each; a page done stays done if a later one fails, and a rerun flags nothing twice); returns
+    the count of overdue requirements of each region and of every region above it (town, county, city,
+    province)."""
+    counts: Counter[str] = Counter()
+    after = None
+    while True:
+        async with database.transaction() as session:
+            overdue, after = await service.flag_overdue(session, today, after, page_size)
+        for item in overdue:
+            logger.warning(
+                "assistance requirement overdue",
+                extra={
+                    "rule": RULE_ID, "person_id": str(item.person_id), "agency_region_code": item.agency_region_code,
+                    "tier": item.tier, "kind": item.kind, "required": item.required, "delivered": item.delivered,
+                    "due_on": item.due_on.isoformat(), "first_flagged_on": item.first_flagged_on.isoformat(),
+                },
+            )
+        counts.update(item.agency_region_code for item in overdue)
+        if after is None:
+            break
+    by_region = service.rolled_up(dict(counts))
     logger.info(
         "overdue assistance requirements flagged",
-        extra={"rule": RULE_ID, "on": today.isoformat(), "total": len(overdue), "by_region": by_region},
+        extra={"rule": RULE_ID, "on": today.isoformat(), "total": sum(counts.values()), "by_region": by_region},
     )
     return by_region
 

@@ -234,7 +234,11 @@ class TestTiersIIAndIII:
 
 
 class TestOverdueJob:
-    async def test_flags_overdue_requirements_and_reports_them_upward(self, database: Database) -> None:
+    # Page sizes: the job's own, and one person per page (each page its own transaction; none is missed).
+    @pytest.mark.parametrize("page_size", [1000, 1])
+    async def test_flags_overdue_requirements_and_reports_them_upward(
+        self, database: Database, page_size: int
+    ) -> None:
         late = await registered_person(database, "440203001")
         other = await registered_person(database, "440204002")
         fine = await registered_person(database, "440203001")
@@ -244,10 +248,11 @@ class TestOverdueJob:
                       submitted(other, date(2026, 10, 12), date(2026, 11, 9), region="440204002"))
         await consume(database, EventType.DIFFICULTY_APPLICATION_SUBMITTED,
                       submitted(fine, date(2026, 11, 20), date(2026, 12, 18)))
-        counts = await flag_overdue_assistance(database, date(2026, 11, 10))
+        counts = await flag_overdue_assistance(database, date(2026, 11, 10), page_size)
         # Four Tier I requirements overdue for each late person, totalled at every level above the town.
         assert counts == {"440203001": 4, "440203": 4, "440204002": 4, "440204": 4, "4402": 8, "44": 8}
-        assert await flag_overdue_assistance(database, date(2026, 11, 9)) == {}  # due day itself: not overdue
+        # The due day itself: not overdue.
+        assert await flag_overdue_assistance(database, date(2026, 11, 9), page_size) == {}
         async with database.transaction() as session:
             flagged = dict((await session.execute(select(Assistance.person_id, Assistance.overdue_flagged_on)
                                                   .where(Assistance.person_id.in_([late, fine])))).all())
