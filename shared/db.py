@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from enum import StrEnum
 from typing import Annotated, TypeVar
@@ -31,6 +31,7 @@ NAMING_CONVENTION = {
 
 
 E = TypeVar("E", bound=StrEnum)
+T = TypeVar("T")
 
 
 class EnumText(TypeDecorator[E]):
@@ -49,6 +50,16 @@ class EnumText(TypeDecorator[E]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> E | None:
         return None if value is None else self.enum_type(value)
+
+
+# Values per IN list: asyncpg refuses a statement of more than 32,767 parameters.
+IN_LIST_SIZE = 10_000
+
+
+def in_chunks(values: Sequence[T], size: int = IN_LIST_SIZE) -> Iterator[Sequence[T]]:
+    """Yields the values in slices of at most `size`, for statements that take them as one IN list each."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def make_metadata(schema: str) -> MetaData:

@@ -26,6 +26,7 @@ from eligibility_svc.certification.models import (
     ScreeningCandidate,
 )
 from shared.auth import Principal, Role, scope_region
+from shared.db import in_chunks
 from shared.pagination import PageRequest, keyset
 from shared.regions import in_region
 
@@ -326,10 +327,10 @@ async def open_applications_with_steps(session: AsyncSession) -> Sequence[Diffic
 
 async def mark_flagged(session: AsyncSession, ids: Sequence[uuid.UUID], today: date) -> None:
     """Records the first day each application was reported overdue."""
-    if ids:
+    for chunk in in_chunks(ids):
         await session.execute(
             update(DifficultyApplication)
-            .where(DifficultyApplication.id.in_(ids), DifficultyApplication.overdue_flagged_on.is_(None))
+            .where(DifficultyApplication.id.in_(chunk), DifficultyApplication.overdue_flagged_on.is_(None))
             .values(overdue_flagged_on=today)
         )
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from followup_svc.models import Deregistration, FirstContactStatus, FirstContactTask
 from shared.auth import Principal, scope_region
+from shared.db import in_chunks
 from shared.pagination import PageRequest, keyset
 from shared.regions import in_region
 
@@ -141,11 +142,10 @@ async def open_with_estimated_due(session: AsyncSession) -> Sequence[FirstContac
 
 async def mark_flagged(session: AsyncSession, task_ids: Sequence[uuid.UUID], today: date) -> None:
     """Records the first day each task was reported overdue."""
-    if not task_ids:
-        return
-    await session.execute(
-        update(FirstContactTask)
-        .where(FirstContactTask.id.in_(task_ids), FirstContactTask.overdue_flagged_on.is_(None))
-        .values(overdue_flagged_on=today)
-    )
+    for chunk in in_chunks(task_ids):
+        await session.execute(
+            update(FirstContactTask)
+            .where(FirstContactTask.id.in_(chunk), FirstContactTask.overdue_flagged_on.is_(None))
+            .values(overdue_flagged_on=today)
+        )
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from followup_svc.first_contact import repository
 from followup_svc.first_contact.tasks import flag_overdue_first_contacts
 from followup_svc.models import FirstContactTask
 from shared.calendar import default_calendar
@@ -50,3 +52,18 @@ class TestFlagOverdue:
                 await session.execute(select(FirstContactTask.overdue_flagged_on).where(FirstContactTask.id == task.id))
             ).scalar_one()
         assert flagged == date(2026, 11, 23)
+
+
+class TestAProvinceBacklog:
+    async def test_more_overdue_tasks_than_one_statement_may_name(self, database: Database) -> None:
+        """asyncpg refuses a statement of more than 32,767 parameters: 33,000 tasks are marked in slices."""
+        tasks = [task_row(region="440233", due_on=date(2026, 11, 16)) for _ in range(3)]
+        async with database.transaction() as session:
+            session.add_all(tasks)
+        ids = [uuid.uuid4() for _ in range(33_000 - len(tasks))] + [t.id for t in tasks]
+        async with database.transaction() as session:
+            await repository.mark_flagged(session, ids, TODAY)
+        async with database.transaction() as session:
+            flagged = await session.scalar(select(func.count()).where(
+                FirstContactTask.agency_region_code == "440233", FirstContactTask.overdue_flagged_on == TODAY))
+        assert flagged == len(tasks)

@@ -43,3 +43,13 @@ class TestAfterCommit:
             after_commit(session, lambda: ran.append("after"))
         assert ran == ["after"]
         assert "after-commit callback failed" in caplog.text
+
+
+def test_in_chunks_slices_every_value_once() -> None:
+    from shared.db import in_chunks
+
+    values = list(range(25_001))
+    chunks = list(in_chunks(values))
+    assert [len(c) for c in chunks] == [10_000, 10_000, 5_001]
+    assert [v for c in chunks for v in c] == values
+    assert list(in_chunks([])) == []
