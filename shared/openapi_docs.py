@@ -42,6 +42,23 @@ def _describe_property(prop: dict[str, Any], name: str, schemas: Mapping[str, An
         prop["description"] = "。".join(parts)
 
 
+def _describe_inline(node: Any, schemas: Mapping[str, Any]) -> None:
+    """Describes the properties of a schema written inline (a body the endpoint parses itself), at every depth."""
+    if isinstance(node, list):
+        for item in node:
+            _describe_inline(item, schemas)
+        return
+    if not isinstance(node, dict):
+        return
+    for name, prop in node.get("properties", {}).items():
+        if isinstance(prop, dict):
+            _describe_property(prop, name, schemas)
+            _describe_inline(prop, schemas)
+    for key in ("items", "anyOf", "allOf", "oneOf"):
+        if key in node:
+            _describe_inline(node[key], schemas)
+
+
 def describe_fields(schema: dict[str, Any]) -> dict[str, Any]:
     """Fills the missing descriptions of the document's schema properties and parameters; returns it."""
     schemas: Mapping[str, Any] = schema.get("components", {}).get("schemas", {})
@@ -57,6 +74,8 @@ def describe_fields(schema: dict[str, Any]) -> dict[str, Any]:
         for operation in operations.values():
             if not isinstance(operation, dict):
                 continue
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                _describe_inline(media.get("schema"), schemas)
             for parameter in operation.get("parameters", []):
                 if isinstance(parameter, dict) and "description" not in parameter:
                     label = _label(str(parameter.get("name", "")))
