@@ -44,7 +44,7 @@ from shared.idempotency import IdempotentReplay
 from shared.jobs import jobs_metrics, jobs_router
 from shared.logging import configure_logging
 from shared.openapi import document_problems
-from shared.openapi_docs import describe_fields
+from shared.openapi_docs import add_request_examples, describe_fields
 from shared.outbox import outbox_backlog
 from shared.platform_tables import PlatformTables
 from shared.policy import PolicyRegistry, default_registry
@@ -235,15 +235,16 @@ BEARER_SCHEME = "bearerAuth"
 _OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
-def _document_bearer_auth(app: FastAPI) -> None:
+def _document_bearer_auth(app: FastAPI, service: str) -> None:
     """Adds the bearer-token scheme to the OpenAPI document (Swagger UI's Authorize button) and marks every
-    operation but the health checks as needing it; the token itself is checked by shared.auth."""
+    operation but the health checks as needing it; the token itself is checked by shared.auth. The fields are
+    described in Chinese and every JSON body gets its example (shared.openapi_docs)."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
-        schema = describe_fields(build())
+        schema = add_request_examples(describe_fields(build()), service)
         schema.setdefault("components", {}).setdefault("securitySchemes", {})[BEARER_SCHEME] = {
             "type": "http",
             "scheme": "bearer",
@@ -334,7 +335,7 @@ def create_service_app(
         telemetry={"tracing": False, "metrics": False, "logs": False},
         dependencies=[Depends(reject_unknown_query)],
     )
-    _document_bearer_auth(app)
+    _document_bearer_auth(app, service)
     install_error_handlers(app)
 
     async def on_replay(request: Request, exc: Exception) -> Response:

@@ -29,6 +29,12 @@ def enum_labels() -> Mapping[str, Mapping[str, str]]:
     return enums
 
 
+def field_labels() -> Mapping[str, str]:
+    """Returns the Chinese label of every field name ("birth_date" -> "出生日期")."""
+    fields: Mapping[str, str] = _table()["fields"]
+    return fields
+
+
 def label_zh(value: Enum) -> str:
     """Returns the Chinese label of an enum value ("female_50" -> "原法定退休年龄50周岁的女职工")."""
     labels = enum_labels().get(type(value).__name__, {})
@@ -46,7 +52,7 @@ def field_zh(path: str | Sequence[int | str]) -> str:
 
     A name the table lacks is quoted as it is written (“nickname”), so the text stays honest."""
     parts = path.split(".") if isinstance(path, str) else [p for p in path if p not in _LOCATIONS]
-    fields: Mapping[str, str] = _table()["fields"]
+    fields = field_labels()
     words: list[str] = []
     for part in parts:
         if isinstance(part, int) or is_ascii_digits(str(part)):

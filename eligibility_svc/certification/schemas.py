@@ -4,7 +4,7 @@ certification workflow")."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
@@ -57,7 +57,7 @@ class ApplicationCreate(BaseModel):
     # The town office receiving the application.
     agency_region_code: RegionCode
     person: ApplicationPerson
-    status: EmploymentStatus
+    status: Annotated[EmploymentStatus, Field(description="就业状态")]
     facts: DifficultyFacts = Field(default_factory=DifficultyFacts)
     materials: list[str] = Field(default_factory=list, max_length=50)
     # The evaluate body's date; an application is evaluated on applied_on, so a different as_of is refused.
@@ -150,7 +150,7 @@ class MissingMaterial(BaseModel):
     """A material still to be shown (DIFF-MATERIALS)."""
 
     code: str
-    name: str
+    name: Annotated[str, Field(description="材料名称（英文）")]
     name_zh: str
     source: str
 
@@ -160,7 +160,7 @@ class FactUsedRead(BaseModel):
 
     fact: str
     declared: JsonValue
-    registered: JsonValue
+    registered: Annotated[JsonValue, Field(description="登记系统中的值")]
     used: Literal["declared", "registration"]
     reason: str
     reason_zh: str

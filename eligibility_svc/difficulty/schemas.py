@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Final, Self, TypeVar
+from typing import Annotated, Final, Self, TypeVar
 
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -136,7 +136,7 @@ class DifficultyRequest(BaseModel):
 
     as_of: BoundedDate
     person: DifficultyPerson
-    status: EmploymentStatus
+    status: Annotated[EmploymentStatus, Field(description="就业状态")]
     facts: DifficultyFacts = Field(default_factory=DifficultyFacts)
     agency_region_code: RegionCode | None = Field(
         default=None,
@@ -224,7 +224,7 @@ class MaterialRead(BaseModel):
     model_config = _OUT
 
     code: str
-    name: str
+    name: Annotated[str, Field(description="材料名称（英文）")]
     name_zh: str
     source: str
 

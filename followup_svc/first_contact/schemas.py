@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -42,7 +42,7 @@ class FirstContactRead(BaseModel):
     method: FollowupMethod | None
     outcome: str | None
     cancelled_at: LocalDateTime | None
-    due: DueExplanation
+    due: Annotated[DueExplanation, Field(description="截止日期及其计算依据")]
 
 
 class FirstContactCompletion(BaseModel):

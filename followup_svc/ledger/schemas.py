@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,14 +21,14 @@ class Employer(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200, description="用人单位名称")
     credit_code: CreditCode | None = None
 
 
 class EmployerRead(BaseModel):
     """The employer a hired person works for, as recorded."""
 
-    name: str
+    name: Annotated[str, Field(description="用人单位名称")]
     credit_code: str | None
 
 

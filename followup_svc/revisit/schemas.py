@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -61,7 +61,7 @@ class ActionRead(BaseModel):
 
     id: UUID
     problems: list[str]
-    action: str
+    action: Annotated[str, Field(description="跟进措施")]
     status: ActionStatus
 
 

@@ -18,7 +18,7 @@ class PolicyItem(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Text
+    name: Annotated[Text, Field(description="政策名称")]
     target_group: Text
     content: Text
     conditions: Text
@@ -40,7 +40,7 @@ class AgencyItem(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Text
+    name: Annotated[Text, Field(description="机构名称")]
     address: Text
     phone: PhoneNumber
     items_handled: list[Text] = Field(min_length=1, max_length=200)

@@ -21,7 +21,10 @@ class _Body(BaseModel):
 class JobFairCreate(_Body):
     """POST /api/v1/job-fairs: a fair for unemployed persons (专场招聘)."""
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+        Field(description="招聘会名称"),
+    ]
     kind: FairKind
     held_on: BoundedDate
     ends_on: BoundedDate | None = None
@@ -78,7 +81,7 @@ class JobFairRead(BaseModel):
     """A fair with its vacancies; its invitations only for staff of its region and systems."""
 
     id: UUID
-    name: str
+    name: Annotated[str, Field(description="招聘会名称")]
     kind: FairKind
     held_on: date
     ends_on: date
@@ -94,7 +97,7 @@ class JobFairSummary(BaseModel):
     """A fair in a list."""
 
     id: UUID
-    name: str
+    name: Annotated[str, Field(description="招聘会名称")]
     kind: FairKind
     held_on: date
     ends_on: date

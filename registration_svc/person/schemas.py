@@ -68,7 +68,7 @@ class PersonNote(BaseModel):
     """What happened to an existing person's stored data on this request."""
 
     field: str
-    action: Literal["kept", "updated"]
+    action: Annotated[Literal["kept", "updated"], Field(description="处理方式（“kept”保留原值，“updated”已更新）")]
     message: str
     message_zh: str
 

@@ -17,7 +17,7 @@ class TownPut(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Name
+    name: Annotated[Name, Field(description="镇（街道）名称")]
 
 
 class AgencyPut(BaseModel):
@@ -26,7 +26,7 @@ class AgencyPut(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Name
+    name: Annotated[Name, Field(description="机构名称")]
     address: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
     telephone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=32)]
     items_handled: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]] = (
@@ -38,7 +38,7 @@ class AgencyRead(BaseModel):
     """An agency as notices give it."""
 
     region_code: str
-    name: str
+    name: Annotated[str, Field(description="机构名称")]
     address: str
     telephone: str
     items_handled: list[str]
@@ -50,7 +50,7 @@ class RegionRead(BaseModel):
 
     code: str
     level: RegionLevel
-    name: str
+    name: Annotated[str, Field(description="区划名称")]
     named: bool
     agency: AgencyRead | None
 

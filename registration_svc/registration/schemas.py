@@ -59,7 +59,7 @@ class DeclarationRead(BaseModel):
 class CertificateCreate(_Body):
     """A vocational qualification or skill certificate."""
 
-    name: ShortText
+    name: Annotated[ShortText, Field(description="证书名称")]
     level: Annotated[str, StringConstraints(max_length=32)] | None = None
     number: Annotated[str, StringConstraints(max_length=64)] | None = None
 

@@ -31,7 +31,7 @@ class _Body(BaseModel):
 class EmployerCreate(_Body):
     """The employer offering the vacancy."""
 
-    name: Name
+    name: Annotated[Name, Field(description="用人单位名称")]
     credit_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
     region_code: RecordRegionCode
     contact_phone: PhoneNumber
@@ -75,7 +75,7 @@ class VacancyCloseCreate(_Body):
 class EmployerRead(BaseModel):
     """The employer as registered on the vacancy."""
 
-    name: str
+    name: Annotated[str, Field(description="用人单位名称")]
     credit_code: str
     region_code: str
     contact_phone: str

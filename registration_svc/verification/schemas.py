@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -26,9 +26,9 @@ class KindCountRead(BaseModel):
 class ReferenceDataSummary(BaseModel):
     """What a reference source holds now."""
 
-    source: SourceName
+    source: Annotated[SourceName, Field(description="数据来源")]
     loaded: bool
-    batch_id: UUID | None
+    batch_id: Annotated[UUID | None, Field(description="导入批次编号")]
     row_count: int
     loaded_at: LocalDateTime | None
     loaded_by: str | None
@@ -90,7 +90,7 @@ class ReferenceMatchRead(BaseModel):
     """One active reference record about a person in force on the day (a contribution, a pension …)."""
 
     person_id: UUID
-    source: SourceName
+    source: Annotated[SourceName, Field(description="数据来源")]
     kind: str
     valid_from: date | None
     valid_to: date | None

@@ -94,7 +94,7 @@ class NamedDay(BaseModel):
     model_config = _IN
 
     date: IsoDate
-    name: Annotated[str, Field(min_length=1, max_length=100)]
+    name: Annotated[str, Field(min_length=1, max_length=100), Field(description="节日名称（如春节）")]
 
 
 class YearArrangementWrite(BaseModel):

@@ -22,7 +22,10 @@ class Lender(BaseModel):
 
     model_config = _IN
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+        Field(description="银行名称"),
+    ]
     account_number: Annotated[str, StringConstraints(pattern=r"^[0-9]{8,32}$")]
 
 

@@ -25,7 +25,10 @@ class LivingAllowanceInput(BaseModel):
 
     model_config = _IN
 
-    groups: Annotated[list[LivingAllowanceGroup], Field(max_length=len(LivingAllowanceGroup))] = []
+    groups: Annotated[
+        list[LivingAllowanceGroup], Field(max_length=len(LivingAllowanceGroup)),
+        Field(description="申报的生活费补贴对象类别"),
+    ] = []
     graduated_on: IsoDate | None = None
     last_allowance_on: IsoDate | None = None
 

@@ -10,7 +10,7 @@ import pkgutil
 
 import pytest
 
-from shared.labels import enum_labels, field_zh, label_zh, validation_message_zh
+from shared.labels import enum_labels, field_labels, field_zh, label_zh, validation_message_zh
 from shared.timerules import RetirementCategory
 from tests.chinese_text import code_words
 
@@ -52,6 +52,15 @@ class TestGlossary:
         for name, values in enum_labels().items():
             for value, label in values.items():
                 assert not code_words(label) and any("\u4e00" <= c <= "\u9fff" for c in label), (name, value)
+
+    def test_field_labels_are_chinese(self) -> None:
+        fields = field_labels()
+        assert len(fields) > 400
+        offenders = {
+            name: label for name, label in fields.items()
+            if code_words(label) or not any("\u4e00" <= c <= "\u9fff" for c in label)
+        }
+        assert offenders == {}
 
     def test_label_of_a_value(self) -> None:
         assert label_zh(RetirementCategory.FEMALE_50) == "原法定退休年龄50周岁的女职工"
