@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from registration_svc.notification.models import NotificationChannel, NotificationStatus
 from shared.clock import LocalDateTime
@@ -18,7 +18,7 @@ class NotificationRead(BaseModel):
     agency_region_code: str | None
     channel: NotificationChannel
     phone: str | None
-    address: str | None = None
+    address: str | None = Field(None, description="信函的邮寄地址（已遮蔽）；短信、微信和窗口通知为空")
     template: str
     params: dict[str, str]
     text_zh: str | None

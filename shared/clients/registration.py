@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.clients.base import ServiceClient
 from shared.errors import InvalidInput, Violation
@@ -147,10 +147,10 @@ class AgencyContact(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    region_code: str
-    name: str
-    address: str
-    telephone: str
+    region_code: str = Field(description="机构所属区划代码（本区划未登记机构时为上级区划）")
+    name: str = Field(description="公共就业服务机构名称")
+    address: str = Field(description="机构地址")
+    telephone: str = Field(description="机构联系电话")
 
 
 class PersonRefused(InvalidInput):
