@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import Principal, Role
 from shared.codes import OCCUPATION_CODE
+from shared.regions import region_prefix
 from shared.spreadsheets import (
     Column,
     ImportRead,
@@ -41,8 +42,8 @@ CATALOGUE_TEMPLATE = Template(
 
 
 def authorize_edit(principal: Principal) -> None:
-    """Admits an admin of a province (2-digit region) or a system; raises 403 otherwise."""
-    if principal.role is Role.SYSTEM or (principal.role is Role.ADMIN and len(principal.region) == 2):
+    """Admits an admin of a province (region `44` or `440000`, as for the calendar) or a system; 403 otherwise."""
+    if principal.role is Role.SYSTEM or (principal.role is Role.ADMIN and len(region_prefix(principal.region)) == 2):
         return
     raise NotProvinceAdmin(
         "Only an admin of a province loads or edits the skill-subsidy catalogue.",

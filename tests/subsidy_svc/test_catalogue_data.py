@@ -54,6 +54,9 @@ class TestCatalogueVersions:
                  "source": "粤人社规〔2026〕1号"}
         assert (await api.put(path, json=entry, headers=CITY_ADMIN)).status_code == 403
         assert (await api.put(path, json=entry, headers=PROVINCE_ADMIN)).status_code == 200
+        # The province written in six digits is the province, as for the calendar.
+        six_digits = bearer("admin", "440000", "admin-province-6")
+        assert (await api.put(path, json=entry, headers=six_digits)).status_code == 200
         assert (await api.delete(f"{URL}/versions/2026-07-01/entries/4-10-01-02/5", headers=PROVINCE_ADMIN)
                 ).status_code == 204
         june = (await api.get(URL, params={"on": "2026-06-30"}, headers=CASEWORKER)).json()
