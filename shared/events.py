@@ -20,6 +20,7 @@ class EventType(StrEnum):
     DIFFICULTY_DECIDED = "difficulty.decided"
     DIFFICULTY_CERTIFIED = "difficulty.certified"
     DIFFICULTY_ENDED = "difficulty.ended"
+    SKILL_CLAIM_REJECTED = "skill_subsidy.claim_rejected"
 
 
 # Which services consume each event; the outbox relay puts one job on each of their queues.
@@ -32,9 +33,12 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     EventType.FOLLOWUP_DEREGISTRATION_REQUESTED: ("registration",),
     # FU-TIER: the certification workflow drives the three tiers of assistance in the follow-up service.
     EventType.DIFFICULTY_APPLICATION_SUBMITTED: ("followup",),
-    EventType.DIFFICULTY_DECIDED: ("followup",),
+    # The registration service keeps the person's phone and address: it tells the person of the decision
+    # (the certification, or the 不予认定告知 with its re-review deadline), as of a skill-subsidy claim refused.
+    EventType.DIFFICULTY_DECIDED: ("followup", "registration"),
     EventType.DIFFICULTY_CERTIFIED: ("followup",),
     EventType.DIFFICULTY_ENDED: ("followup",),
+    EventType.SKILL_CLAIM_REJECTED: ("registration",),
 }
 
 HANDLE_EVENT_JOB = "handle_event"
@@ -120,6 +124,11 @@ class DifficultyDecided(BaseModel):
     agency_region_code: str
     certified: bool
     decided_on: date
+    # What the person is told (absent in events emitted before they were added): the certificate's number,
+    # or the reason of the rejection and the last day of a re-review.
+    certificate_number: str | None = None
+    reason_zh: str | None = None
+    rereview_by: date | None = None
 
 
 class DifficultyCertified(BaseModel):
@@ -142,3 +151,17 @@ class DifficultyEnded(BaseModel):
     agency_region_code: str
     reason: str
     ended_on: date
+
+
+class SkillClaimRejected(BaseModel):
+    """Payload of skill_subsidy.claim_rejected: a claim is not paid (on review, or an objection upheld); the
+    registration service tells the person, with the reason and until when they may appeal."""
+
+    claim_id: UUID
+    person_id: UUID
+    agency_region_code: str
+    applied_on: date
+    certificate_number: str
+    reason_zh: str
+    rejected_on: date
+    appeal_by: date

@@ -378,6 +378,7 @@ async def _reject(
     await outbox.emit(session, env.outbox, EventType.DIFFICULTY_DECIDED, DifficultyDecided(
         application_id=application.id, person_id=application.person_id,
         agency_region_code=application.agency_region_code, certified=False, decided_on=on,
+        reason_zh=reason_zh or reason, rereview_by=window.by,
     ))
 
 
@@ -508,9 +509,9 @@ async def _certify(
 ) -> None:
     certification_id = uuid.uuid4()
     categories = [c.value for c in evaluation.categories_met]
+    number = certificate_number(application.agency_region_code, on, certification_id)
     session.add(DifficultyCertification(
-        id=certification_id, certificate_number=certificate_number(application.agency_region_code, on,
-                                                                   certification_id),
+        id=certification_id, certificate_number=number,
         application_id=application.id, person_id=application.person_id,
         agency_region_code=application.agency_region_code, categories=categories, tier=tier, certified_on=on,
         retirement_date=evaluation.retirement_date, case=application.case, status=CertificationStatus.ACTIVE,
@@ -520,7 +521,7 @@ async def _certify(
     application.decided_on = on
     await outbox.emit(session, env.outbox, EventType.DIFFICULTY_DECIDED, DifficultyDecided(
         application_id=application.id, person_id=application.person_id,
-        agency_region_code=application.agency_region_code, certified=True, decided_on=on,
+        agency_region_code=application.agency_region_code, certified=True, decided_on=on, certificate_number=number,
     ))
     await outbox.emit(session, env.outbox, EventType.DIFFICULTY_CERTIFIED, DifficultyCertified(
         certification_id=certification_id, application_id=application.id, person_id=application.person_id,

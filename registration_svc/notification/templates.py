@@ -10,6 +10,9 @@ from shared.wording import date_zh
 
 DEREGISTERED = "registration.deregistered"
 REJECTED = "registration.rejected"
+# Decisions of the eligibility and subsidy services, told by this service, which keeps the phone and address.
+DIFFICULTY_DECIDED = "difficulty.decided"
+CLAIM_REJECTED = "skill_subsidy.claim_rejected"
 
 # 002 §五: 注销其失业登记，并以适当方式予以告知（移居境外、被判刑收监执行、死亡及无法取得联系的除外）.
 NOT_NOTIFIED_REASONS = frozenset({"moved_abroad", "imprisoned", "deceased", "unreachable"})
@@ -71,11 +74,11 @@ def _deregistered(params: Mapping[str, str]) -> Message:
     )
 
 
-def _contact(params: Mapping[str, str]) -> tuple[str, str]:
+def _contact(params: Mapping[str, str], office_zh: str = "办理登记的公共就业服务机构") -> tuple[str, str]:
     agency, telephone = params.get("agency_name"), params.get("agency_telephone")
     if agency and telephone:
         return f"{agency}（电话 {telephone}）", f"{agency} (telephone {telephone})"
-    return "办理登记的公共就业服务机构", "the public employment service office that received your application"
+    return office_zh, "the public employment service office that received your application"
 
 
 def _rejected(params: Mapping[str, str]) -> Message:
@@ -92,11 +95,64 @@ def _rejected(params: Mapping[str, str]) -> Message:
     )
 
 
+APPLICATION_OFFICE_ZH = "受理申请的公共就业服务机构"
+
+
+def _zh_date(value: str) -> str:
+    return date_zh(date.fromisoformat(value))
+
+
+def _difficulty_decided(params: Mapping[str, str]) -> Message:
+    # The result of a certification (就业困难人员认定): the certificate's number, or the 不予认定告知 with its reason
+    # and re-review deadline; the printable notice itself is the eligibility service's.
+    name, decided = params["name"], params["decided_on"]
+    contact_zh, contact_en = _contact(params, APPLICATION_OFFICE_ZH)
+    if params["certified"] == "true":
+        number = params.get("certificate_number", "")
+        number_zh, number_en = (f"，证明编号“{number}”", f" (certificate {number})") if number else ("", "")
+        return Message(
+            f"{name}：您的就业困难人员认定申请已于{_zh_date(decided)}经审核予以认定{number_zh}。"
+            f"如有疑问，请联系{contact_zh}。",
+            f"Dear {name}, you were certified as a person with employment difficulty on {decided}{number_en}. "
+            f"For questions, contact {contact_en}.",
+        )
+    reason = params.get("reason", "")
+    by = params.get("rereview_by")
+    reason_zh, reason_en = (f"，原因：“{reason}”", f": {reason}") if reason else ("", "")
+    rereview_zh = f"如有异议，可于{_zh_date(by)}前（含当日）申请复核，" if by else "如有异议，"
+    rereview_en = f"You may ask for a re-review until {by} (inclusive); " if by else ""
+    return Message(
+        f"{name}：您的就业困难人员认定申请经审核于{_zh_date(decided)}不予认定{reason_zh}。"
+        f"{rereview_zh}并可依法申请行政复议或提起行政诉讼；请联系{contact_zh}领取不予认定告知书。",
+        f"Dear {name}, your application for certification of employment difficulty was refused on {decided}"
+        f"{reason_en}. {rereview_en}contact {contact_en} for the written notice.",
+    )
+
+
+def _claim_rejected(params: Mapping[str, str]) -> Message:
+    # 不予发放职业技能提升培训补贴: the reason and until when an administrative review may be asked for.
+    name, applied, number = params["name"], params["applied_on"], params["certificate_number"]
+    contact_zh, contact_en = _contact(params, APPLICATION_OFFICE_ZH)
+    return Message(
+        f"{name}：您于{_zh_date(applied)}申请的职业技能提升培训补贴（证书编号“{number}”）经审核不予发放，"
+        f"原因：“{params['reason']}”。如对本决定不服，可于{_zh_date(params['appeal_by'])}前（含当日）依法申请"
+        f"行政复议；请联系{contact_zh}。",
+        f"Dear {name}, your skills-upgrade training subsidy claim of {applied} (certificate {number}) is not paid: "
+        f"{params['reason']}. An administrative review may be asked for until {params['appeal_by']}. "
+        f"Contact {contact_en}.",
+    )
+
+
 _REQUIRED: dict[str, frozenset[str]] = {
     DEREGISTERED: frozenset({"name", "reason", "effective_date"}),
     REJECTED: frozenset({"name", "reason", "applied_on"}),
+    DIFFICULTY_DECIDED: frozenset({"name", "certified", "decided_on"}),
+    CLAIM_REJECTED: frozenset({"name", "applied_on", "certificate_number", "reason", "appeal_by"}),
 }
-_RENDERERS = {DEREGISTERED: _deregistered, REJECTED: _rejected}
+_RENDERERS = {
+    DEREGISTERED: _deregistered, REJECTED: _rejected, DIFFICULTY_DECIDED: _difficulty_decided,
+    CLAIM_REJECTED: _claim_rejected,
+}
 TEMPLATES = frozenset(_REQUIRED)
 
 

@@ -63,6 +63,16 @@ async def valid_registration_status(session: AsyncSession, person_id: uuid.UUID)
     return None if row is None else (str(row[0]), str(row[1]))
 
 
+async def latest_contact_address(session: AsyncSession, person_id: uuid.UUID) -> str | None:
+    """Returns the postal address of the person's latest registration that gave one, if any."""
+    found = await session.scalar(
+        select(Registration.contact_address)
+        .where(Registration.person_id == person_id, Registration.contact_address.is_not(None))
+        .order_by(Registration.applied_at.desc()).limit(1)
+    )
+    return None if found is None else str(found)
+
+
 def readable(principal: Principal, region_prefix: str | None = None) -> Select[Registration, Person]:
     """Returns the registrations (with their persons) the caller may see: a citizen their own, staff those
     of their region or of `region_prefix` inside it (T-REGION, 403 outside), a system all of them."""

@@ -8,6 +8,7 @@ from registration_svc.job_seeker import tasks as job_seeker_tasks
 from registration_svc.job_seeker.tasks import flag_overdue_job_seeker_reviews
 from registration_svc.models import platform
 from registration_svc.notification.adapters import NotificationSender, configured_senders
+from registration_svc.notification.decisions import decision_handlers
 from registration_svc.notification.models import NotificationChannel
 from registration_svc.notification.tasks import SenderOptions, sender_job
 from registration_svc.registration.tasks import flag_overdue_decisions, stored_decision_deadlines
@@ -29,6 +30,7 @@ def event_handlers(wc: WorkerContext) -> Mapping[str, EventHandler]:
                              job_seeker_tasks.stored_review_deadlines(), vacancy_tasks.stored_review_deadlines()),
         ),
         EventType.FOLLOWUP_DEREGISTRATION_REQUESTED: deregistration_request_handler(wc.policy, wc.clock),
+        **decision_handlers(),
     }
 
 

@@ -9,10 +9,12 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared import outbox
 from shared.auth import Principal, Role, forbidden
 from shared.calendar import WorkdayCalendar
 from shared.clients.registration import PersonIdentity, RegistrationClient
 from shared.errors import Violation
+from shared.events import EventType, SkillClaimRejected
 from shared.explain import RuleResult
 from shared.labels import label_zh
 from shared.letters import DecisionLetter, appeal_by, appeal_remedy_zh, registry_agency
@@ -47,6 +49,7 @@ from subsidy_svc.claims.schemas import (
     ReviewCreate,
     StepRead,
 )
+from subsidy_svc.models import platform
 from subsidy_svc.peers import Peers
 from subsidy_svc.skill_subsidy import rules as skill_rules
 from subsidy_svc.skill_subsidy.errors import PolicyNotInForce
@@ -289,6 +292,7 @@ async def review(
     claim.review_reason, claim.reviewed_by = body.reason or None, principal.sub
     if body.decision is ReviewDecision.REJECT:
         claim.status = ClaimStatus.REJECTED
+        await _tell_rejected(session, claim, body.reason or "", body.reviewed_on)
     else:
         params, _ = _params(registry, claim.agency_region_code, claim.applied_on)
         notice_start = calendar.add_workdays(body.reviewed_on, 1).due
@@ -355,11 +359,23 @@ async def decide_objection(
     if body.upheld:
         claim.status = ClaimStatus.REJECTED
         claim.review_reason = f"{OBJECTION_UPHELD}{body.reason}"
+        await _tell_rejected(session, claim, f"{UPHELD_ZH}{body.reason}", body.decided_on)
     await session.flush()
     return claim
 
 
 OBJECTION_UPHELD = "objection upheld: "
+UPHELD_ZH = "公示期内收到的异议经核查成立："
+
+
+async def _tell_rejected(session: AsyncSession, claim: SkillClaim, reason_zh: str, on: date) -> None:
+    """Emits skill_subsidy.claim_rejected in the claim's transaction: the registration service, which keeps the
+    person's phone and address, tells them with the reason and the appeal deadline (the letter's)."""
+    await outbox.emit(session, platform.outbox, EventType.SKILL_CLAIM_REJECTED, SkillClaimRejected(
+        claim_id=claim.id, person_id=claim.person_id, agency_region_code=claim.agency_region_code,
+        applied_on=claim.applied_on, certificate_number=claim.certificate_number, reason_zh=reason_zh,
+        rejected_on=on, appeal_by=appeal_by(on),
+    ))
 
 
 async def rejection_letter(
@@ -380,7 +396,7 @@ async def rejection_letter(
     objections = await repository.objections(session, claim.id) if upheld else []
     decided = [o.decided_on for o in objections if o.status is ObjectionStatus.UPHELD and o.decided_on]
     issued = max(decided) if decided else claim.reviewed_on
-    reason_zh = f"公示期内收到的异议经核查成立：{reason.removeprefix(OBJECTION_UPHELD)}" if upheld else reason
+    reason_zh = f"{UPHELD_ZH}{reason.removeprefix(OBJECTION_UPHELD)}" if upheld else reason
     _, sources = _params(registry, claim.agency_region_code, claim.applied_on)
     basis = cite(sources.get("skill_review_workdays", "system-rule"))
     return DecisionLetter(

@@ -329,7 +329,9 @@ class TestCertification:
 
 
 class TestRejectionAndRereview:
-    async def test_rejection_notice_json_and_html_and_the_rereview_window(self, apps: Apps) -> None:
+    async def test_rejection_notice_json_and_html_and_the_rereview_window(
+        self, apps: Apps, database: Database
+    ) -> None:
         app = await in_notice(apps)
         rejected = await apps.eligibility.post(
             f"{PATH}/{app['id']}/certification",
@@ -349,6 +351,14 @@ class TestRejectionAndRereview:
         assert "不予认定就业困难人员告知书" in html.text and "2027-01-04" in html.text and "已在工厂就业" in html.text
         as_json = await apps.eligibility.get(f"{PATH}/{app['id']}/rejection-notice", headers=REVIEWER)
         assert as_json.json()["rereview_by"] == "2027-01-04"
+        # The event the registration service tells the person from carries the reason and the deadline.
+        outbox = eligibility_platform.outbox
+        async with database.transaction() as session:
+            [decided] = (await session.scalars(select(outbox.c.payload).where(
+                outbox.c.event_type == "difficulty.decided", outbox.c.payload["application_id"].astext == app["id"]
+            ))).all()
+        assert (decided["certified"], decided["reason_zh"], decided["rereview_by"]) == (
+            False, "已在工厂就业", "2027-01-04")
         # No agency is recorded in the registry for the region: the notice names it by its region code.
         assert as_json.json()["agency"] is None and "本机构（区划 440203001）" in html.text
 

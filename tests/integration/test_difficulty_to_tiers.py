@@ -31,12 +31,13 @@ from services.registration.app import create_app as create_registration_app
 from shared import outbox
 from shared.clock import Clock
 from shared.db import Database
-from shared.events import DifficultyApplicationSubmitted, EventType
+from shared.events import DifficultyApplicationSubmitted, DifficultyDecided, EventType
 from tests.integration.e2e_support import (
     AGENCY,
     preserved_logging,
     registration_relay,
     run_followup_worker,
+    run_registration_worker,
     system,
     window_application,
 )
@@ -155,5 +156,43 @@ class TestDifficultyApplicationToTierI:
                     ("career_guidance", 1, "met"), ("policy_list", 1, "met"), ("service_list", 1, "met"),
                     ("job_recommendation", 3, "met"),
                 ]
+            finally:
+                await redis.aclose()
+
+
+class TestTheDecisionReachesThePerson:
+    async def test_a_refusal_goes_through_the_queue_to_the_registration_worker_which_tells_the_person(
+        self, database_url: str, redis_url: str, queue_prefix: str
+    ) -> None:
+        persons: list[uuid.UUID] = []
+        async with (
+            system(database_url, redis_url, queue_prefix) as sys_,
+            eligibility_database(database_url, persons) as eligibility_db,
+            running_app(create_registration_app, sys_.registration_settings, sys_.registration_db) as registration,
+        ):
+            redis = await create_pool(RedisSettings.from_dsn(redis_url))
+            try:
+                created = await registration.post("/api/v1/registrations",
+                                                  json=window_application("2026-11-16T10:00:00+08:00"), headers=CW)
+                assert created.status_code == 201, created.text
+                person_id = created.json()["person_id"]
+                persons.append(uuid.UUID(person_id))
+                decided = DifficultyDecided(
+                    application_id=uuid.uuid4(), person_id=uuid.UUID(person_id), agency_region_code=AGENCY,
+                    certified=False, decided_on=date(2026, 12, 2), reason_zh="已在工厂就业",
+                    rereview_by=date(2027, 1, 4),
+                )
+                async with eligibility_db.transaction() as session:
+                    await outbox.emit(session, eligibility_platform.outbox, EventType.DIFFICULTY_DECIDED, decided)
+                relay = outbox.OutboxRelay(eligibility_db, eligibility_platform.outbox, redis, source="eligibility",
+                                           queue_name=sys_.followup_settings.queue_name,
+                                           delivery=eligibility_platform.event_delivery)
+                assert await relay.drain() == 1  # one event, sent to the follow-up and registration queues
+                worker = await run_registration_worker(sys_.registration_settings)
+                assert (worker.jobs_failed, worker.jobs_complete) == (0, 1)
+                notices = (await registration.get(f"/api/v1/persons/{person_id}/notifications", headers=CW)).json()
+                [notice] = [n for n in notices["items"] if n["template"] == "difficulty.decided"]
+                assert notice["channel"] == "sms" and "不予认定，原因：“已在工厂就业”" in notice["text_zh"]
+                assert "2027年1月4日前（含当日）申请复核" in notice["text_zh"]
             finally:
                 await redis.aclose()

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from shared.db import Database
 from subsidy_svc.claims.models import SkillClaim
 from subsidy_svc.claims.tasks import flag_overdue_claims
+from subsidy_svc.models import platform as subsidy_platform
 from tests.subsidy_svc.claims_support import (
     CASEWORKER,
     CLAIMS,
@@ -237,6 +238,20 @@ class TestRejectionLetter:
         assert "《韶关市登记失业人员跟踪服务工作方案》三(二)" in html  # the clause of the review
         assert "2026年5月31日前（含当日）依法申请行政复议" in html and "《中华人民共和国行政复议法》第二十条" in html
         assert "2026年4月1日" in html and "本机构（区划 440203）" in html  # dated the review; no agency recorded
+
+    async def test_a_rejection_is_told_to_the_person_through_the_registration_service(
+        self, api: AsyncClient, database: Database
+    ) -> None:
+        claim = (await file(api, claim_body(sequence=825))).json()
+        await api.post(f"{CLAIMS}/{claim['id']}/review", headers=REVIEWER,
+                       json={"decision": "reject", "reason": "证书编号不符", "reviewed_on": "2026-04-01"})
+        outbox = subsidy_platform.outbox
+        async with database.transaction() as session:
+            [told] = (await session.scalars(select(outbox.c.payload).where(
+                outbox.c.event_type == "skill_subsidy.claim_rejected",
+                outbox.c.payload["claim_id"].astext == claim["id"]))).all()
+        assert (told["person_id"], told["reason_zh"], told["rejected_on"], told["appeal_by"]) == (
+            claim["person_id"], "证书编号不符", "2026-04-01", "2026-05-31")
 
     async def test_the_letter_names_the_agency_of_the_registry_and_how_to_reach_it(
         self, api: AsyncClient, database: Database, database_url: str, redis_url: str, queue_prefix: str
