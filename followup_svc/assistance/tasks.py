@@ -56,11 +56,11 @@ def difficulty_handlers(
     }
 
 
-async def flag_overdue_assistance(database: Database, today: date) -> dict[str, int]:
+async def flag_overdue_assistance(database: Database, today: date, policy: PolicyRegistry) -> dict[str, int]:
     """Logs every overdue requirement of running assistance for upward reporting; returns the count of overdue
     requirements of each region and of every region above it (town, county, city, province)."""
     async with database.transaction() as session:
-        overdue = await service.flag_overdue(session, today)
+        overdue = await service.flag_overdue(session, today, policy)
     for item in overdue:
         logger.warning(
             "assistance requirement overdue",
