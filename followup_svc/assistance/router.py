@@ -25,10 +25,10 @@ TierSetter = Annotated[Principal, Depends(require_roles(Role.CASEWORKER))]
 
 @router.get("", response_model=AssistanceRead)
 async def get_assistance(
-    session: SessionDep, principal: AssistanceReader, clock: ClockDep, person_id: uuid.UUID
+    request: Request, session: SessionDep, principal: AssistanceReader, clock: ClockDep, person_id: uuid.UUID
 ) -> AssistanceRead:
     """Gets a person's tier and each requirement: required, delivered, due date, met / open / overdue."""
-    return await service.get_assistance(session, principal, person_id, clock.today())
+    return await service.get_assistance(session, principal, person_id, clock.today(), request.app.state.policy)
 
 
 @router.put("/tier", response_model=AssistanceRead)
@@ -46,4 +46,4 @@ async def put_tier(
         session, platform.audit_log, principal, "assistance.tier", "assistance", str(person_id), request=request,
         details={"tier": body.tier.value, "reason": body.reason, "ground": body.ground},
     )
-    return await service.to_read(session, person_id, row, today)
+    return await service.to_read(session, person_id, row, today, request.app.state.policy)

@@ -1,25 +1,24 @@
-"""FU-TIER: what each tier of assistance requires, by when, and whether the services recorded meet it."""
+"""FU-TIER: what each tier of assistance requires, by when, and whether the services recorded meet it.
+
+Each requirement cites the clause of its tier in the policy pack of the person's region
+(PolicyPack.citation("assistance_tier1" … "assistance_tier3")): the Shaoguan plan's three tiers (六(五)) in
+Guangdong, the Gansu notice's priority help (四(五)) in Gansu. requirements takes them as `citations`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Final, Literal
 
 from shared.calendar import WorkdayCalendar
 from shared.deadlines import Deadline, count_deadline
-from shared.policy.documents import cite
 from shared.timerules import period_end
 from shared.wording import date_zh
 
 RULE_ID: Final = "FU-TIER"
-SOURCE: Final = "shaoguan-plan 六(五) 就业困难人员三级就业帮扶"
-TIER1_SOURCE: Final = "shaoguan-plan 六(五) Ⅰ级: 一次职业指导、一份就业扶持政策清单和服务清单、三个岗位推荐"
-TIER2_SOURCE: Final = (
-    "shaoguan-plan 六(五) Ⅱ级: 再提供三个以上岗位信息；有培训意愿的组织参加职业技能培训；有创业意愿的提供创业服务"
-)
-TIER3_SOURCE: Final = "shaoguan-plan 六(五) Ⅲ级: 个性化的“一人一策”兜底援助，优先推荐在公益性岗位就业"
+# A region's clause of a citation name (PolicyPack.citation of the person's pack).
+Citations = Callable[[str], str]
 
 # Tier I (before certification): the basic assistance, counted once each (三个岗位推荐: three).
 TIER1_REQUIRED: Final = (("career_guidance", 1), ("policy_list", 1), ("service_list", 1), ("job_recommendation", 3))
@@ -99,14 +98,16 @@ def _requirement(tier: str, kind: str, required: int, delivered: int, due_on: da
         f"{delivered} given, so {status}; source {source}.",
         f"{RULE_ID} {_ROMAN.get(tier, tier)}级帮扶：自{date_zh(since)}起应于{date_zh(due_on)}前"
         f"提供{zh}{required}次，"
-        f"已提供{delivered}次（{_STATUS_ZH[status]}）；依据{cite(source)}。",
-        cite(source),
+        f"已提供{delivered}次（{_STATUS_ZH[status]}）；依据{source}。",
+        source,
     )
 
 
-def requirements(facts: AssistanceFacts, deliveries: Sequence[Delivery], today: date) -> list[Requirement]:
+def requirements(facts: AssistanceFacts, deliveries: Sequence[Delivery], today: date, citations: Citations
+                 ) -> list[Requirement]:
     """Returns every requirement of the tiers the person has reached, counted from the services recorded
-    (FU-TIER). Nothing is required once the assistance has ended (tier None).
+    (FU-TIER), each citing its tier's clause from `citations` (the region's pack). Nothing is required once
+    the assistance has ended (tier None).
 
     Counting: a service counts for a tier when given on or after the day that tier began. Job
     recommendations fill Tier I's three first, in date order; Tier II's three further ones are those left
@@ -126,7 +127,8 @@ def requirements(facts: AssistanceFacts, deliveries: Sequence[Delivery], today: 
                 given = len(used_by_tier1)
             else:
                 given = sum(1 for d in deliveries if d.kind == kind and d.delivered_on >= start1)
-            result.append(_requirement("I", kind, required, given, facts.tier1_due_on, today, start1, TIER1_SOURCE))
+            result.append(_requirement("I", kind, required, given, facts.tier1_due_on, today, start1,
+                                       citations("assistance_tier1")))
     if facts.tier2_started_on is not None and facts.tier2_due_on is not None:
         start2 = facts.tier2_started_on
         remaining = list(recommendations)
@@ -134,19 +136,19 @@ def requirements(facts: AssistanceFacts, deliveries: Sequence[Delivery], today: 
             remaining.remove(used)
         further = sum(1 for d in remaining if d >= start2)
         result.append(_requirement("II", "job_recommendation", TIER2_FURTHER_RECOMMENDATIONS, further,
-                                   facts.tier2_due_on, today, start2, TIER2_SOURCE))
+                                   facts.tier2_due_on, today, start2, citations("assistance_tier2")))
         assistance_start = min(starts)
         for wanted, kind in ((facts.wants_training, "training_referral"),
                              (facts.wants_entrepreneurship, "entrepreneurship_service")):
             if wanted:
                 given = sum(1 for d in deliveries if d.kind == kind and d.delivered_on >= assistance_start)
                 result.append(_requirement("II", kind, 1, given, facts.tier2_due_on, today, assistance_start,
-                                           TIER2_SOURCE))
+                                           citations("assistance_tier2")))
     if facts.tier3_started_on is not None and facts.tier3_plan_due_on is not None:
         start3 = facts.tier3_started_on
         given = sum(1 for d in deliveries if d.kind == "personal_plan" and d.delivered_on >= start3)
         result.append(_requirement("III", "personal_plan", 1, given, facts.tier3_plan_due_on, today, start3,
-                                   TIER3_SOURCE))
+                                   citations("assistance_tier3")))
     return result
 
 

@@ -225,8 +225,10 @@ def _requirement_read(requirement: Requirement) -> RequirementRead:
     )
 
 
-async def to_read(session: AsyncSession, person_id: uuid.UUID, row: Assistance | None, today: date) -> AssistanceRead:
-    """Returns a person's assistance with its requirements counted today; no tier when none has started."""
+async def to_read(session: AsyncSession, person_id: uuid.UUID, row: Assistance | None, today: date,
+                  policy: PolicyRegistry) -> AssistanceRead:
+    """Returns a person's assistance with its requirements counted today, citing the pack of the person's
+    region; no tier when none has started."""
     if row is None:
         return AssistanceRead(
             person_id=str(person_id), tier=None, since=None, tier_reason=None, ended_on=None, end_reason=None,
@@ -234,7 +236,8 @@ async def to_read(session: AsyncSession, person_id: uuid.UUID, row: Assistance |
         )
     surveys = await repository.surveys_of(session, [person_id])
     records = list(await repository.deliveries_of(session, [person_id]))
-    found = requirements(facts_of(row, surveys[0] if surveys else None), _deliveries(records), today)
+    found = requirements(facts_of(row, surveys[0] if surveys else None), _deliveries(records), today,
+                         policy.for_region(row.agency_region_code).citation)
     return AssistanceRead(
         person_id=str(person_id), tier=row.tier, since=row.since, tier_reason=row.tier_reason,
         ended_on=row.ended_on, end_reason=row.end_reason, priority_public_welfare_post=row.tier is Tier.III,
@@ -243,11 +246,11 @@ async def to_read(session: AsyncSession, person_id: uuid.UUID, row: Assistance |
 
 
 async def get_assistance(
-    session: AsyncSession, principal: Principal, person_id: uuid.UUID, today: date
+    session: AsyncSession, principal: Principal, person_id: uuid.UUID, today: date, policy: PolicyRegistry
 ) -> AssistanceRead:
     """Gets a known person's assistance (FU-TIER); a person without one simply has no tier."""
     await require_person(session, principal, person_id, RULE_ID)
-    return await to_read(session, person_id, await repository.get(session, person_id), today)
+    return await to_read(session, person_id, await repository.get(session, person_id), today, policy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +268,8 @@ class OverdueRequirement:
 
 
 async def flag_overdue(
-    session: AsyncSession, today: date, after: uuid.UUID | None = None, limit: int = OVERDUE_PAGE
+    session: AsyncSession, today: date, policy: PolicyRegistry, after: uuid.UUID | None = None,
+    limit: int = OVERDUE_PAGE,
 ) -> tuple[list[OverdueRequirement], uuid.UUID | None]:
     """Finds the overdue requirements of one page of running assistance (persons after `after`), records the
     first day each person was flagged, and returns them with the last person of the page, None after the last
@@ -278,7 +282,8 @@ async def flag_overdue(
         records[record.person_id].append(record)
     overdue: list[OverdueRequirement] = []
     for row in rows:
-        found = requirements(facts_of(row, surveys.get(row.person_id)), _deliveries(records[row.person_id]), today)
+        found = requirements(facts_of(row, surveys.get(row.person_id)), _deliveries(records[row.person_id]), today,
+                             policy.for_region(row.agency_region_code).citation)
         overdue.extend(
             OverdueRequirement(row.person_id, row.agency_region_code, r.tier, r.kind, r.required, r.delivered,
                                r.due_on, row.overdue_flagged_on or today)

@@ -57,7 +57,7 @@ def difficulty_handlers(
 
 
 async def flag_overdue_assistance(
-    database: Database, today: date, page_size: int = service.OVERDUE_PAGE
+    database: Database, today: date, policy: PolicyRegistry, page_size: int = service.OVERDUE_PAGE
 ) -> dict[str, int]:
     """Logs every overdue requirement of running assistance for upward reporting, page by page (one
     transaction each; a page done stays done if a later one fails, and a rerun flags nothing twice); returns
@@ -67,7 +67,7 @@ async def flag_overdue_assistance(
     after = None
     while True:
         async with database.transaction() as session:
-            overdue, after = await service.flag_overdue(session, today, after, page_size)
+            overdue, after = await service.flag_overdue(session, today, policy, after, page_size)
         for item in overdue:
             logger.warning(
                 "assistance requirement overdue",

@@ -66,7 +66,7 @@ async def list_ledger(
     return await service.list_entries(
         session, principal, region=region, month=service.month_param(month) if month else None,
         status=status.value if status else None, registration_id=registration_id, limit=limit, cursor=cursor,
-        today=clock.today(), calendar=_calendar(request),
+        today=clock.today(), calendar=_calendar(request), policy=request.app.state.policy,
     )
 
 
@@ -108,7 +108,7 @@ async def get_ledger_entry(request: Request, session: SessionDep, principal: Led
                            entry_id: uuid.UUID) -> EntryRead:
     """Gets one entry with its contacts and any deregistration requested."""
     entry = await service.get_entry(session, principal, entry_id)
-    (read,) = await service.entry_reads(session, [entry], clock.today(), _calendar(request))
+    (read,) = await service.entry_reads(session, [entry], clock.today(), _calendar(request), request.app.state.policy)
     return read
 
 
@@ -141,7 +141,8 @@ async def close_month(request: Request, session: SessionDep, principal: LedgerBa
                       month: str) -> JobRead:
     """Queues the close of a month that has ended: pending → missed, attempted → unreachable (FU-MONTHLY),
     then FU-UNREACHABLE; 409 ledger.month_open before the month ends."""
-    service.check_closable(service.month_param(month), clock.today())
+    service.check_closable(service.month_param(month), clock.today(),
+                           request.app.state.policy.for_region(principal.region).citation("followup_monthly"))
     return await _submit(request, session, principal, service.CLOSE, month)
 
 

@@ -1,5 +1,9 @@
 """Ledger rules as pure functions (rules.md "Ledger rules in detail"): FU-MONTHLY, FU-CONTACT-DATE, FU-OUTCOME,
-DEREG-INCOME, FU-REFUSAL, FU-UNREACHABLE and FU-DATA-MATCH. Each result names its rule, why, and the clause."""
+DEREG-INCOME, FU-REFUSAL, FU-UNREACHABLE and FU-DATA-MATCH. Each result names its rule, why, and the clause.
+
+The clause is the policy pack's of the registration's region (PolicyPack.citation): followup_monthly for
+FU-MONTHLY and FU-CONTACT-DATE, followup_outcome for FU-OUTCOME, followup_data_match for FU-DATA-MATCH and
+deregistration for DEREG-INCOME, FU-REFUSAL and FU-UNREACHABLE. The rules take it as `source`."""
 
 from __future__ import annotations
 
@@ -13,12 +17,8 @@ from enum import StrEnum
 from shared.calendar import WorkdayCalendar
 from shared.explain import RuleResult
 from shared.labels import code_zh
-from shared.policy.documents import cite
 from shared.wording import date_zh, month_zh, yuan
 
-MONTHLY_SOURCE = "shaoguan-plan 二; gansu-notice-2020 五"
-OUTCOME_SOURCE = "gansu-notice-2020 五"
-DATA_MATCH_SOURCE = "gansu-notice-2020 五（信息比对）"
 # Days before the month's last working day from which a pending entry is shown as at risk of being missed.
 AT_RISK_WORKDAYS = 5
 # A month in the range shared.inputs bounds dates to (1900-2199): "0000-01" is not a month a date can hold.
@@ -114,7 +114,7 @@ def at_risk(status: str, closed: bool, due_on: date, today: date, calendar: Work
     return today >= due_on or calendar.workdays_between(today, due_on) <= AT_RISK_WORKDAYS
 
 
-def month_has_ended(month: date, today: date) -> RuleResult:
+def month_has_ended(month: date, today: date, source: str) -> RuleResult:
     """FU-MONTHLY: a month may be closed from the first day of the next month, never before it ends."""
     ended = today > month_end(month)
     return RuleResult(
@@ -122,14 +122,15 @@ def month_has_ended(month: date, today: date) -> RuleResult:
         f"month {month_text(month)} {'ended' if ended else 'has not ended'} on {month_end(month)}; today is {today}",
         f"{month_zh(month)}{'已结束' if ended else '尚未结束'}（月末为{date_zh(month_end(month))}），"
         f"今天是{date_zh(today)}",
-        MONTHLY_SOURCE, "month",
+        source, "month",
     )
 
 
 # ---------------------------------------------------------------- contacts
 
 
-def check_contact_date(contacted_on: date, month: date, registered_on: date, today: date) -> RuleResult:
+def check_contact_date(contacted_on: date, month: date, registered_on: date, today: date, source: str
+                       ) -> RuleResult:
     """FU-CONTACT-DATE: a contact is dated inside its entry's month, not before the registration and not
     in the future."""
     first = max(month, registered_on)
@@ -147,10 +148,10 @@ def check_contact_date(contacted_on: date, month: date, registered_on: date, tod
     else:
         why = f"contact date {contacted_on} lies outside the entry's month {month_text(month)}"
         why_zh = f"联系日期{date_zh(contacted_on)}不在台账月份{month_zh(month)}内"
-    return RuleResult("FU-CONTACT-DATE", met, why, why_zh, MONTHLY_SOURCE, "contacted_on")
+    return RuleResult("FU-CONTACT-DATE", met, why, why_zh, source, "contacted_on")
 
 
-def check_outcome_recorded(result: str, employment_status: str | None) -> RuleResult:
+def check_outcome_recorded(result: str, employment_status: str | None, source: str) -> RuleResult:
     """FU-OUTCOME: a reached contact records the person's employment status."""
     met = result != "reached" or employment_status is not None
     return RuleResult(
@@ -158,17 +159,17 @@ def check_outcome_recorded(result: str, employment_status: str | None) -> RuleRe
         "a reached contact records the employment status" if met
         else "result reached needs employment_status",
         "已联系上的须记录就业状态" if met else "联系结果为已联系上时须填写就业状态",
-        OUTCOME_SOURCE, "employment_status",
+        source, "employment_status",
     )
 
 
 def check_income(employment_status: str | None, monthly_income_fen: int | None, minimum_fen: int,
-                 minimum_source: str) -> RuleResult | None:
+                 minimum_source: str, deregistration_source: str) -> RuleResult | None:
     """DEREG-INCOME: stable_income holds only with a monthly income at least the region's minimum living
-    standard; None for any other status."""
+    standard; None for any other status. Cites the region's deregistration clause and the standard's source."""
     if employment_status != "stable_income":
         return None
-    source = f"{OUTCOME_SOURCE}(二); {minimum_source}"
+    source = f"{deregistration_source}; {minimum_source}"
     if monthly_income_fen is None:
         return RuleResult(
             "DEREG-INCOME", False,
@@ -197,10 +198,11 @@ class DeregistrationRequest:
     source: str
 
 
-def outcome_deregistration(employment_status: str | None, contacted_on: date, rule: str = "FU-OUTCOME"
-                           ) -> DeregistrationRequest | None:
+def outcome_deregistration(employment_status: str | None, contacted_on: date, source: str,
+                           rule: str = "FU-OUTCOME") -> DeregistrationRequest | None:
     """FU-OUTCOME: a status that is a deregistration reason requests that deregistration, effective on the
-    contact date; `unemployed` (or none) requests nothing."""
+    contact date; `unemployed` (or none) requests nothing. `source` is the region's followup_outcome clause,
+    or its followup_data_match clause for FU-DATA-MATCH."""
     if employment_status not in DEREGISTRATION_STATUSES:
         return None
     return DeregistrationRequest(
@@ -209,7 +211,7 @@ def outcome_deregistration(employment_status: str | None, contacted_on: date, ru
         f"deregistration {employment_status} effective {contacted_on}",
         f"{rule}：{date_zh(contacted_on)}联系发现本人“{code_zh('EmploymentStatus', employment_status)}”，"
         f"申请以该原因注销，{date_zh(contacted_on)}生效",
-        cite(OUTCOME_SOURCE if rule == "FU-OUTCOME" else DATA_MATCH_SOURCE),
+        source,
     )
 
 
@@ -259,9 +261,11 @@ def recommendation_response(result: str, declined_justified: bool) -> ServiceRes
     return ServiceResponse.ACCEPTED
 
 
-def refusal_deregistration(events: Iterable[ServiceEvent], threshold: int) -> DeregistrationRequest | None:
+def refusal_deregistration(events: Iterable[ServiceEvent], threshold: int, source: str
+                           ) -> DeregistrationRequest | None:
     """FU-REFUSAL: `threshold` consecutive unjustified refusals, in date order, request deregistration
-    refused_services effective on the last of them; an acceptance or a justified refusal resets the count."""
+    refused_services effective on the last of them; an acceptance or a justified refusal resets the count.
+    `source` is the region's deregistration clause."""
     run: list[date] = []
     for event in sorted(events, key=lambda e: e.on):
         if event.response is ServiceResponse.REFUSED_UNJUSTIFIED:
@@ -275,7 +279,7 @@ def refusal_deregistration(events: Iterable[ServiceEvent], threshold: int) -> De
                     f"deregistration refused_services effective {run[-1]}",
                     f"FU-REFUSAL：连续{threshold}次无正当理由拒绝公共就业服务（{days_zh}），申请注销，"
                     f"{date_zh(run[-1])}生效",
-                    cite(OUTCOME_SOURCE),
+                    source,
                 )
         elif event.response is not ServiceResponse.NEUTRAL:
             run = []
@@ -285,11 +289,12 @@ def refusal_deregistration(events: Iterable[ServiceEvent], threshold: int) -> De
 # ---------------------------------------------------------------- FU-UNREACHABLE
 
 
-def unreachable_deregistration(closed_months: Sequence[tuple[date, str]], month: date, months_needed: int
-                               ) -> DeregistrationRequest | None:
+def unreachable_deregistration(closed_months: Sequence[tuple[date, str]], month: date, months_needed: int,
+                               source: str) -> DeregistrationRequest | None:
     """FU-UNREACHABLE: `months_needed` consecutive closed months ending with `month` in state unreachable
     request deregistration unreachable, effective the last day of the last of them; a missed month (the
-    agency did not try) or a gap breaks the run. The close job runs the same test in SQL."""
+    agency did not try) or a gap breaks the run. The close job runs the same test in SQL. `source` is the
+    region's deregistration clause."""
     states = dict(closed_months)
     for back in range(months_needed):
         if states.get(add_months(month, -back)) != EntryStatus.UNREACHABLE:
@@ -301,7 +306,7 @@ def unreachable_deregistration(closed_months: Sequence[tuple[date, str]], month:
         f"{month_text(month)}: deregistration unreachable effective {month_end(month)}",
         f"FU-UNREACHABLE：{month_zh(first)}至{month_zh(month)}连续{months_needed}个月无法取得联系，申请注销，"
         f"{date_zh(month_end(month))}生效",
-        cite(OUTCOME_SOURCE),
+        source,
     )
 
 

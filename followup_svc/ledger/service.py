@@ -61,8 +61,7 @@ from shared.events import EventType, FollowupDeregistrationRequested, Registrati
 from shared.explain import RuleResult, failures
 from shared.labels import code_zh, field_zh
 from shared.pagination import Page
-from shared.policy import PolicyRegistry
-from shared.policy.documents import cite
+from shared.policy import PolicyPack, PolicyRegistry
 from shared.regions import region_prefix
 from shared.wording import date_zh, month_zh
 
@@ -132,8 +131,20 @@ async def record_deregistration(session: AsyncSession, event: RegistrationDeregi
 # ---------------------------------------------------------------- views
 
 
-def contact_read(contact: LedgerContact, explained: DeregistrationRequest | None = None) -> ContactRead:
-    """Returns the API view of a contact."""
+def request_source(pack: PolicyPack, rule: str) -> str:
+    """Returns the clause a deregistration request of a rule cites in a pack's region: FU-DATA-MATCH its data
+    match clause, FU-REFUSAL and FU-UNREACHABLE its deregistration clause, FU-OUTCOME its outcome clause."""
+    if rule == "FU-DATA-MATCH":
+        return pack.citation("followup_data_match")
+    if rule in ("FU-REFUSAL", "FU-UNREACHABLE"):
+        return pack.citation("deregistration")
+    return pack.citation("followup_outcome")
+
+
+def contact_read(contact: LedgerContact, pack: PolicyPack, explained: DeregistrationRequest | None = None
+                 ) -> ContactRead:
+    """Returns the API view of a contact; a deregistration it requested cites the clause of `pack`, the pack
+    of the registration's region."""
     requested = None
     if contact.deregistration_reason and contact.deregistration_effective_date and contact.deregistration_rule:
         requested = DeregistrationRequested(
@@ -144,7 +155,7 @@ def contact_read(contact: LedgerContact, explained: DeregistrationRequest | None
             reason_explained_zh=explained.why_zh if explained else f"{contact.deregistration_rule}：申请以“"
             f"{code_zh('DeregistrationReason', contact.deregistration_reason)}”注销，"
             f"{date_zh(contact.deregistration_effective_date)}生效",
-            source=explained.source if explained else cite("gansu-notice-2020 五"),
+            source=explained.source if explained else request_source(pack, contact.deregistration_rule),
         )
     return ContactRead(
         id=contact.id, entry_id=contact.entry_id, registration_id=contact.registration_id, method=contact.method,
@@ -158,7 +169,8 @@ def contact_read(contact: LedgerContact, explained: DeregistrationRequest | None
 
 
 async def entry_reads(
-    session: AsyncSession, entries: Sequence[LedgerEntry], today: date, calendar: WorkdayCalendar
+    session: AsyncSession, entries: Sequence[LedgerEntry], today: date, calendar: WorkdayCalendar,
+    policy: PolicyRegistry,
 ) -> list[EntryRead]:
     """Returns the API views of entries, their contacts and registrations loaded in two queries."""
     contacts = await repository.contacts_of(session, [e.id for e in entries])
@@ -166,13 +178,14 @@ async def entry_reads(
     closes = await repository.month_closes(session, [e.month for e in entries])
     return [
         _entry_read(e, contacts[e.id], registrations.get(e.registration_id),
-                    repository.is_closed(e.closed_at, e.created_at, closes.get(e.month)), today, calendar)
+                    repository.is_closed(e.closed_at, e.created_at, closes.get(e.month)), today, calendar,
+                    policy.for_region(e.agency_region_code))
         for e in entries
     ]
 
 
 def _entry_read(entry: LedgerEntry, contacts: list[LedgerContact], registration: LedgerRegistration | None,
-                closed: bool, today: date, calendar: WorkdayCalendar) -> EntryRead:
+                closed: bool, today: date, calendar: WorkdayCalendar, pack: PolicyPack) -> EntryRead:
     requested = None
     if registration is not None and registration.requested_reason and registration.requested_effective_date:
         requested = RegistrationRequest(reason=registration.requested_reason,
@@ -183,7 +196,7 @@ def _entry_read(entry: LedgerEntry, contacts: list[LedgerContact], registration:
         agency_region_code=entry.agency_region_code, status=entry.status, due_on=entry.due_on,
         at_risk=at_risk(entry.status, closed, entry.due_on, today, calendar),
         closed=closed, first_contacted_on=entry.first_contacted_on, attempts=entry.attempts,
-        contacts=[contact_read(c) for c in contacts], deregistration_requested=requested,
+        contacts=[contact_read(c, pack) for c in contacts], deregistration_requested=requested,
         registration_ended_on=registration.deregistered_on if registration else None,
         registration_end_reason=registration.deregistration_reason if registration else None,
     )
@@ -192,6 +205,7 @@ def _entry_read(entry: LedgerEntry, contacts: list[LedgerContact], registration:
 async def list_entries(
     session: AsyncSession, principal: Principal, *, region: str | None, month: date | None, status: str | None,
     registration_id: uuid.UUID | None, limit: int, cursor: str | None, today: date, calendar: WorkdayCalendar,
+    policy: PolicyRegistry,
 ) -> Page[EntryRead]:
     """Lists entries in the caller's region, oldest month and most urgent first, one keyset page at a time."""
     after = EntryCursor.decode(cursor) if cursor else None
@@ -199,7 +213,7 @@ async def list_entries(
                                       registration_id=registration_id, limit=limit, after=after)
     shown = list(rows[:limit])
     next_cursor = EntryCursor.after(shown[-1]).encode() if len(rows) > limit and shown else None
-    return Page[EntryRead](items=await entry_reads(session, shown, today, calendar), next_cursor=next_cursor)
+    return Page[EntryRead](items=await entry_reads(session, shown, today, calendar, policy), next_cursor=next_cursor)
 
 
 async def get_entry(session: AsyncSession, principal: Principal, entry_id: uuid.UUID, *, for_update: bool = False
@@ -233,13 +247,16 @@ def check_open(entry_status: str, closed: bool, month: date) -> None:
 def contact_checks(body: ContactCreate, month: date, registered_on: date, today: date, region: str,
                    policy: PolicyRegistry) -> list[RuleResult]:
     """Returns the rules a contact must meet: FU-CONTACT-DATE, FU-OUTCOME and, for stable_income,
-    DEREG-INCOME against the region's minimum living standard on the contact date."""
+    DEREG-INCOME against the region's minimum living standard on the contact date; each cites the clause of
+    the region's pack."""
+    pack = policy.for_region(region)
     employment = body.employment_status.value if body.employment_status else None
-    results = [check_contact_date(body.contacted_on, month, registered_on, today),
-               check_outcome_recorded(body.result.value, employment)]
+    results = [check_contact_date(body.contacted_on, month, registered_on, today, pack.citation("followup_monthly")),
+               check_outcome_recorded(body.result.value, employment, pack.citation("followup_outcome"))]
     if body.result.value == "reached" and employment == "stable_income":
-        minimum = policy.for_region(region).param("minimum_living_standard_fen", body.contacted_on)
-        income = check_income(employment, body.monthly_income_fen, int(str(minimum.value)), minimum.source)
+        minimum = pack.param("minimum_living_standard_fen", body.contacted_on)
+        income = check_income(employment, body.monthly_income_fen, int(str(minimum.value)), minimum.source,
+                              pack.citation("deregistration"))
         if income is not None:
             results.append(income)
     return results
@@ -278,13 +295,14 @@ async def request_deregistration(
     return True
 
 
-async def refusal_check(session: AsyncSession, registration_id: uuid.UUID, threshold: int
+async def refusal_check(session: AsyncSession, registration_id: uuid.UUID, threshold: int, source: str
                         ) -> DeregistrationRequest | None:
     """Runs FU-REFUSAL, the one count of refusals of public employment services, over both of their sources in
     date order: the registration's monthly contacts, and the person's job-recommendation outcomes and other
     services from the registration date on (a recommendation taken up or a service given, like a reached
     contact, resets the count). The ledger's
-    contacts, its import and the recommendation outcomes all ask here."""
+    contacts, its import and the recommendation outcomes all ask here. `source`: the region's deregistration
+    clause."""
     registration = await repository.get_registration(session, registration_id)
     if registration is None:
         return None
@@ -306,7 +324,7 @@ async def refusal_check(session: AsyncSession, registration_id: uuid.UUID, thres
     if registration.deregistered_on is not None:
         timed = [event for event in timed if event[0] <= registration.deregistered_on]
     timed.sort(key=lambda event: (event[0], event[1]))
-    return refusal_deregistration([ServiceEvent(on, response) for on, _, response in timed], threshold)
+    return refusal_deregistration([ServiceEvent(on, response) for on, _, response in timed], threshold, source)
 
 
 def refusal_threshold(policy: PolicyRegistry, region: str, on: date) -> int:
@@ -340,11 +358,13 @@ async def add_contact(
         employer_credit_code=body.employer.credit_code if body.employer else None,
         note=body.note, recorded_by=principal.sub, recorded_at=now,
     )
-    request = outcome_deregistration(employment, body.contacted_on)
+    pack = policy.for_region(entry.agency_region_code)
+    request = outcome_deregistration(employment, body.contacted_on, pack.citation("followup_outcome"))
     if request is None and body.result.value == "refused" and not body.refusal_justified:
         await repository.add_contact(session, contact)
         request = await refusal_check(
-            session, entry.registration_id, refusal_threshold(policy, entry.agency_region_code, body.contacted_on)
+            session, entry.registration_id, refusal_threshold(policy, entry.agency_region_code, body.contacted_on),
+            pack.citation("deregistration"),
         )
     if request is not None:
         contact.deregistration_reason, contact.deregistration_rule = request.reason, request.rule
@@ -362,7 +382,7 @@ async def add_contact(
     if contact not in session:
         session.add(contact)
     await session.flush()
-    return contact_read(contact, request)
+    return contact_read(contact, pack, request)
 
 
 # ---------------------------------------------------------------- coverage
@@ -411,9 +431,10 @@ CHUNK = 100_000
 MATCH_CHUNK = 10_000
 
 
-def check_closable(month: date, today: date) -> None:
-    """Refuses to close a month that has not ended (409 ledger.month_open, FU-MONTHLY)."""
-    result = month_has_ended(month, today)
+def check_closable(month: date, today: date, source: str) -> None:
+    """Refuses to close a month that has not ended (409 ledger.month_open, FU-MONTHLY); `source`: the
+    followup_monthly clause of the caller's region."""
+    result = month_has_ended(month, today, source)
     if not result.met:
         raise MonthOpen(
             f"The month {month_text(month)} has not ended (it ends {month_end(month)}); it cannot be closed yet.",

@@ -252,7 +252,8 @@ async def _apply(session: AsyncSession, principal: Principal, rows: list[tuple[i
     for line, body, target in sorted(rows, key=lambda r: (r[1].contacted_on, r[0])):
         employment = body.employment_status.value if body.employment_status and body.result.value == "reached" \
             else None
-        request = outcome_deregistration(employment, body.contacted_on)
+        request = outcome_deregistration(employment, body.contacted_on,
+                                         policy.for_region(target.agency_region_code).citation("followup_outcome"))
         contact_id = uuid.uuid4()
         if request is not None:
             await service.request_deregistration(
@@ -283,7 +284,10 @@ async def _apply(session: AsyncSession, principal: Principal, rows: list[tuple[i
     await repository.apply_entry_states(session, list(states.values()), now)
     for registration_id, target in refusals.items():
         threshold = service.refusal_threshold(policy, target.agency_region_code, target.month)
-        request = await service.refusal_check(session, registration_id, threshold)
+        request = await service.refusal_check(
+            session, registration_id, threshold,
+            policy.for_region(target.agency_region_code).citation("deregistration"),
+        )
         if request is not None:
             await service.request_deregistration(session, registration_id, request, principal.sub,
                                                  {"entry_id": str(target.entry_id), "import": True})

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from followup_svc.first_contact.rules import registration_date
 from followup_svc.ledger import repository, service
-from followup_svc.ledger.rules import MATCH_KINDS, data_match_status, month_text, outcome_deregistration
+from followup_svc.ledger.rules import DEREGISTRATION_STATUSES, MATCH_KINDS, data_match_status, month_text
 from shared.calendar import WorkdayCalendar
 from shared.clients.registration import RegistrationClient
 from shared.clock import Clock
@@ -70,8 +70,10 @@ def ledger_batch_work(
             records = []
             for entry_id, registration_id, person_id in rows:
                 status = data_match_status(kinds_of.get(person_id, ()))
-                request = outcome_deregistration(status, day, "FU-DATA-MATCH")
-                records.append((entry_id, registration_id, status, request.reason if request else None, day))
+                # FU-DATA-MATCH asks for the deregistration of the status found, as FU-OUTCOME would; a stored
+                # contact cites its region's data-match clause when read (service.request_source).
+                reason = status if status in DEREGISTRATION_STATUSES else None
+                records.append((entry_id, registration_id, status, reason, day))
             contacts, requested = await repository.record_data_matches(
                 session, records, recorded_by=f"job:{job['id']}", now=clock.now(), month_label=str(job["period"]),
             )

@@ -34,12 +34,12 @@ Registration = Annotated[RegistrationClient, Depends(registration_client)]
 
 @router.get("/persons/{person_id}/vacancy-matches", response_model=VacancyMatches)
 async def vacancy_matches(
-    session: SessionDep, principal: StaffReader, client: Registration, person_id: uuid.UUID,
+    request: Request, session: SessionDep, principal: StaffReader, client: Registration, person_id: uuid.UUID,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> VacancyMatches:
     """Ranks the published vacancies for a person by their published job-seeker intentions (503 naming the
     registration service when it is down)."""
-    return await service.vacancy_matches(session, principal, person_id, client, limit)
+    return await service.vacancy_matches(session, principal, person_id, client, limit, request.app.state.policy)
 
 
 @router.post("/persons/{person_id}/recommendations", response_model=RecommendationRead, status_code=201,
@@ -50,7 +50,8 @@ async def recommend(
 ) -> RecommendationRead:
     """Recommends a published vacancy to a person (also a job_recommendation service); 409
     vacancy.not_published otherwise."""
-    read = await service.recommend(session, principal, person_id, body, client, clock.today())
+    read = await service.recommend(session, principal, person_id, body, client, clock.today(),
+                                   request.app.state.policy)
     await audit.record(
         session, request.app.state.platform.audit_log, principal, "recommendation.create", "job_recommendation",
         str(read.id), request=request,

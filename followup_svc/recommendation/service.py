@@ -60,7 +60,6 @@ from shared.policy import PolicyRegistry
 logger = logging.getLogger(__name__)
 
 MATCH_RULE = "JOB-MATCH"
-MATCH_SOURCE = "gansu-notice-2020 四(三); shaoguan-plan 四"
 
 
 def _violations(results: list[RuleResult]) -> list[Violation]:
@@ -106,11 +105,13 @@ def _match_region(agency_region_code: str, intended: list[str]) -> str | None:
 
 
 async def vacancy_matches(
-    session: AsyncSession, principal: Principal, person_id: uuid.UUID, client: RegistrationClient, limit: int
+    session: AsyncSession, principal: Principal, person_id: uuid.UUID, client: RegistrationClient, limit: int,
+    policy: PolicyRegistry,
 ) -> VacancyMatches:
     """Ranks the published vacancies for a person of the caller's region by their published job-seeker
     intentions and skills (shared.matching), each with its score and reasons. 409 without a published
-    job-seeker registration; 503 naming the registration service when it cannot be read."""
+    job-seeker registration; 503 naming the registration service when it cannot be read. Cites the
+    recommendation clause of the pack of the person's region."""
     person = await require_person(session, principal, person_id, MATCH_RULE)
     seeker = await client.published_job_seeker(person_id)
     if seeker is None:
@@ -130,18 +131,19 @@ async def vacancy_matches(
             reasons=[MatchReasonRead(factor=r.factor, points=r.points, max_points=r.max_points, reason=r.reason,
                                      reason_zh=r.reason_zh) for r in match.reasons],
         ) for match in ranked],
-        rule=MATCH_RULE, source=MATCH_SOURCE,
+        rule=MATCH_RULE, source=policy.for_region(person.agency_region_code).citation("recommendation"),
     )
 
 
 async def recommend(
     session: AsyncSession, principal: Principal, person_id: uuid.UUID, body: RecommendationCreate,
-    client: RegistrationClient, today: date,
+    client: RegistrationClient, today: date, policy: PolicyRegistry,
 ) -> RecommendationRead:
     """Recommends a published vacancy to a person of the caller's region (JOB-RECOMMEND) and records it as a
     job_recommendation service in the same transaction, so that it counts toward the assistance tiers."""
     person = await require_person(session, principal, person_id, RECOMMEND_RULE)
-    dated = check_recommended_on(body.recommended_on, today)
+    source = policy.for_region(person.agency_region_code).citation("recommendation")
+    dated = check_recommended_on(body.recommended_on, today, source)
     if not dated.met:
         raise _refusal(InvalidRecommendation, [dated])
     if await repository.of_vacancy(session, person_id, body.vacancy_id) is not None:
@@ -156,7 +158,7 @@ async def recommend(
             "The registration service has no such vacancy.", "登记服务中没有该岗位。",
             [Violation(RECOMMEND_RULE, "vacancy_id", "no such vacancy", "没有该岗位")],
         )
-    published = check_vacancy_published(vacancy.status, vacancy.valid_until, body.recommended_on)
+    published = check_vacancy_published(vacancy.status, vacancy.valid_until, body.recommended_on, source)
     if not published.met:
         raise _refusal(VacancyNotPublished, [published])
     record, _ = await services.record(
@@ -196,11 +198,12 @@ async def record_outcome(
     row = await repository.get(session, recommendation_id, principal, for_update=True)
     if row is None:
         raise forbidden()
+    source = env.policy.for_region(row.agency_region_code).citation("recommendation")
     failed = check_outcome(body.result.value, body.on, row.recommended_on, row.interviewed_on, env.today,
-                           body.declined_justified)
+                           body.declined_justified, source)
     if failed:
         raise _refusal(InvalidOutcome, failed)
-    refused = transition_refused(row.result.value if row.result else None, body.result.value)
+    refused = transition_refused(row.result.value if row.result else None, body.result.value, source)
     if refused is not None:
         raise _refusal(OutcomeRecorded, [refused])
     if body.result is RecommendationResult.INTERVIEWED:
@@ -215,10 +218,13 @@ async def record_outcome(
     if registration is not None and body.result in (RecommendationResult.HIRED, RecommendationResult.DECLINED):
         await ledger.lock_registration(session, registration.registration_id)
         if body.result is RecommendationResult.HIRED:
-            request = hired_deregistration(body.on)
+            request = hired_deregistration(body.on, source)
         elif not body.declined_justified:
             threshold = refusal_threshold(env.policy, registration.agency_region_code, body.on)
-            request = await refusal_check(session, registration.registration_id, threshold)
+            request = await refusal_check(
+                session, registration.registration_id, threshold,
+                env.policy.for_region(registration.agency_region_code).citation("deregistration"),
+            )
         if request is not None and not await request_deregistration(
             session, registration.registration_id, request, principal.sub,
             {"recommendation_id": str(row.id), "vacancy_id": str(row.vacancy_id)},

@@ -7,10 +7,10 @@ from datetime import date
 from typing import Final
 
 from shared.calendar import WorkdayCalendar
+from shared.policy import ParameterValue
 from shared.timerules import period_end
 
 RULE_ID: Final = "FU-REVISIT"
-SOURCE: Final = "gansu-notice-2020 四(五)3（回访本人、回访用人单位）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,15 @@ def revisit_months(first: int, interval: int, until: int) -> list[int]:
         months.append(current)
         current += interval
     return months
+
+
+def revisit_source(clause: str, first: ParameterValue, interval: ParameterValue, until: ParameterValue) -> str:
+    """Returns what a revisit owed cites: the region's revisit clause (PolicyPack.citation("revisit")), then
+    the schedule with the source of its parameters."""
+    return (
+        f"{clause}；就业后{first.value}个月内首次回访，此后每{interval.value}个月回访一次，"
+        f"至就业后{until.value}个月（{first.source}）"
+    )
 
 
 def revisit_schedule(

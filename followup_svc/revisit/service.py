@@ -14,14 +14,19 @@ from followup_svc.person.service import require_person
 from followup_svc.revisit import repository
 from followup_svc.revisit.errors import InvalidRevisit
 from followup_svc.revisit.models import FollowupAction, Revisit, RevisitSlot, RevisitTarget
-from followup_svc.revisit.rules import RULE_ID, SOURCE, EmploymentFindings, problems_found, revisit_schedule
+from followup_svc.revisit.rules import (
+    RULE_ID,
+    EmploymentFindings,
+    problems_found,
+    revisit_schedule,
+    revisit_source,
+)
 from followup_svc.revisit.schemas import ActionRead, Employment, RevisitCreate, RevisitRead, SlotRead
 from shared.auth import Principal
 from shared.calendar import WorkdayCalendar
 from shared.errors import Violation
 from shared.pagination import Page, PageRequest, to_page
 from shared.policy import PolicyRegistry
-from shared.policy.documents import cite
 from shared.wording import date_zh
 
 logger = logging.getLogger(__name__)
@@ -56,10 +61,7 @@ async def schedule_revisits(
         return []
     pack = policy.for_region(row.agency_region_code)
     first, interval, until = (pack.param(name, started_work_on) for name in PARAMETERS)
-    source = (
-        f"{cite(SOURCE)}；就业后{first.value}个月内首次回访，此后每{interval.value}个月回访一次，"
-        f"至就业后{until.value}个月（{first.source}）"
-    )
+    source = revisit_source(pack.citation("revisit"), first, interval, until)
     schedule = revisit_schedule(started_work_on, int(first.value), int(interval.value), int(until.value), calendar)
     await repository.insert_slots(session, [
         RevisitSlot(

@@ -17,7 +17,6 @@ from shared.labels import label_zh
 from shared.regions import region_prefix
 
 RULE_ID = "FU-LISTS"
-SOURCE = "gansu-notice-2020 四(二)"
 
 
 def to_read(row: ServiceList) -> ListRead:

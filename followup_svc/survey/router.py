@@ -25,7 +25,7 @@ async def put_survey(
     request: Request, session: SessionDep, principal: SurveyRecorder, person_id: uuid.UUID, body: SurveyPut
 ) -> SurveyRead:
     """Records the survey of a person (caseworker of their region) and returns the class and package due."""
-    result = await service.put_survey(session, principal, person_id, body)
+    result = await service.put_survey(session, principal, person_id, body, request.app.state.policy)
     platform: PlatformTables = request.app.state.platform
     await audit.record(
         session, platform.audit_log, principal, "survey.put", "person_survey", str(person_id), request=request,
@@ -35,6 +35,7 @@ async def put_survey(
 
 
 @router.get("", response_model=SurveyRead)
-async def get_survey(session: SessionDep, principal: SurveyReader, person_id: uuid.UUID) -> SurveyRead:
+async def get_survey(request: Request, session: SessionDep, principal: SurveyReader, person_id: uuid.UUID
+                     ) -> SurveyRead:
     """Gets a person's class, package and what of it is still to give (the caseworker's to-do)."""
-    return await service.get_survey(session, principal, person_id)
+    return await service.get_survey(session, principal, person_id, request.app.state.policy)

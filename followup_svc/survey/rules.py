@@ -1,19 +1,24 @@
-"""FU-CLASSIFY: the class a baseline survey gives a person, why, and the service package that class is due."""
+"""FU-CLASSIFY: the class a baseline survey gives a person, why, and the service package that class is due.
+
+The clauses are the policy pack's of the person's region: `classification` for the rule and
+`classification_<class>` for the service each class is due (PolicyPack.citation); classify takes them as
+`citations`, a mapping from those names to the cited clause."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
 from shared.policy.documents import cite
 
 RULE_ID: Final = "FU-CLASSIFY"
-SOURCE: Final = "gansu-notice-2020 四（分级分类服务制度）"
 
 # The lists every registered person gets (002 §四(二)).
 LISTS: Final = ("policy_list", "service_list", "agency_list")
 
-# What each class is due, by the clause of seed 002 §四 that names it.
+# What each class is due, by the item of seed 002 §四 that names it (the Gansu notice; each pack cites its
+# own region's clause for the class).
 PACKAGES: Final[dict[str, tuple[str, ...]]] = {
     # §四(六) 暂无就业愿望: 职业指导、职业介绍、推荐职业培训和宣传落实相应帮扶政策.
     "not_seeking_now": ("career_guidance", "job_recommendation", "training_referral", "policy_consultation", *LISTS),
@@ -29,13 +34,18 @@ PACKAGES: Final[dict[str, tuple[str, ...]]] = {
     # §四(二) the basic public employment services.
     "job_ready": ("job_recommendation", "career_guidance", "policy_consultation", *LISTS),
 }
-CLAUSES: Final[dict[str, str]] = {
-    "not_seeking_now": "gansu-notice-2020 四(六)",
-    "difficulty_candidate": "gansu-notice-2020 四(五)",
-    "entrepreneur": "gansu-notice-2020 四(四)",
-    "needs_training": "gansu-notice-2020 四(三)",
-    "job_ready": "gansu-notice-2020 四(二)",
-}
+# A region's clause of a citation name (PolicyPack.citation of the person's pack).
+Citations = Callable[[str], str]
+
+
+def class_clause(citations: Citations, classification: str) -> str:
+    """Returns the clause of the service a class is due, as the region's pack cites it."""
+    return citations(f"classification_{classification}")
+
+
+def classification_source(citations: Citations, classification: str) -> str:
+    """Returns FU-CLASSIFY's source for a class: the region's classification clause and the class's clause."""
+    return cite(f"{citations('classification')}; {class_clause(citations, classification)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +71,11 @@ class ClassifyResult:
     source: str
 
 
-def classify(facts: SurveyFacts) -> ClassifyResult:
+def classify(facts: SurveyFacts, citations: Citations) -> ClassifyResult:
     """Classifies a person from the survey (FU-CLASSIFY). The first matching class wins, in this order: no wish
     to work now; a health condition that makes finding work hard; a wish to start a business; a wish for
-    training or no skills named; otherwise ready for job placement."""
+    training or no skills named; otherwise ready for job placement. `citations` gives the region's clauses
+    (PolicyPack.citation of the person's pack)."""
     if not facts.wants_work_now:
         cls = "not_seeking_now"
         reason = "does not want to work now: find out why and guide back to work"
@@ -87,8 +98,8 @@ def classify(facts: SurveyFacts) -> ClassifyResult:
         cls = "job_ready"
         reason = f"wants work now and has skills ({', '.join(facts.skills)})"
         reason_zh = f"有就业愿望且具备技能（{'、'.join(f'“{s}”' for s in facts.skills)}）"
-    source = cite(f"{SOURCE}; {CLAUSES[cls]}")
+    clause = class_clause(citations, cls)
     return ClassifyResult(
-        RULE_ID, cls, f"{RULE_ID}: {cls}: {reason}; source {CLAUSES[cls]}.",
-        f"{RULE_ID}：{reason_zh}；依据{cite(CLAUSES[cls])}。", PACKAGES[cls], source,
+        RULE_ID, cls, f"{RULE_ID}: {cls}: {reason}; source {clause}.",
+        f"{RULE_ID}：{reason_zh}；依据{clause}。", PACKAGES[cls], classification_source(citations, cls),
     )

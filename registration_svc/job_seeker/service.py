@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registration_svc.identity.rules import normalize_id_number
+from registration_svc.identity.rules import IdentityClauses, normalize_id_number
 from registration_svc.job_seeker import repository
 from registration_svc.job_seeker.errors import JobSeekerDuplicate, JobSeekerInvalid, JobSeekerNotPending
 from registration_svc.job_seeker.models import JobSeeker, ReviewStatus
@@ -83,7 +83,8 @@ async def create_job_seeker(
     today = now.astimezone(env.timezone).date()
     workdays, source = review_workdays(env.policy, body.agency_region_code, "job_seeker_review_workdays", today)
     person, _, changes = await person_service.put_person(
-        session, PersonPut.model_validate(body.person.model_dump()), now, today
+        session, PersonPut.model_validate(body.person.model_dump()), now, today,
+        IdentityClauses.of(env.policy.for_region(body.agency_region_code).citation),
     )
     deadline = review_deadline(today, workdays, source, env.calendar)
     intentions = body.intentions

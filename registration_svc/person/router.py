@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from registration_svc.identity.rules import IdentityClauses
 from registration_svc.models import platform
 from registration_svc.person import service
 from registration_svc.person.schemas import ContactCorrection, PersonPut, PersonRecordRead
@@ -36,7 +37,10 @@ async def put_person(
 ) -> PersonRecordRead:
     """Returns the person of the identity number, creating them (201) if the registry has none; identity
     fields of an existing person are kept, contact and household details updated, each change noted."""
-    person, created, changes = await service.put_person(session, body, clock.now(), clock.today())
+    pack = request.app.state.policy.for_region(service.person_region(body, principal.region))
+    person, created, changes = await service.put_person(
+        session, body, clock.now(), clock.today(), IdentityClauses.of(pack.citation)
+    )
     if created or changes:
         await audit.record(
             session, platform.audit_log, principal, "person.create" if created else "person.update", "person",

@@ -15,7 +15,13 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registration_svc.identity.rules import IdentityFacts, IdType, normalize_id_number, validate_identity
+from registration_svc.identity.rules import (
+    IdentityClauses,
+    IdentityFacts,
+    IdType,
+    normalize_id_number,
+    validate_identity,
+)
 from registration_svc.person import repository
 from registration_svc.person.errors import InvalidIdentity, UnknownRegion
 from registration_svc.person.models import Person
@@ -108,13 +114,21 @@ def merge_person(person: Person, values: Mapping[str, object], now: datetime) ->
     return changes
 
 
+def person_region(reported: PersonPut, caller_region: str) -> str:
+    """Returns the region whose policy pack REG-ID cites for a person reported: their habitual residence, else
+    their household registration, else the caller's region."""
+    return reported.residence_region_code or reported.hukou_region_code or caller_region
+
+
 async def put_person(
-    session: AsyncSession, reported: PersonPut, now: datetime, today: date
+    session: AsyncSession, reported: PersonPut, now: datetime, today: date, clauses: IdentityClauses
 ) -> tuple[Person, bool, list[PersonChange]]:
     """Finds the person of an identity number, creating them if needed (REG-ID checked as for a
-    registration); returns the person, whether it was created and what changed on an existing one."""
+    registration, citing `clauses`); returns the person, whether it was created and what changed on an
+    existing one."""
     facts, violations = validate_identity(
-        reported.id_type, reported.id_number, birth_date=reported.birth_date, gender=reported.gender, today=today
+        reported.id_type, reported.id_number, birth_date=reported.birth_date, gender=reported.gender, today=today,
+        clauses=clauses,
     )
     if violations or facts is None:
         raise InvalidIdentity(

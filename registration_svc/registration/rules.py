@@ -1,4 +1,9 @@
-"""Unemployment registration rules (REG-*): plain functions over dates, declarations and region codes."""
+"""Unemployment registration rules (REG-*): plain functions over dates, declarations and region codes.
+
+Each rule cites `source`, the clause of the policy pack of the agency's region (PolicyPack.citation):
+"registration" for the conditions (REG-PENSION, REG-UNEMPLOYED, REG-ABLE, REG-WILLING),
+"registration_commitment" for REG-COMMITMENT, "registration_place" for REG-PLACE, "hmt_registration" for
+REG-ID-HMT; REG-AGE and REG-DEADLINE cite their parameter's source."""
 
 from __future__ import annotations
 
@@ -14,9 +19,6 @@ from shared.policy.documents import cite
 from shared.timerules import age_on
 from shared.wording import date_zh
 
-CONDITIONS_SOURCE: Final = cite("shaoguan-plan 一(一); gansu-notice-2020 一")
-COMMITMENT_SOURCE: Final = cite("gansu-notice-2020 三")
-PLACE_SOURCE: Final = cite("gansu-notice-2020 一; shaoguan-plan 一(三)4")
 DUPLICATE_SOURCE: Final = cite("system-rule REG-DUPLICATE")
 DEADLINE_RULE: Final = "REG-DEADLINE"
 
@@ -47,7 +49,7 @@ def check_age(birth_date: date, application_date: date, minimum_age: int, source
 
 
 def check_declaration(
-    *, unemployed: bool, able_to_work: bool, wants_work: bool, receiving_pension: bool
+    *, unemployed: bool, able_to_work: bool, wants_work: bool, receiving_pension: bool, source: str
 ) -> list[RuleResult]:
     """Checks REG-PENSION, REG-UNEMPLOYED, REG-ABLE and REG-WILLING against the applicant's declaration."""
     return [
@@ -60,7 +62,7 @@ def check_declaration(
             "申报已依法享受基本养老保险待遇，不能办理失业登记"
             if receiving_pension
             else "申报未享受基本养老保险待遇",
-            CONDITIONS_SOURCE,
+            source,
             "declaration.receiving_pension",
         ),
         RuleResult(
@@ -70,7 +72,7 @@ def check_declaration(
             if unemployed
             else "declared not unemployed: registration requires being without work",
             "申报处于无业状态" if unemployed else "申报不处于无业状态，不能办理失业登记",
-            CONDITIONS_SOURCE,
+            source,
             "declaration.unemployed",
         ),
         RuleResult(
@@ -80,7 +82,7 @@ def check_declaration(
             if able_to_work
             else "declared unable to work: registration requires working ability",
             "申报有劳动能力" if able_to_work else "申报无劳动能力，不能办理失业登记",
-            CONDITIONS_SOURCE,
+            source,
             "declaration.able_to_work",
         ),
         RuleResult(
@@ -90,13 +92,13 @@ def check_declaration(
             if wants_work
             else "declared not wanting work: registration requires a wish to work",
             "申报有就业要求" if wants_work else "申报无就业要求，不能办理失业登记",
-            CONDITIONS_SOURCE,
+            source,
             "declaration.wants_work",
         ),
     ]
 
 
-def check_commitment(commitment_signed: bool) -> RuleResult:
+def check_commitment(commitment_signed: bool, source: str) -> RuleResult:
     """Checks REG-COMMITMENT: the applicant's written commitment that the information is true."""
     return RuleResult(
         "REG-COMMITMENT",
@@ -105,7 +107,7 @@ def check_commitment(commitment_signed: bool) -> RuleResult:
         if commitment_signed
         else "the written commitment that the information is true (书面承诺) is not signed",
         "已作出书面承诺" if commitment_signed else "未对填写信息真实性作出书面承诺",
-        COMMITMENT_SOURCE,
+        source,
         "commitment_signed",
     )
 
@@ -115,7 +117,8 @@ def city_of(region_code: str) -> str:
     return region_code[:4]
 
 
-def check_place(agency_region_code: str, hukou_region_code: str, residence_region_code: str) -> RuleResult:
+def check_place(agency_region_code: str, hukou_region_code: str, residence_region_code: str, source: str
+                ) -> RuleResult:
     """Checks REG-PLACE: the agency lies in the city of the hukou or of the residence (全城通办)."""
     agency_city = city_of(agency_region_code)
     met = agency_city in (city_of(hukou_region_code), city_of(residence_region_code))
@@ -128,7 +131,7 @@ def check_place(agency_region_code: str, hukou_region_code: str, residence_regio
             "(全城通办)",
             f"受理机构所在市 {agency_city} 为户籍地（{hukou_region_code}）或常住地（{residence_region_code}）"
             "所在市，全城通办",
-            PLACE_SOURCE,
+            source,
             "agency_region_code",
         )
     return RuleResult(
@@ -138,7 +141,7 @@ def check_place(agency_region_code: str, hukou_region_code: str, residence_regio
         f"nor of the habitual residence ({residence_region_code})",
         f"受理机构所在市 {agency_city} 既不是户籍地（{hukou_region_code}）也不是常住地"
         f"（{residence_region_code}）所在市",
-        PLACE_SOURCE,
+        source,
         "agency_region_code",
     )
 

@@ -17,7 +17,7 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.deregistration.rules import DeregistrationReason, reason_group
-from registration_svc.identity.rules import normalize_id_number, validate_identity
+from registration_svc.identity.rules import IdentityClauses, normalize_id_number, validate_identity
 from registration_svc.models import platform
 from registration_svc.notification.service import notify_person
 from registration_svc.notification.templates import REJECTED as REJECTED_TEMPLATE
@@ -77,7 +77,7 @@ from shared.letters import Agency, DecisionLetter, appeal_by, appeal_remedy_zh
 from shared.masking import mask_id_number, mask_phone
 from shared.pagination import PageRequest
 from shared.policy import ParameterNotInForceError, PolicyRegistry
-from shared.policy.documents import cite, cite_inline
+from shared.policy.documents import cite
 from shared.regions import unknown_region_violation
 from shared.wording import date_zh
 
@@ -232,13 +232,16 @@ async def create_registration(
     now: datetime,
 ) -> CreateResult:
     """Checks every REG-* rule, finds or creates the person and records the registration; a window
-    application takes effect at once, an online one once its declaration is confirmed."""
+    application takes effect at once, an online one once its declaration is confirmed. Every rule cites the
+    clauses of the pack of the agency's region."""
+    pack = env.policy.for_region(body.agency_region_code)
     facts, violations = validate_identity(
         body.person.id_type,
         body.person.id_number,
         birth_date=body.person.birth_date,
         gender=body.person.gender,
         today=now.astimezone(env.timezone).date(),
+        clauses=IdentityClauses.of(pack.citation),
     )
     authorize_create(
         principal, body, facts.id_number if facts else normalize_id_number(body.person.id_number)
@@ -257,7 +260,6 @@ async def create_registration(
             ],
         )
     applied_on = application_date(body.applied_at, env.timezone)
-    pack = env.policy.for_region(body.agency_region_code)
     try:
         # One parameter at a time: a pack answers for the registration parameters from its own notice's
         # date even where its other parameters (loans, difficulty) start later.
@@ -289,9 +291,10 @@ async def create_registration(
             able_to_work=body.declaration.able_to_work,
             wants_work=body.declaration.wants_work,
             receiving_pension=body.declaration.receiving_pension,
+            source=pack.citation("registration"),
         )
     )
-    results.append(check_commitment(body.commitment_signed))
+    results.append(check_commitment(body.commitment_signed, pack.citation("registration_commitment")))
     if facts is not None:
         employment = body.mainland_employment
         hmt = check_hmt_employment(
@@ -305,7 +308,8 @@ async def create_registration(
         if hmt is not None:
             results.append(hmt)
     results.append(
-        check_place(body.agency_region_code, body.person.hukou_region_code, body.person.residence_region_code)
+        check_place(body.agency_region_code, body.person.hukou_region_code, body.person.residence_region_code,
+                    pack.citation("registration_place"))
     )
     violations.extend(
         _as_violation(r.rule, r.field, r.reason, r.reason_zh, r.source) for r in failures(results)
@@ -346,8 +350,9 @@ async def create_registration(
                 receiving_pension=body.declaration.receiving_pension,
             ),
             on=applied_on,
+            clause=pack.citation("verification"),
         )
-        await _apply_verification(session, registration, report, applied_on, now)
+        await _apply_verification(session, registration, report, applied_on, now, pack.citation("verification"))
     await session.flush()
     return CreateResult(registration, person, changes)
 
@@ -433,8 +438,10 @@ async def _apply_verification(
     report: VerificationReport,
     applied_on: date,
     now: datetime,
+    clause: str,
 ) -> None:
-    """Registers at once what the data confirms; else leaves it pending for a caseworker or a home visit."""
+    """Registers at once what the data confirms; else leaves it pending for a caseworker or a home visit (its
+    reason citing `clause`, the region's verification clause)."""
     registration.verification_findings = [_finding_json(f) for f in report.findings]
     if report.contradicted:
         registration.verification_state = VerificationState.CONTRADICTED
@@ -455,8 +462,7 @@ async def _apply_verification(
             registration.person_id,
             registration.agency_region_code,
             registration.decision_due,
-            cite_inline("the declaration could not be confirmed by data comparison (002 §三) / ")
-            + "无法通过数据比对核实，需上门调查",
+            f"the declaration could not be confirmed by data comparison ({clause}) / 无法通过数据比对核实，需上门调查",
         )
 
 
@@ -465,26 +471,26 @@ VISIT_CONFIRMS = ("REG-UNEMPLOYED", "REG-ABLE", "REG-WILLING")
 
 
 def _visit_findings(
-    outcome: HomeVisitOutcome, visited_on: date, rules: Sequence[str], note: str
+    outcome: HomeVisitOutcome, visited_on: date, rules: Sequence[str], note: str, clause: str
 ) -> list[VerificationFinding]:
     day = visited_on.isoformat()
     if outcome is HomeVisitOutcome.CONFIRMED:
         return [
             VerificationFinding("home_visit", rule, VerificationOutcome.CONFIRMED,
-                                f"confirmed by home visit on {day}: {note} ({rule}, 002 §三)",
-                                f"{day}上门调查核实：{note}（{rule}，002 §三）")
+                                f"confirmed by home visit on {day}: {note} ({rule}, {clause})",
+                                f"{day}上门调查核实：{note}（{rule}，{clause}）")
             for rule in VISIT_CONFIRMS
         ]
     if outcome is HomeVisitOutcome.CONTRADICTED:
         return [
             VerificationFinding("home_visit", rule, VerificationOutcome.CONTRADICTED,
-                                f"contradicted by home visit on {day}: {note} ({rule}, 002 §三)",
-                                f"{day}上门调查与申报不符：{note}（{rule}，002 §三）")
+                                f"contradicted by home visit on {day}: {note} ({rule}, {clause})",
+                                f"{day}上门调查与申报不符：{note}（{rule}，{clause}）")
             for rule in rules
         ]
     return [VerificationFinding("home_visit", "REG-UNEMPLOYED", VerificationOutcome.UNKNOWN,
-                                f"home visit on {day} found no one: {note} (002 §三)",
-                                f"{day}上门调查未能见到本人：{note}（002 §三）")]
+                                f"home visit on {day} found no one: {note} ({clause})",
+                                f"{day}上门调查未能见到本人：{note}（{clause}）")]
 
 
 async def applied_on(session: AsyncSession, registration_id: uuid.UUID, timezone: ZoneInfo) -> date | None:
@@ -503,8 +509,10 @@ async def record_home_visit(
     visitor: Principal,
     now: datetime,
     timezone: ZoneInfo,
+    policy: PolicyRegistry,
 ) -> Registration | None:
-    """Adds a completed home visit to its pending registration; returns the registration if it changed.
+    """Adds a completed home visit to its pending registration, citing the verification clause of the pack of
+    its region; returns the registration if it changed.
 
     A confirmed declaration makes the registration take effect on the day the visit is recorded, as a
     caseworker's approval does; a contradicted or unreachable visit leaves it pending for a decision.
@@ -514,7 +522,8 @@ async def record_home_visit(
     if found is None or found[0].status != RegistrationStatus.PENDING_VERIFICATION:
         return None
     registration = found[0]
-    findings = _visit_findings(outcome, visited_on, rules, note)
+    clause = policy.for_region(registration.agency_region_code).citation("verification")
+    findings = _visit_findings(outcome, visited_on, rules, note, clause)
     registration.verification_findings = [
         *registration.verification_findings, *(_finding_json(f) for f in findings)
     ]

@@ -30,4 +30,6 @@ async def registration_statistics(
     region: RegionQuery = None,
 ) -> RegistrationStatistics:
     """Counts registrations valid on as_of by county, residence type (城镇登记失业) and status."""
-    return await service.statistics(session, principal, as_of, region, request.app.state.settings.timezone)
+    return await service.statistics(
+        session, principal, as_of, region, request.app.state.settings.timezone, request.app.state.policy
+    )

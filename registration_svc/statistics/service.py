@@ -15,16 +15,17 @@ from registration_svc.statistics.schemas import (
     StatisticsTotals,
 )
 from shared.auth import Principal, scope_region
-from shared.policy.documents import cite
+from shared.policy import PolicyRegistry
 from shared.regions import AreaType
-
-SOURCE = cite("gansu-notice-2020 六")
 
 
 async def statistics(
-    session: AsyncSession, principal: Principal, as_of: date, region: str | None, timezone: str
+    session: AsyncSession, principal: Principal, as_of: date, region: str | None, timezone: str,
+    policy: PolicyRegistry,
 ) -> RegistrationStatistics:
-    """Counts registrations as of a date: registered (registered_on ≤ as_of, not deregistered) and pending."""
+    """Counts registrations as of a date: registered (registered_on ≤ as_of, not deregistered) and pending.
+    The explanation cites the statistics clause of the pack of the region counted (the default pack's, the
+    national notice, for the whole country)."""
     prefix = scope_region(principal, region)
     rows = await repository.statistics_rows(session, as_of, prefix, timezone)
     groups = [StatisticsGroup(region_code=c, residence_type=t, status=s, count=n) for c, t, s, n in rows]
@@ -55,6 +56,6 @@ async def statistics(
                 f"已登记：{as_of} 及以前登记且截至当日未注销；待核实：截至当日已申请尚未办结。"
                 "常住地为城镇的登记失业人员（含农村进城务工人员和其他非本地户籍人员）计入城镇登记失业人员"
             ),
-            source=SOURCE,
+            source=policy.for_region(prefix).citation("statistics"),
         ),
     )

@@ -175,7 +175,7 @@ async def complete_home_visit_task(
                                 "registration_id": str(task.registration_id)})
     registration = await registration_service.record_home_visit(
         session, task.registration_id, body.outcome, body.visited_on, body.rules, body.note, principal,
-        clock.now(), clock.zone,
+        clock.now(), clock.zone, request.app.state.policy,
     )
     if registration is not None:
         await audit.record(session, platform.audit_log, principal, "registration.home_visit", "registration",

@@ -67,23 +67,24 @@ _DECLARED: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def _declaration_unknown(rule: str, what: str, what_zh: str) -> VerificationFinding:
+def _declaration_unknown(rule: str, what: str, what_zh: str, clause: str) -> VerificationFinding:
     return VerificationFinding(
         "declaration", rule, VerificationOutcome.UNKNOWN,
         f"{what}: declared by the applicant; no connected source can confirm it, a home visit can "
-        f"({rule}, 002 §三)",
-        f"{what_zh}：由申请人承诺，暂无可比对的数据来源，可通过上门调查核实（{rule}，002 §三）",
+        f"({rule}, {clause})",
+        f"{what_zh}：由申请人承诺，暂无可比对的数据来源，可通过上门调查核实（{rule}，{clause}）",
     )
 
 
-def summarize(findings: list[VerificationFinding]) -> VerificationReport:
+def summarize(findings: list[VerificationFinding], clause: str) -> VerificationReport:
     """Returns the report of a set of findings: confirmed needs REG-ID and REG-UNEMPLOYED confirmed and
-    nothing contradicted; a home visit is needed when nothing is contradicted but it is not confirmed."""
+    nothing contradicted; a home visit is needed when nothing is contradicted but it is not confirmed. A rule
+    no finding covers is reported unknown, citing `clause` (the region's verification clause)."""
     covered = {f.rule for f in findings}
     complete = list(findings)
     for rule, _, what, what_zh in _DECLARED:
         if rule not in covered:
-            complete.append(_declaration_unknown(rule, what, what_zh))
+            complete.append(_declaration_unknown(rule, what, what_zh, clause))
     contradicted = [f for f in complete if f.outcome is VerificationOutcome.CONTRADICTED]
     confirmed_rules = {f.rule for f in complete if f.outcome is VerificationOutcome.CONFIRMED}
     confirmed = not contradicted and {"REG-ID", "REG-UNEMPLOYED"} <= confirmed_rules
@@ -99,15 +100,17 @@ async def verify_declaration(
     declaration: Declaration,
     *,
     on: date,
+    clause: str,
     sources: Sequence[VerificationSource] | None = None,
 ) -> VerificationReport:
-    """Compares a declaration with every configured source (REG-ID, REG-UNEMPLOYED, REG-PENSION, ...)."""
+    """Compares a declaration with every configured source (REG-ID, REG-UNEMPLOYED, REG-PENSION, ...); the
+    findings cite `clause`, the verification clause of the pack of the registration's region."""
     number = normalize_id_number(id_number)
     findings: list[VerificationFinding] = []
     # One session cannot run queries concurrently, so the sources are asked one after another.
     for source in default_sources() if sources is None else sources:
-        findings.extend(await source.check(session, number, declaration, on=on))
-    report = summarize(findings)
+        findings.extend(await source.check(session, number, declaration, on=on, clause=clause))
+    report = summarize(findings, clause)
     logger.info(
         "declaration verified",
         extra={"confirmed": report.confirmed, "contradicted": [f.rule for f in report.contradicted],

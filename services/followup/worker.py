@@ -106,7 +106,7 @@ async def flag_overdue_assistance(ctx: JobCtx, on: str | None = None) -> dict[st
     """Logs overdue assistance requirements (FU-TIER) for upward reporting; `on` (ISO date) replays a day."""
     wc = worker_context(ctx)
     return await assistance_tasks.flag_overdue_assistance(
-        wc.database, date.fromisoformat(on) if on else wc.clock.today()
+        wc.database, date.fromisoformat(on) if on else wc.clock.today(), wc.policy
     )
 
 

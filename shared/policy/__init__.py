@@ -1,6 +1,7 @@
 """Policy packs: per-jurisdiction policy parameters with effective dates and sources."""
 
 from shared.policy.packs import (
+    CITATION_NAMES,
     PARAMETER_NAMES,
     ParameterNotInForceError,
     ParameterValue,
@@ -12,6 +13,7 @@ from shared.policy.packs import (
 )
 
 __all__ = [
+    "CITATION_NAMES",
     "PARAMETER_NAMES",
     "ParameterNotInForceError",
     "ParameterValue",

@@ -139,8 +139,35 @@ class ParameterValue:
     documents: tuple[str, ...] = ()
 
 
-# Clauses a rule cites that are not parameter values: each pack names its own region's document.
-CITATION_NAMES: frozenset[str] = frozenset({"deregistration", "hmt_registration", "registration"})
+# Clauses a rule cites that are not parameter values: each pack names its own region's document, so that a
+# person is shown the documents of their own region's pack (rules.md, "Sources"), never another province's.
+CITATION_NAMES: frozenset[str] = frozenset({
+    # Unemployment registration (REG-*), data comparison and statistics.
+    "registration",  # REG-AGE's conditions, REG-PENSION, REG-UNEMPLOYED, REG-ABLE, REG-WILLING; 不予登记告知
+    "hmt_registration",  # REG-ID-HMT
+    "identity",  # REG-ID: the documents accepted (the number's checks add GB 11643)
+    "identity_permit",  # REG-ID: the residence and travel permits of Hong Kong, Macao and Taiwan residents
+    "registration_commitment",  # REG-COMMITMENT
+    "registration_place",  # REG-PLACE
+    "verification",  # data comparison and home visits of a declaration
+    "statistics",  # who counts as urban registered unemployed
+    "deregistration",  # DEREG-*, and the deregistrations the follow-up asks for (FU-REFUSAL, FU-UNREACHABLE)
+    # Follow-up (FU-*).
+    "followup_monthly",  # FU-MONTHLY, FU-CONTACT-DATE
+    "followup_outcome",  # FU-OUTCOME
+    "followup_data_match",  # FU-DATA-MATCH
+    "classification",  # FU-CLASSIFY, with the clause of the class:
+    "classification_not_seeking_now",
+    "classification_difficulty_candidate",
+    "classification_entrepreneur",
+    "classification_needs_training",
+    "classification_job_ready",
+    "assistance_tier1",  # FU-TIER
+    "assistance_tier2",
+    "assistance_tier3",
+    "revisit",  # FU-REVISIT
+    "recommendation",  # JOB-RECOMMEND, JOB-OUTCOME, JOB-MATCH
+})
 
 
 class PolicyPack:
@@ -459,6 +486,10 @@ class PolicyRegistry:
             missing = sorted(PARAMETER_NAMES - set(values))
             if missing:
                 raise PolicyPackError(pack_id, missing[0], f"missing parameter (all missing: {', '.join(missing)})")
+            citations = _merged_citations(raw, pack_id)
+            missing = sorted(CITATION_NAMES - set(citations))
+            if missing:
+                raise PolicyPackError(pack_id, missing[0], f"missing citation (all missing: {', '.join(missing)})")
             packs[pack_id] = PolicyPack(
                 id=pack.id,
                 name=pack.name,
@@ -467,7 +498,7 @@ class PolicyRegistry:
                 extends=pack.extends,
                 is_default=pack.is_default,
                 values=values,
-                citations=_merged_citations(raw, pack_id),
+                citations=citations,
             )
         return cls(packs)
 

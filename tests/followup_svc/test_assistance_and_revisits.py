@@ -248,11 +248,11 @@ class TestOverdueJob:
                       submitted(other, date(2026, 10, 12), date(2026, 11, 9), region="440204002"))
         await consume(database, EventType.DIFFICULTY_APPLICATION_SUBMITTED,
                       submitted(fine, date(2026, 11, 20), date(2026, 12, 18)))
-        counts = await flag_overdue_assistance(database, date(2026, 11, 10), page_size)
+        counts = await flag_overdue_assistance(database, date(2026, 11, 10), default_registry(), page_size)
         # Four Tier I requirements overdue for each late person, totalled at every level above the town.
         assert counts == {"440203001": 4, "440203": 4, "440204002": 4, "440204": 4, "4402": 8, "44": 8}
-        # The due day itself: not overdue.
-        assert await flag_overdue_assistance(database, date(2026, 11, 9), page_size) == {}
+        # The due day itself is not overdue.
+        assert await flag_overdue_assistance(database, date(2026, 11, 9), default_registry(), page_size) == {}
         async with database.transaction() as session:
             flagged = dict((await session.execute(select(Assistance.person_id, Assistance.overdue_flagged_on)
                                                   .where(Assistance.person_id.in_([late, fine])))).all())
@@ -260,9 +260,9 @@ class TestOverdueJob:
 
 
 class TestRevisits:
-    async def _employed(self, database: Database, started: date) -> uuid.UUID:
-        person = await registered_person(database)
-        application = submitted(person, date(2026, 8, 3), date(2026, 8, 31))
+    async def _employed(self, database: Database, started: date, region: str = TOWN) -> uuid.UUID:
+        person = await registered_person(database, region)
+        application = submitted(person, date(2026, 8, 3), date(2026, 8, 31), region)
         certification = certified(application, date(2026, 8, 24))
         await consume(database, EventType.DIFFICULTY_CERTIFIED, certification)
         await consume(database, EventType.DIFFICULTY_ENDED, ended(certification, started, "employed"))
@@ -283,7 +283,10 @@ class TestRevisits:
         ]
         first = next(s for s in mine if s["target"] == "person" and s["sequence"] == 1)
         assert first["overdue"] is True and first["rule"] == "FU-REVISIT"
-        assert "甘人社通〔2020〕111号 四(五)3" in first["source"]
+        # A Shaoguan person: the Guangdong pack's revisit clause (local practice: the Shaoguan plan has no
+        # revisits), never the Gansu notice.
+        assert first["source"].startswith("本地经办做法（可配置）；就业后1个月内首次回访")
+        assert "甘人社通" not in first["source"]
         # due on or before today only, by default
         today_only = await client.get("/api/v1/revisits/due", headers=CW)
         assert {s["sequence"] for s in today_only.json()["items"] if s["person_id"] == str(person)} == {1}
@@ -383,3 +386,30 @@ class TestRedateOnANewYear:
                 RevisitSlot.person_id == person, RevisitSlot.sequence == 1))).all()
         # The first revisits fall in 2027 (known now); the later ones too.
         assert set(first) == {(date(2027, 1, 29), False)}
+
+
+GANSU_TOWN = "620102001"
+GANSU_CW = bearer("caseworker", GANSU_TOWN, "cw-gansu")
+
+
+class TestGansuCitesTheGansuNotice:
+    """A person of a Gansu office is shown 甘人社通〔2020〕111号, not the Shaoguan plan (FU-TIER, FU-REVISIT)."""
+
+    async def test_tier_requirements(self, client: AsyncClient, database: Database) -> None:
+        person = await registered_person(database, GANSU_TOWN)
+        assert await consume(database, EventType.DIFFICULTY_APPLICATION_SUBMITTED,
+                             submitted(person, date(2026, 11, 10), date(2026, 12, 8), GANSU_TOWN))
+        response = await client.get(f"/api/v1/persons/{person}/assistance", headers=GANSU_CW)
+        assert response.status_code == 200, response.text
+        requirements = response.json()["requirements"]
+        assert requirements and all(r["source"] == "甘人社通〔2020〕111号 四(五)、四(二)" for r in requirements)
+        assert not any("韶关" in r["reason_zh"] for r in requirements)
+
+    async def test_revisits(self, client: AsyncClient, database: Database) -> None:
+        person = await TestRevisits()._employed(database, date(2026, 9, 15), GANSU_TOWN)
+        due = await client.get("/api/v1/revisits/due", params={"region": GANSU_TOWN, "before": "2027-12-31"},
+                               headers=GANSU_CW)
+        assert due.status_code == 200, due.text
+        mine = [s for s in due.json()["items"] if s["person_id"] == str(person)]
+        assert len(mine) == 8
+        assert all(s["source"].startswith("甘人社通〔2020〕111号 四(五)3（回访本人、回访用人单位）；") for s in mine)

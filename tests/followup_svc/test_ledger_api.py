@@ -340,3 +340,27 @@ class TestCoverage:
         outside = await client.get(f"{LEDGER}/coverage", params={"month": "2026-08", "region": "4403"},
                                    headers=bearer("reviewer", "4402"))
         assert outside.status_code == 403
+
+
+class TestCitesThePackOfTheRegistrationsRegion:
+    @pytest.mark.parametrize(("town", "outcome", "monthly"), [
+        (TOWN, "《韶关市登记失业人员跟踪服务工作方案》二(二)1；人社厅发〔2020〕3号",
+         "《韶关市登记失业人员跟踪服务工作方案》二(二)1"),
+        ("620102001", "甘人社通〔2020〕111号 五", "甘人社通〔2020〕111号 五"),
+    ])
+    async def test_contacts_cite_the_regions_clauses(self, client: AsyncClient, database: Database, town: str,
+                                                     outcome: str, monthly: str) -> None:
+        caseworker = bearer("caseworker", town, "cw-1")
+        entry = await entry_id(database, await register(database, CLOCK, date(2026, 11, 2), town))
+        late = await client.post(f"{LEDGER}/{entry}/contacts", json=contact(contacted_on="2026-11-25"),
+                                 headers=caseworker)
+        assert late.status_code == 422, late.text
+        (violation,) = late.json()["violations"]
+        assert violation["rule"] == "FU-CONTACT-DATE"
+        assert violation["message_zh"].endswith(f"（FU-CONTACT-DATE，{monthly}）")
+        hired = await client.post(f"{LEDGER}/{entry}/contacts", json=contact(employment_status="hired"),
+                                  headers=caseworker)
+        assert hired.status_code == 201, hired.text
+        assert hired.json()["deregistration_requested"]["source"] == outcome
+        read = (await client.get(f"{LEDGER}/{entry}", headers=caseworker)).json()
+        assert read["contacts"][0]["deregistration_requested"]["source"] == outcome

@@ -26,9 +26,17 @@ from followup_svc.ledger.rules import (
     valid_in_month,
 )
 from shared.calendar import default_calendar
+from shared.policy import default_registry
+from tests.support import PLAN
 
 NOV = date(2026, 11, 1)
 CAL = default_calendar()
+SHAOGUAN = default_registry().for_region("440203")
+GANSU = default_registry().for_region("620102")
+MONTHLY = SHAOGUAN.citation("followup_monthly")
+OUTCOME = SHAOGUAN.citation("followup_outcome")
+DATA_MATCH = SHAOGUAN.citation("followup_data_match")
+DEREGISTRATION = SHAOGUAN.citation("deregistration")
 
 
 class TestMonthly:
@@ -55,8 +63,8 @@ class TestMonthly:
         assert not at_risk("pending", True, due, date(2026, 12, 2), CAL)
 
     def test_a_month_closes_from_the_first_day_after_it(self) -> None:
-        assert not month_has_ended(NOV, date(2026, 11, 30)).met
-        result = month_has_ended(NOV, date(2026, 12, 1))
+        assert not month_has_ended(NOV, date(2026, 11, 30), MONTHLY).met
+        result = month_has_ended(NOV, date(2026, 12, 1), MONTHLY)
         assert result.met and result.rule == "FU-MONTHLY"
 
 
@@ -64,36 +72,36 @@ class TestContactDate:
     def test_inside_the_month_not_before_registration_not_in_the_future(self) -> None:
         registered = date(2026, 11, 10)
         today = date(2026, 11, 20)
-        assert check_contact_date(date(2026, 11, 10), NOV, registered, today).met
-        assert check_contact_date(date(2026, 11, 20), NOV, registered, today).met
-        future = check_contact_date(date(2026, 11, 21), NOV, registered, today)
+        assert check_contact_date(date(2026, 11, 10), NOV, registered, today, MONTHLY).met
+        assert check_contact_date(date(2026, 11, 20), NOV, registered, today, MONTHLY).met
+        future = check_contact_date(date(2026, 11, 21), NOV, registered, today, MONTHLY)
         assert not future.met and "after today" in future.reason and future.rule == "FU-CONTACT-DATE"
-        before = check_contact_date(date(2026, 11, 9), NOV, registered, today)
+        before = check_contact_date(date(2026, 11, 9), NOV, registered, today, MONTHLY)
         assert not before.met and "before the registration" in before.reason
-        outside = check_contact_date(date(2026, 10, 31), NOV, date(2026, 1, 1), today)
+        outside = check_contact_date(date(2026, 10, 31), NOV, date(2026, 1, 1), today, MONTHLY)
         assert not outside.met and "outside" in outside.reason
-        assert not check_contact_date(date(2026, 12, 1), NOV, date(2026, 1, 1), date(2026, 12, 5)).met
+        assert not check_contact_date(date(2026, 12, 1), NOV, date(2026, 1, 1), date(2026, 12, 5), MONTHLY).met
 
 
 class TestOutcome:
     def test_reached_needs_a_status_and_a_deregistration_status_requests_it(self) -> None:
-        assert not check_outcome_recorded("reached", None).met
-        assert check_outcome_recorded("unreachable", None).met
-        request = outcome_deregistration("hired", date(2026, 11, 5))
+        assert not check_outcome_recorded("reached", None, OUTCOME).met
+        assert check_outcome_recorded("unreachable", None, OUTCOME).met
+        request = outcome_deregistration("hired", date(2026, 11, 5), OUTCOME)
         assert request is not None and (request.reason, request.effective_date, request.rule) == (
             "hired", date(2026, 11, 5), "FU-OUTCOME")
-        assert outcome_deregistration("unemployed", date(2026, 11, 5)) is None
+        assert outcome_deregistration("unemployed", date(2026, 11, 5), OUTCOME) is None
         assert entry_status_after("pending", "unreachable") == "attempted"
         assert entry_status_after("attempted", "refused") == "contacted"
         assert entry_status_after("contacted", "unreachable") == "contacted"
 
     def test_stable_income_needs_the_minimum_living_standard(self) -> None:
-        assert check_income("hired", None, 100000, "p") is None
-        missing = check_income("stable_income", None, 100000, "p")
+        assert check_income("hired", None, 100000, "p", DEREGISTRATION) is None
+        missing = check_income("stable_income", None, 100000, "p", DEREGISTRATION)
         assert missing is not None and not missing.met and missing.rule == "DEREG-INCOME"
-        below = check_income("stable_income", 99999, 100000, "p")
+        below = check_income("stable_income", 99999, 100000, "p", DEREGISTRATION)
         assert below is not None and not below.met
-        at = check_income("stable_income", 100000, 100000, "p")
+        at = check_income("stable_income", 100000, 100000, "p", DEREGISTRATION)
         assert at is not None and at.met
 
 
@@ -107,15 +115,15 @@ U, J, A, N = (ServiceResponse.REFUSED_UNJUSTIFIED, ServiceResponse.REFUSED_JUSTI
 
 class TestRefusal:
     def test_three_in_a_row_in_date_order(self) -> None:
-        assert refusal_deregistration(_events((1, U), (2, U)), 3) is None
+        assert refusal_deregistration(_events((1, U), (2, U)), 3, DEREGISTRATION) is None
         # Out of order as given; an unreachable attempt in between neither counts nor resets.
-        request = refusal_deregistration(_events((9, U), (1, U), (5, N), (4, U)), 3)
+        request = refusal_deregistration(_events((9, U), (1, U), (5, N), (4, U)), 3, DEREGISTRATION)
         assert request is not None and request.reason == "refused_services"
         assert request.effective_date == date(2026, 11, 9) and request.rule == "FU-REFUSAL"
 
     def test_an_acceptance_or_a_justified_refusal_resets(self) -> None:
-        assert refusal_deregistration(_events((1, U), (2, U), (3, A), (4, U)), 3) is None
-        assert refusal_deregistration(_events((1, U), (2, J), (3, U), (4, U)), 3) is None
+        assert refusal_deregistration(_events((1, U), (2, U), (3, A), (4, U)), 3, DEREGISTRATION) is None
+        assert refusal_deregistration(_events((1, U), (2, J), (3, U), (4, U)), 3, DEREGISTRATION) is None
         assert contact_response("refused", True) is J and contact_response("refused", False) is U
         assert contact_response("reached", False) is A and contact_response("unreachable", False) is N
 
@@ -123,14 +131,14 @@ class TestRefusal:
 class TestUnreachable:
     def test_six_consecutive_closed_unreachable_months(self) -> None:
         months = [(date(2026, m, 1), "unreachable") for m in range(6, 12)]
-        request = unreachable_deregistration(months, NOV, 6)
+        request = unreachable_deregistration(months, NOV, 6, DEREGISTRATION)
         assert request is not None and request.effective_date == date(2026, 11, 30)
         assert request.rule == "FU-UNREACHABLE"
-        assert unreachable_deregistration(months[1:], NOV, 6) is None  # five months only
+        assert unreachable_deregistration(months[1:], NOV, 6, DEREGISTRATION) is None  # five months only
 
     def test_a_missed_month_breaks_the_run(self) -> None:
         months = [(date(2026, m, 1), "missed" if m == 8 else "unreachable") for m in range(6, 12)]
-        assert unreachable_deregistration(months, NOV, 6) is None
+        assert unreachable_deregistration(months, NOV, 6, DEREGISTRATION) is None
 
 
 class TestDataMatch:
@@ -140,5 +148,42 @@ class TestDataMatch:
         assert data_match_status(["employment_filing", "pension"]) == "pension"
         assert data_match_status(["death", "pension"]) == "deceased"
         assert data_match_status(["subsistence_allowance"]) == "unemployed"
-        request = outcome_deregistration("self_employed", date(2026, 11, 20), "FU-DATA-MATCH")
+        request = outcome_deregistration("self_employed", date(2026, 11, 20), DATA_MATCH, "FU-DATA-MATCH")
         assert request is not None and request.rule == "FU-DATA-MATCH"
+
+
+class TestCitesTheRegionsPack:
+    """Each rule cites the clause the pack of the registration's region gives it: the Shaoguan plan (or the
+    national notice where the plan is silent) in Guangdong, 甘人社通〔2020〕111号 in Gansu."""
+
+    def test_monthly_and_contact_date(self) -> None:
+        for pack, expected in ((SHAOGUAN, f"{PLAN}二(二)1"), (GANSU, "甘人社通〔2020〕111号 五")):
+            source = pack.citation("followup_monthly")
+            assert month_has_ended(NOV, date(2026, 12, 1), source).source == expected
+            assert check_contact_date(date(2026, 11, 10), NOV, NOV, date(2026, 11, 20), source).source == expected
+
+    def test_outcome(self) -> None:
+        for pack, expected in ((SHAOGUAN, f"{PLAN}二(二)1；人社厅发〔2020〕3号"), (GANSU, "甘人社通〔2020〕111号 五")):
+            source = pack.citation("followup_outcome")
+            assert check_outcome_recorded("reached", None, source).source == expected
+            request = outcome_deregistration("hired", date(2026, 11, 5), source)
+            assert request is not None and request.source == expected
+
+    def test_data_match(self) -> None:
+        for pack, expected in ((SHAOGUAN, f"{PLAN}二(二)1（信息比对）；人社厅发〔2020〕3号"),
+                               (GANSU, "甘人社通〔2020〕111号 五（信息比对）")):
+            request = outcome_deregistration("hired", date(2026, 11, 5), pack.citation("followup_data_match"),
+                                             "FU-DATA-MATCH")
+            assert request is not None and request.source == expected
+
+    def test_refusal_unreachable_and_income_cite_the_deregistration_clause(self) -> None:
+        months = [(date(2026, m, 1), "unreachable") for m in range(6, 12)]
+        for pack, expected in ((SHAOGUAN, "人社厅发〔2020〕3号"), (GANSU, "甘人社通〔2020〕111号 五")):
+            source = pack.citation("deregistration")
+            refusal = refusal_deregistration(_events((1, U), (2, U), (3, U)), 3, source)
+            unreachable = unreachable_deregistration(months, NOV, 6, source)
+            income = check_income("stable_income", None, 100000, "p", source)
+            assert refusal is not None and refusal.source == expected
+            assert unreachable is not None and unreachable.source == expected
+            assert income is not None and income.source == f"{expected}；p"
+            assert ("甘人社通" in expected) == (pack is GANSU)

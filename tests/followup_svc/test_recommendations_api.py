@@ -64,11 +64,11 @@ async def apps(database: Database, database_url: str, redis_url: str, queue_pref
             yield Apps(registration, followup)
 
 
-async def registered(database: Database, person_id: uuid.UUID | None = None, registered_on: date = date(2026, 10, 1)
-                     ) -> tuple[uuid.UUID, uuid.UUID]:
+async def registered(database: Database, person_id: uuid.UUID | None = None, registered_on: date = date(2026, 10, 1),
+                     region: str = COUNTY) -> tuple[uuid.UUID, uuid.UUID]:
     """Sends registration.created for a person (the ledger and the person lookup learn them); returns the
     person and registration ids."""
-    event = created(registered_on=registered_on, region=COUNTY)
+    event = created(registered_on=registered_on, region=region)
     if person_id is not None:
         event = event.model_copy(update={"person_id": person_id})
     assert await consume(database, CLOCK, envelope(EventType.REGISTRATION_CREATED, event))
@@ -227,6 +227,21 @@ class TestRecommend:
         assert await services_of(database, person_id) == ["job_recommendation"]
         other = await recommend(apps, person_id, vacancy, headers=OTHER_CW)
         assert other.status_code == 403
+
+
+class TestCitesThePackOfThePersonsRegion:
+    @pytest.mark.parametrize(("region", "clause"), [
+        (COUNTY, "《韶关市登记失业人员跟踪服务工作方案》四(二)2(2)"), ("620102", "甘人社通〔2020〕111号 四(三)"),
+    ])
+    async def test_job_recommend_cites_the_recommendation_clause_of_the_region(
+        self, apps: Apps, database: Database, region: str, clause: str
+    ) -> None:
+        person_id, _ = await registered(database, region=region)
+        future = await recommend(apps, person_id, str(uuid.uuid4()), on="2026-11-28",
+                                 headers=bearer("caseworker", region, "cw-1"))
+        assert future.status_code == 422, future.text
+        (violation,) = future.json()["violations"]
+        assert violation["rule"] == "JOB-RECOMMEND" and violation["message_zh"].endswith(f"（JOB-RECOMMEND，{clause}）")
 
 
 class TestOutcome:

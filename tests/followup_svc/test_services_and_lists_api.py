@@ -16,7 +16,7 @@ from services.followup.app import create_app
 from shared.clock import Clock
 from shared.db import Database
 from tests.followup_svc.assisted_support import TOWN, registered_person
-from tests.support import bearer, running_app, service_settings
+from tests.support import PLAN, bearer, running_app, service_settings
 
 NOW = datetime(2026, 11, 24, 0, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 TODAY = NOW.date()
@@ -55,6 +55,21 @@ def service(kind: str, on: str = "2026-11-20", detail: str = "") -> dict[str, st
 
 
 class TestSurvey:
+    @pytest.mark.parametrize(("town", "source", "clause"), [
+        (TOWN, f"人社厅发〔2020〕3号；{PLAN}四", f"{PLAN}四"),
+        ("620102001", "甘人社通〔2020〕111号 四（分级分类服务制度）；甘人社通〔2020〕111号 四(二)",
+         "甘人社通〔2020〕111号 四(二)"),
+    ])
+    async def test_the_class_cites_the_pack_of_the_persons_region(self, client: AsyncClient, database: Database,
+                                                                 town: str, source: str, clause: str) -> None:
+        person = await registered_person(database, town)
+        caseworker = bearer("caseworker", town, "cw-1")
+        put = await client.put(f"/api/v1/persons/{person}/survey", json=SURVEY, headers=caseworker)
+        assert put.status_code == 200, put.text
+        assert put.json()["source"] == source and put.json()["reason_zh"].endswith(f"依据{clause}。")
+        got = await client.get(f"/api/v1/persons/{person}/survey", headers=caseworker)
+        assert got.status_code == 200 and got.json()["source"] == source
+
     async def test_put_classifies_and_get_shows_what_is_left_to_give(self, client: AsyncClient,
                                                                        database: Database) -> None:
         person = await registered_person(database)

@@ -9,14 +9,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from registration_svc.identity.rules import (
+    IdentityClauses,
     IdType,
     is_known_number,
     normalize_id_number,
     validate_identity,
 )
 from shared.identity import MAINLAND_PROVINCES, Gender
+from shared.policy import default_registry
+from tests.support import PLAN
 
 TODAY = date(2026, 11, 22)
+# What REG-ID cites in a Shaoguan (Guangdong) and a Lanzhou (Gansu) office: each pack's own clauses.
+SHAOGUAN = IdentityClauses.of(default_registry().for_region("440203").citation)
+GANSU = IdentityClauses.of(default_registry().for_region("620102").citation)
 # Written out from GB 11643-1999 §5.2 (Wi = 2^(i-1) mod 11, i from 18 down to 2) so the tests do
 # not reuse the implementation's table.
 GB_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -48,7 +54,7 @@ sequences = st.integers(min_value=0, max_value=999)
 class TestChecksum:
     def test_standard_example_is_valid(self) -> None:
         # The worked example of GB 11643-1999, appendix: a woman born 1949-12-31 in 110105.
-        facts, violations = validate_identity(IdType.RESIDENT_ID, "11010519491231002X", today=TODAY)
+        facts, violations = validate_identity(IdType.RESIDENT_ID, "11010519491231002X", today=TODAY, clauses=SHAOGUAN)
         assert violations == []
         assert facts is not None
         assert (facts.birth_date, facts.gender, facts.region_code, facts.holder) == (
@@ -59,7 +65,7 @@ class TestChecksum:
         )
 
     def test_wrong_check_character_is_rejected_with_both_characters_named(self) -> None:
-        facts, violations = validate_identity(IdType.RESIDENT_ID, "110105194912310021", today=TODAY)
+        facts, violations = validate_identity(IdType.RESIDENT_ID, "110105194912310021", today=TODAY, clauses=SHAOGUAN)
         assert facts is None
         assert rule_fields(violations) == [("REG-ID", "person.id_number")]
         assert "1" in violations[0].message and "X" in violations[0].message
@@ -69,7 +75,7 @@ class TestChecksum:
     def test_generated_valid_numbers_pass(self, region: str, born: date, sequence: int) -> None:
         number = make_number(region, born, sequence)
         for id_type in (IdType.RESIDENT_ID, IdType.SOCIAL_SECURITY_CARD):
-            facts, violations = validate_identity(id_type, number, today=TODAY)
+            facts, violations = validate_identity(id_type, number, today=TODAY, clauses=SHAOGUAN)
             assert violations == []
             assert facts is not None
             assert facts.birth_date == born
@@ -88,7 +94,7 @@ class TestChecksum:
             return
         changed = number[:position] + replacement + number[position + 1 :]
         assert gb_check(changed[:17]) != changed[17]
-        facts, violations = validate_identity(IdType.RESIDENT_ID, changed, today=TODAY)
+        facts, violations = validate_identity(IdType.RESIDENT_ID, changed, today=TODAY, clauses=SHAOGUAN)
         assert facts is None
         assert len(violations) == 1 and "ISO 7064" in violations[0].message
 
@@ -103,7 +109,7 @@ class TestChecksum:
         if a == b:
             return
         swapped = number[:position] + b + a + number[position + 2 :]
-        facts, _ = validate_identity(IdType.RESIDENT_ID, swapped, today=TODAY)
+        facts, _ = validate_identity(IdType.RESIDENT_ID, swapped, today=TODAY, clauses=SHAOGUAN)
         assert facts is None
 
 
@@ -117,12 +123,12 @@ class TestNormalization:
         ],
     )
     def test_trims_and_uppercases(self, raw: str) -> None:
-        facts, violations = validate_identity(IdType.RESIDENT_ID, raw, today=TODAY)
+        facts, violations = validate_identity(IdType.RESIDENT_ID, raw, today=TODAY, clauses=SHAOGUAN)
         assert violations == []
         assert facts is not None and facts.id_number == "11010519491231002X"
 
     def test_empty_number(self) -> None:
-        facts, violations = validate_identity(IdType.RESIDENT_ID, "   ", today=TODAY)
+        facts, violations = validate_identity(IdType.RESIDENT_ID, "   ", today=TODAY, clauses=SHAOGUAN)
         assert facts is None
         assert rule_fields(violations) == [("REG-ID", "person.id_number")]
         assert "empty" in violations[0].message and "为空" in violations[0].message_zh
@@ -141,7 +147,7 @@ class TestNormalization:
         ],
     )
     def test_wrong_shape_is_rejected(self, raw: str) -> None:
-        facts, violations = validate_identity(IdType.RESIDENT_ID, raw, today=TODAY)
+        facts, violations = validate_identity(IdType.RESIDENT_ID, raw, today=TODAY, clauses=SHAOGUAN)
         assert facts is None
         assert rule_fields(violations) == [("REG-ID", "person.id_number")]
         assert "18-character" in violations[0].message and "18位" in violations[0].message_zh
@@ -151,14 +157,14 @@ class TestBirthDateInNumber:
     @pytest.mark.parametrize("day", ["19490230", "19491301", "19490000", "20230229"])
     def test_not_a_real_date(self, day: str) -> None:
         number = "440203" + day + "001"
-        facts, violations = validate_identity(IdType.RESIDENT_ID, number + gb_check(number), today=TODAY)
+        facts, violations = validate_identity(IdType.RESIDENT_ID, number + gb_check(number), today=TODAY,
+                                              clauses=SHAOGUAN)
         assert facts is None
         assert day in violations[0].message and "不是有效日期" in violations[0].message_zh
 
     def test_leap_day_is_real(self) -> None:
         facts, violations = validate_identity(
-            IdType.RESIDENT_ID, make_number("440203", date(2000, 2, 29), 11), today=TODAY
-        )
+            IdType.RESIDENT_ID, make_number("440203", date(2000, 2, 29), 11), today=TODAY, clauses=SHAOGUAN)
         assert violations == [] and facts is not None and facts.birth_date == date(2000, 2, 29)
 
     @pytest.mark.parametrize(
@@ -170,7 +176,8 @@ class TestBirthDateInNumber:
         ],
     )
     def test_not_in_the_future(self, born: date, ok: bool) -> None:
-        facts, violations = validate_identity(IdType.RESIDENT_ID, make_number("440203", born, 1), today=TODAY)
+        facts, violations = validate_identity(IdType.RESIDENT_ID, make_number("440203", born, 1), today=TODAY,
+                                              clauses=SHAOGUAN)
         assert (facts is not None) is ok
         if not ok:
             assert TODAY.isoformat() in violations[0].message and "晚于今天" in violations[0].message_zh
@@ -184,7 +191,8 @@ class TestBirthDateInNumber:
         ],
     )
     def test_not_before_1900(self, born: date, ok: bool) -> None:
-        facts, violations = validate_identity(IdType.RESIDENT_ID, make_number("440203", born, 1), today=TODAY)
+        facts, violations = validate_identity(IdType.RESIDENT_ID, make_number("440203", born, 1), today=TODAY,
+                                              clauses=SHAOGUAN)
         assert (facts is not None) is ok
         if not ok:
             assert "1900-01-01" in violations[0].message and "早于" in violations[0].message_zh
@@ -192,8 +200,9 @@ class TestBirthDateInNumber:
     def test_today_is_given_by_the_caller_not_read_from_the_machine(self) -> None:
         # The service passes its clock's local date; a birth date after it is refused, the day before not.
         born = TODAY + timedelta(days=1)
-        assert validate_identity(IdType.RESIDENT_ID, make_number("440203", born, 1), today=TODAY)[0] is None
-        later = validate_identity(IdType.RESIDENT_ID, make_number("440203", born, 1), today=born)
+        assert validate_identity(IdType.RESIDENT_ID, make_number("440203", born, 1), today=TODAY,
+                                 clauses=SHAOGUAN)[0] is None
+        later = validate_identity(IdType.RESIDENT_ID, make_number("440203", born, 1), today=born, clauses=SHAOGUAN)
         assert later[0] is not None and later[1] == []
 
 
@@ -201,8 +210,7 @@ class TestProvinceCode:
     @pytest.mark.parametrize("province", sorted(MAINLAND_PROVINCES))
     def test_every_mainland_province_is_accepted(self, province: str) -> None:
         facts, violations = validate_identity(
-            IdType.RESIDENT_ID, make_number(province + "0102", date(1990, 5, 6), 12), today=TODAY
-        )
+            IdType.RESIDENT_ID, make_number(province + "0102", date(1990, 5, 6), 12), today=TODAY, clauses=SHAOGUAN)
         assert violations == [] and facts is not None and facts.holder == "mainland"
 
     def test_the_province_list_is_the_31_mainland_codes(self) -> None:
@@ -214,8 +222,7 @@ class TestProvinceCode:
     )
     def test_other_codes_are_rejected(self, province: str) -> None:
         facts, violations = validate_identity(
-            IdType.RESIDENT_ID, make_number(province + "0102", date(1990, 5, 6), 12), today=TODAY
-        )
+            IdType.RESIDENT_ID, make_number(province + "0102", date(1990, 5, 6), 12), today=TODAY, clauses=SHAOGUAN)
         assert facts is None
         assert province in violations[0].message and "省级代码" in violations[0].message_zh
 
@@ -234,8 +241,7 @@ class TestGender:
     )
     def test_digit_17_odd_is_male(self, sequence: int, gender: Gender) -> None:
         facts, _ = validate_identity(
-            IdType.RESIDENT_ID, make_number("620102", date(1980, 1, 1), sequence), today=TODAY
-        )
+            IdType.RESIDENT_ID, make_number("620102", date(1980, 1, 1), sequence), today=TODAY, clauses=SHAOGUAN)
         assert facts is not None and facts.gender is gender
 
 
@@ -246,7 +252,7 @@ class TestResidencePermit:
     def test_permit_prefixes(self, prefix: str, holder: str) -> None:
         number = make_number(prefix, date(1994, 8, 23), 2)
         for id_type in (IdType.RESIDENCE_PERMIT, IdType.SOCIAL_SECURITY_CARD):
-            facts, violations = validate_identity(id_type, number, today=TODAY)
+            facts, violations = validate_identity(id_type, number, today=TODAY, clauses=SHAOGUAN)
             assert violations == []
             assert facts is not None and facts.holder == holder and facts.region_code == prefix
             assert facts.birth_date == date(1994, 8, 23) and facts.gender is Gender.FEMALE
@@ -254,22 +260,20 @@ class TestResidencePermit:
     @pytest.mark.parametrize("prefix", ["440203", "810001", "810100", "840000", "710000"])
     def test_other_prefixes_are_not_permits(self, prefix: str) -> None:
         facts, violations = validate_identity(
-            IdType.RESIDENCE_PERMIT, make_number(prefix, date(1994, 8, 23), 2), today=TODAY
-        )
+            IdType.RESIDENCE_PERMIT, make_number(prefix, date(1994, 8, 23), 2), today=TODAY, clauses=SHAOGUAN)
         assert facts is None
         assert prefix in violations[0].message and "810000" in violations[0].message_zh
 
     def test_permit_number_is_not_a_resident_id(self) -> None:
         facts, violations = validate_identity(
-            IdType.RESIDENT_ID, make_number("810000", date(1994, 8, 23), 2), today=TODAY
-        )
+            IdType.RESIDENT_ID, make_number("810000", date(1994, 8, 23), 2), today=TODAY, clauses=SHAOGUAN)
         assert facts is None
         assert "residence permit" in violations[0].message and "居住证" in violations[0].message_zh
 
     def test_permit_checksum_is_checked(self) -> None:
         number = make_number("820000", date(1970, 3, 4), 5)
         broken = number[:17] + ("0" if number[17] != "0" else "1")
-        facts, violations = validate_identity(IdType.RESIDENCE_PERMIT, broken, today=TODAY)
+        facts, violations = validate_identity(IdType.RESIDENCE_PERMIT, broken, today=TODAY, clauses=SHAOGUAN)
         assert facts is None and "ISO 7064" in violations[0].message
 
 
@@ -290,8 +294,7 @@ class TestHongKongMacaoTravelPermit:
             number,
             birth_date=date(1990, 1, 1),
             gender=Gender.MALE,
-            today=TODAY,
-        )
+            today=TODAY, clauses=SHAOGUAN)
         assert violations == []
         assert facts is not None and facts.holder == holder
         assert (facts.birth_date, facts.gender, facts.region_code) == (date(1990, 1, 1), Gender.MALE, None)
@@ -306,21 +309,19 @@ class TestHongKongMacaoTravelPermit:
             number,
             birth_date=date(1990, 1, 1),
             gender=Gender.MALE,
-            today=TODAY,
-        )
+            today=TODAY, clauses=SHAOGUAN)
         assert facts is None
         assert rule_fields(violations) == [("REG-ID", "person.id_number")]
         assert "H or M" in violations[0].message and "港澳居民来往内地通行证" in violations[0].message_zh
 
     def test_birth_date_and_gender_are_required(self) -> None:
-        facts, violations = validate_identity(IdType.HK_MACAO_TRAVEL_PERMIT, "H12345678", today=TODAY)
+        facts, violations = validate_identity(IdType.HK_MACAO_TRAVEL_PERMIT, "H12345678", today=TODAY, clauses=SHAOGUAN)
         assert rule_fields(violations) == [("REG-ID", "person.birth_date"), ("REG-ID", "person.gender")]
         assert facts is not None and facts.birth_date is None
 
     def test_only_gender_missing(self) -> None:
         _, violations = validate_identity(
-            IdType.HK_MACAO_TRAVEL_PERMIT, "H12345678", birth_date=date(1990, 1, 1), today=TODAY
-        )
+            IdType.HK_MACAO_TRAVEL_PERMIT, "H12345678", birth_date=date(1990, 1, 1), today=TODAY, clauses=SHAOGUAN)
         assert rule_fields(violations) == [("REG-ID", "person.gender")]
 
     @pytest.mark.parametrize(
@@ -328,8 +329,8 @@ class TestHongKongMacaoTravelPermit:
     )
     def test_given_birth_date_must_be_plausible(self, born: date, ok: bool) -> None:
         _, violations = validate_identity(
-            IdType.HK_MACAO_TRAVEL_PERMIT, "M12345678", birth_date=born, gender=Gender.FEMALE, today=TODAY
-        )
+            IdType.HK_MACAO_TRAVEL_PERMIT, "M12345678", birth_date=born, gender=Gender.FEMALE, today=TODAY,
+                clauses=SHAOGUAN)
         assert (violations == []) is ok
         if not ok:
             assert rule_fields(violations) == [("REG-ID", "person.birth_date")]
@@ -348,8 +349,8 @@ class TestTaiwanTravelPermit:
     )
     def test_accepted_forms(self, raw: str, normalized: str) -> None:
         facts, violations = validate_identity(
-            IdType.TAIWAN_TRAVEL_PERMIT, raw, birth_date=date(1985, 6, 1), gender=Gender.FEMALE, today=TODAY
-        )
+            IdType.TAIWAN_TRAVEL_PERMIT, raw, birth_date=date(1985, 6, 1), gender=Gender.FEMALE, today=TODAY,
+                clauses=SHAOGUAN)
         assert violations == []
         assert facts is not None and facts.id_number == normalized and facts.holder == "taiwan"
 
@@ -358,13 +359,13 @@ class TestTaiwanTravelPermit:
     )
     def test_rejected_forms(self, raw: str) -> None:
         facts, violations = validate_identity(
-            IdType.TAIWAN_TRAVEL_PERMIT, raw, birth_date=date(1985, 6, 1), gender=Gender.FEMALE, today=TODAY
-        )
+            IdType.TAIWAN_TRAVEL_PERMIT, raw, birth_date=date(1985, 6, 1), gender=Gender.FEMALE, today=TODAY,
+                clauses=SHAOGUAN)
         assert facts is None
         assert "Taiwan" in violations[0].message and "台湾居民来往大陆通行证" in violations[0].message_zh
 
     def test_birth_date_and_gender_are_required(self) -> None:
-        _, violations = validate_identity(IdType.TAIWAN_TRAVEL_PERMIT, "12345678", today=TODAY)
+        _, violations = validate_identity(IdType.TAIWAN_TRAVEL_PERMIT, "12345678", today=TODAY, clauses=SHAOGUAN)
         assert rule_fields(violations) == [("REG-ID", "person.birth_date"), ("REG-ID", "person.gender")]
 
 
@@ -373,22 +374,22 @@ class TestContradictions:
 
     def test_matching_fields_pass(self) -> None:
         _, violations = validate_identity(
-            IdType.RESIDENT_ID, self.NUMBER, birth_date=date(1990, 5, 6), gender=Gender.MALE, today=TODAY
-        )
+            IdType.RESIDENT_ID, self.NUMBER, birth_date=date(1990, 5, 6), gender=Gender.MALE, today=TODAY,
+                clauses=SHAOGUAN)
         assert violations == []
 
     @pytest.mark.parametrize("given_date", [date(1990, 5, 5), date(1990, 5, 7)])
     def test_birth_date_differs_by_a_day(self, given_date: date) -> None:
         facts, violations = validate_identity(
-            IdType.RESIDENT_ID, self.NUMBER, birth_date=given_date, today=TODAY
-        )
+            IdType.RESIDENT_ID, self.NUMBER, birth_date=given_date, today=TODAY, clauses=SHAOGUAN)
         assert rule_fields(violations) == [("REG-ID", "person.birth_date")]
         assert given_date.isoformat() in violations[0].message and "1990-05-06" in violations[0].message
         assert "不一致" in violations[0].message_zh
         assert facts is not None and facts.birth_date == date(1990, 5, 6)
 
     def test_gender_differs(self) -> None:
-        _, violations = validate_identity(IdType.RESIDENT_ID, self.NUMBER, gender=Gender.FEMALE, today=TODAY)
+        _, violations = validate_identity(IdType.RESIDENT_ID, self.NUMBER, gender=Gender.FEMALE, today=TODAY,
+                                          clauses=SHAOGUAN)
         assert rule_fields(violations) == [("REG-ID", "person.gender")]
         assert "female" in violations[0].message and "女" in violations[0].message_zh
 
@@ -398,8 +399,7 @@ class TestContradictions:
             self.NUMBER,
             birth_date=date(1991, 5, 6),
             gender=Gender.FEMALE,
-            today=TODAY,
-        )
+            today=TODAY, clauses=SHAOGUAN)
         assert rule_fields(violations) == [("REG-ID", "person.birth_date"), ("REG-ID", "person.gender")]
 
 
@@ -416,13 +416,24 @@ MESSAGE_CASES = [
 class TestMessages:
     @pytest.mark.parametrize(("id_type", "number"), MESSAGE_CASES)
     def test_every_violation_is_bilingual_with_rule_and_source(self, id_type: IdType, number: str) -> None:
-        _, violations = validate_identity(id_type, number, today=TODAY)
+        _, violations = validate_identity(id_type, number, today=TODAY, clauses=GANSU)
         assert violations
         for violation in violations:
             assert violation.rule == "REG-ID"
             assert "REG-ID" in violation.message and "甘人社通〔2020〕111号 三" in violation.message
             assert "REG-ID" in violation.message_zh and "甘人社通〔2020〕111号 三" in violation.message_zh
             assert any("\u4e00" <= ch <= "\u9fff" for ch in violation.message_zh)
+
+    @pytest.mark.parametrize(("id_type", "number"), MESSAGE_CASES)
+    def test_a_shaoguan_office_cites_the_shaoguan_plan_or_the_national_notice(self, id_type: IdType, number: str
+                                                                               ) -> None:
+        _, violations = validate_identity(id_type, number, today=TODAY, clauses=SHAOGUAN)
+        assert violations
+        for violation in violations:
+            assert "甘人社通" not in violation.message and "甘人社通" not in violation.message_zh
+            permit = id_type in (IdType.HK_MACAO_TRAVEL_PERMIT, IdType.TAIWAN_TRAVEL_PERMIT)
+            expected = "人社厅发〔2020〕3号" if permit else f"{PLAN}一(二)2；GB 11643-1999"
+            assert f"（REG-ID，{expected}）" in violation.message_zh, violation.message_zh
 
 
 class TestIsKnownNumber:

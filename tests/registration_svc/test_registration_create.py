@@ -11,6 +11,7 @@ from httpx import AsyncClient
 from shared.db import Database
 from tests.registration_svc.registration_support import (
     GUANGZHOU_YUEXIU,
+    LANZHOU_CHENGGUAN,
     SHAOGUAN_WUJIANG,
     SHAOGUAN_ZHENJIANG,
     application,
@@ -95,7 +96,18 @@ class TestCommitment:
         body = application(id_number(date(1990, 5, 1)), commitment_signed=False)
         response = await client.post(URL, json=body, headers=caseworker())
         assert response.status_code == 422 and rules_of(response.json()) == ["REG-COMMITMENT"]
-        assert "甘人社通〔2020〕111号 三" in response.json()["violations"][0]["message"]
+        # A Shaoguan office: the Guangdong pack's clause (the national notice; the Shaoguan plan asks for no
+        # written commitment), not the Gansu notice.
+        message = response.json()["violations"][0]["message_zh"]
+        assert "人社厅发〔2020〕3号" in message and "甘人社通" not in message
+
+    async def test_a_gansu_office_cites_the_gansu_notice(self, client: AsyncClient) -> None:
+        place = {"hukou_region_code": LANZHOU_CHENGGUAN, "residence_region_code": LANZHOU_CHENGGUAN}
+        body = application(id_number(date(1990, 5, 1)), agency=LANZHOU_CHENGGUAN, commitment_signed=False,
+                           person=place)
+        response = await client.post(URL, json=body, headers=caseworker("62"))
+        assert response.status_code == 422 and rules_of(response.json()) == ["REG-COMMITMENT"]
+        assert "甘人社通〔2020〕111号 三" in response.json()["violations"][0]["message_zh"]
 
 
 class TestRegPlace:
@@ -333,3 +345,34 @@ class TestOutboxOnCreate:
 
             events = (await session.execute(select(func.count()).select_from(platform.outbox))).scalar_one()
         assert events == 0 and await registration_count(database) == 0
+
+
+class TestCitesThePackOfTheAgencysRegion:
+    """Every REG-* violation cites the pack of the agency's region: the Shaoguan plan (or the national notice
+    where it is silent) in Shaoguan, 甘人社通〔2020〕111号 in Lanzhou."""
+
+    @pytest.mark.parametrize(("agency", "expected"), [
+        (SHAOGUAN_WUJIANG, {
+            "REG-UNEMPLOYED": f"{PLAN}一(一)", "REG-COMMITMENT": "人社厅发〔2020〕3号",
+            "REG-PLACE": f"{PLAN}一(三)4；人社厅发〔2020〕3号", "REG-ID": f"{PLAN}一(二)2；GB 11643-1999",
+        }),
+        (LANZHOU_CHENGGUAN, {
+            "REG-UNEMPLOYED": "甘人社通〔2020〕111号 一", "REG-COMMITMENT": "甘人社通〔2020〕111号 三",
+            "REG-PLACE": "甘人社通〔2020〕111号 一", "REG-ID": "甘人社通〔2020〕111号 三；GB 11643-1999",
+        }),
+    ])
+    async def test_each_violation_cites_its_regions_clause(self, client: AsyncClient, agency: str,
+                                                           expected: dict[str, str]) -> None:
+        # Household and residence in Guangzhou: neither the Shaoguan nor the Lanzhou office's city (REG-PLACE).
+        place = {"hukou_region_code": GUANGZHOU_YUEXIU, "residence_region_code": GUANGZHOU_YUEXIU,
+                 "gender": "female"}
+        body = application(id_number(date(1990, 5, 1)), agency=agency, commitment_signed=False, person=place,
+                           declaration={"unemployed": False})
+        response = await client.post(URL, json=body, headers=caseworker(agency[:2]))
+        assert response.status_code == 422, response.text
+        cited = {v["rule"]: v["message_zh"] for v in response.json()["violations"]}
+        assert set(expected) <= set(cited), cited
+        for rule, clause in expected.items():
+            assert cited[rule].endswith(f"（{rule}，{clause}）"), (rule, cited[rule])
+        other = "甘人社通" if agency == SHAOGUAN_WUJIANG else "韶关"
+        assert not any(other in text for text in cited.values()), cited

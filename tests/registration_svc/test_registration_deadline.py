@@ -121,6 +121,26 @@ class TestOnlineVerification:
         assert task.due_on == date(2026, 11, 24) and str(task.registration_id) == data["id"]
         assert await outbox_events(database, data["id"]) == []
 
+    @pytest.mark.parametrize(("region", "clause", "other"), [
+        ("440203", "人社厅发〔2020〕3号", "甘人社通"), (LANZHOU_CHENGGUAN, "甘人社通〔2020〕111号 三", "人社厅发"),
+    ])
+    async def test_findings_and_the_home_visit_cite_the_verification_clause_of_the_region(
+        self, client: AsyncClient, database: Database, region: str, clause: str, other: str
+    ) -> None:
+        number = id_number(date(1990, 5, 1))
+        body = application(number, channel="wechat", agency=region,
+                           person={"hukou_region_code": region, "residence_region_code": region})
+        response = await client.post(URL, json=body, headers=bearer("citizen", region[:2], number))
+        assert response.status_code == 201, response.text
+        staff_view = (await client.get(f"{URL}/{response.json()['id']}", headers=caseworker(region[:2]))).json()
+        findings = staff_view["verification"]["findings"]
+        assert findings and all(clause in f["detail_zh"] and other not in f["detail_zh"] for f in findings)
+        async with database.transaction() as session:
+            task = (await session.execute(
+                select(HomeVisitTask).where(HomeVisitTask.id == staff_view["verification"]["home_visit_task_id"])
+            )).scalar_one()
+        assert f"({clause})" in task.reason and other not in task.reason
+
     async def test_confirmed_by_data_registers_at_once(self, client: AsyncClient, database: Database) -> None:
         number = id_number(date(1990, 5, 1))
         await _load(

@@ -15,12 +15,22 @@ from registration_svc.deregistration.rules import (
     reason_group,
 )
 from registration_svc.registration.models import Channel
-from registration_svc.registration.rules import check_age, check_place, decision_deadline, decision_deadline_reason
+from registration_svc.registration.rules import (
+    check_age,
+    check_commitment,
+    check_declaration,
+    check_place,
+    decision_deadline,
+    decision_deadline_reason,
+)
 from shared.calendar import default_calendar
-from shared.policy import default_registry
+from shared.policy import PolicyPack, default_registry
 from tests.support import PLAN
 
 CALENDAR = default_calendar()
+SHAOGUAN = default_registry().for_region("440203")
+GANSU = default_registry().for_region("620102")
+PLACE = SHAOGUAN.citation("registration_place")
 
 
 class TestRegAgeRule:
@@ -45,15 +55,34 @@ class TestRegAgeRule:
 
 class TestRegPlaceRule:
     def test_same_city_other_county_is_accepted(self) -> None:
-        assert check_place("440204", "440203", "440203").met
+        assert check_place("440204", "440203", "440203", PLACE).met
 
     def test_residence_city_is_enough(self) -> None:
-        assert check_place("440204", "440104", "440203001").met
+        assert check_place("440204", "440104", "440203001", PLACE).met
 
     def test_other_city_fails_naming_both(self) -> None:
-        result = check_place("440104", "440203", "440204")
+        result = check_place("440104", "440203", "440204", PLACE)
         assert not result.met and result.rule == "REG-PLACE"
         assert "4401" in result.reason and "440203" in result.reason and "4401" in result.reason_zh
+
+
+class TestCitesTheRegionsPack:
+    """REG-PENSION, REG-UNEMPLOYED, REG-ABLE, REG-WILLING, REG-COMMITMENT and REG-PLACE cite the pack of the
+    agency's region: the Shaoguan plan (the national notice where it is silent) in Shaoguan, 甘人社通〔2020〕111号
+    in Gansu."""
+
+    @pytest.mark.parametrize(("pack", "conditions", "commitment", "place"), [
+        (SHAOGUAN, f"{PLAN}一(一)", "人社厅发〔2020〕3号", f"{PLAN}一(三)4；人社厅发〔2020〕3号"),
+        (GANSU, "甘人社通〔2020〕111号 一", "甘人社通〔2020〕111号 三", "甘人社通〔2020〕111号 一"),
+    ])
+    def test_each_rule_cites_its_clause(self, pack: PolicyPack, conditions: str, commitment: str, place: str) -> None:
+        citation = pack.citation
+        declared = check_declaration(unemployed=False, able_to_work=False, wants_work=False, receiving_pension=True,
+                                     source=citation("registration"))
+        assert [r.rule for r in declared] == ["REG-PENSION", "REG-UNEMPLOYED", "REG-ABLE", "REG-WILLING"]
+        assert {r.source for r in declared} == {conditions}
+        assert check_commitment(False, citation("registration_commitment")).source == commitment
+        assert check_place("620102", "440203", "440203", citation("registration_place")).source == place
 
 
 ONLINE, WINDOW = (2, "shaoguan-plan 一(四)2"), (0, "shaoguan-plan 一(四)1")

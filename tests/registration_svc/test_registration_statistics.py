@@ -8,6 +8,7 @@ from typing import Any
 from httpx import AsyncClient
 
 from tests.registration_svc.registration_support import (
+    LANZHOU_CHENGGUAN,
     SHAOGUAN_ZHENJIANG,
     application,
     caseworker,
@@ -85,7 +86,20 @@ class TestStatistics:
         on_10th = await _stats(client, "2026-11-10")
         assert ("440203", "urban", "registered") not in _groups(on_10th)
         assert on_10th["totals"]["urban_registered_unemployed"] == 0
-        assert on_10th["explanation"]["source"] == "甘人社通〔2020〕111号 六"
+        # Guangdong's statistics cite the Guangdong pack's clause (the national notice; the Shaoguan plan has
+        # no statistics rule), not the Gansu notice.
+        assert on_10th["explanation"]["source"] == "人社厅发〔2020〕3号"
+
+    async def test_gansu_statistics_cite_the_gansu_notice(self, client: AsyncClient) -> None:
+        body = application(
+            id_number(date(1990, 5, 1), region=LANZHOU_CHENGGUAN), agency=LANZHOU_CHENGGUAN,
+            applied_at="2026-11-02T09:00:00+08:00",
+            person={"hukou_region_code": LANZHOU_CHENGGUAN, "residence_region_code": LANZHOU_CHENGGUAN},
+        )
+        assert (await client.post(URL, json=body, headers=caseworker("62"))).status_code == 201
+        gansu = await _stats(client, "2026-11-05", headers=caseworker("62"))
+        assert _groups(gansu) == {(LANZHOU_CHENGGUAN, "urban", "registered"): 1}
+        assert gansu["explanation"]["source"] == "甘人社通〔2020〕111号 六"
 
     async def test_region_filter_and_scope(self, client: AsyncClient) -> None:
         await self._seed(client)

@@ -26,9 +26,13 @@ from registration_svc.verification.service import (
 )
 from shared.db import Database
 from shared.errors import DomainError
+from shared.policy import default_registry
 from tests.support import bearer
 
 ON = date(2026, 11, 20)
+# The verification clause of each region's pack: findings cite the one of the registration's region.
+GANSU = default_registry().for_region("620102").citation("verification")
+SHAOGUAN = default_registry().for_region("440203").citation("verification")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 DECLARED = Declaration(unemployed=True, able_to_work=True, wants_work=True, receiving_pension=False)
@@ -176,19 +180,18 @@ class TestSummarize:
     C, X, U = VerificationOutcome.CONFIRMED, VerificationOutcome.CONTRADICTED, VerificationOutcome.UNKNOWN
 
     def test_identity_and_unemployment_confirmed(self) -> None:
-        report = summarize([finding("REG-ID", self.C), finding("REG-UNEMPLOYED", self.C)])
+        report = summarize([finding("REG-ID", self.C), finding("REG-UNEMPLOYED", self.C)], GANSU)
         assert report.confirmed and not report.needs_home_visit and report.contradicted == []
 
     @pytest.mark.parametrize("missing", ["REG-ID", "REG-UNEMPLOYED"])
     def test_one_unconfirmed_needs_a_visit(self, missing: str) -> None:
         present = {"REG-ID", "REG-UNEMPLOYED"} - {missing}
-        report = summarize([finding(rule, self.C) for rule in present] + [finding(missing, self.U)])
+        report = summarize([finding(rule, self.C) for rule in present] + [finding(missing, self.U)], GANSU)
         assert not report.confirmed and report.needs_home_visit
 
     def test_any_contradiction_wins(self) -> None:
         report = summarize(
-            [finding("REG-ID", self.C), finding("REG-UNEMPLOYED", self.C), finding("REG-PENSION", self.X)]
-        )
+            [finding("REG-ID", self.C), finding("REG-UNEMPLOYED", self.C), finding("REG-PENSION", self.X)], GANSU)
         assert not report.confirmed and not report.needs_home_visit
         assert [f.rule for f in report.contradicted] == ["REG-PENSION"]
 
@@ -198,12 +201,11 @@ class TestSummarize:
                 finding("REG-ID", self.C),
                 finding("REG-UNEMPLOYED", self.C, "a"),
                 finding("REG-UNEMPLOYED", self.X, "b"),
-            ]
-        )
+            ], GANSU)
         assert not report.confirmed and [f.source for f in report.contradicted] == ["b"]
 
     def test_uncovered_rules_become_declaration_unknowns(self) -> None:
-        report = summarize([])
+        report = summarize([], GANSU)
         assert [(f.source, f.rule, f.outcome) for f in report.findings] == [
             ("declaration", rule, self.U)
             for rule in ("REG-ID", "REG-UNEMPLOYED", "REG-ABLE", "REG-WILLING", "REG-PENSION")
@@ -218,7 +220,7 @@ class TestSummarize:
 
 class TestNothingLoaded:
     async def test_everything_unknown_and_a_visit_is_needed(self, session: AsyncSession) -> None:
-        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON, clause=GANSU)
         assert not report.confirmed and report.needs_home_visit and report.contradicted == []
         sources = {f.source for f in report.findings}
         assert sources == {
@@ -233,10 +235,22 @@ class TestNothingLoaded:
         assert {f.rule for f in report.findings if f.source == "declaration"} == {"REG-ABLE", "REG-WILLING"}
 
 
+class TestCitesTheRegionsPack:
+    async def test_findings_cite_the_verification_clause_they_are_given(self, session: AsyncSession) -> None:
+        await load(session, SourceName.IDENTITY, f"{PERSON},resident_identity,active,2010-01-01,")
+        assert (GANSU, SHAOGUAN) == ("甘人社通〔2020〕111号 三", "人社厅发〔2020〕3号")
+        for clause, other in ((SHAOGUAN, "甘人社通"), (GANSU, "人社厅发")):
+            report = await verify_declaration(session, PERSON, DECLARED, on=ON, clause=clause)
+            for found in report.findings:
+                if found.rule.startswith("REG-"):
+                    assert clause in found.detail and clause in found.detail_zh, found
+                    assert other not in found.detail_zh, found
+
+
 class TestIdentitySource:
     async def test_record_in_force_confirms(self, session: AsyncSession) -> None:
         await load(session, SourceName.IDENTITY, f"{PERSON},resident_identity,active,2010-01-01,")
-        report = await verify_declaration(session, PERSON.lower(), DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON.lower(), DECLARED, on=ON, clause=GANSU)
         assert outcomes(report.findings, "identity") == {"REG-ID": VerificationOutcome.CONFIRMED}
         confirmed = by_rule(report.findings, "REG-ID")[0]
         assert (
@@ -247,7 +261,7 @@ class TestIdentitySource:
 
     async def test_other_person_is_not_found(self, session: AsyncSession) -> None:
         await load(session, SourceName.IDENTITY, f"{OTHER},resident_identity,active,,")
-        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON, clause=GANSU)
         unknown = [f for f in report.findings if f.source == "identity"]
         assert unknown[0].outcome is VerificationOutcome.UNKNOWN
         assert "no record of this identity number" in unknown[0].detail
@@ -266,12 +280,12 @@ class TestIdentitySource:
         await load(
             session, SourceName.IDENTITY, f"{PERSON},social_security_card,active,2015-01-01,{valid_to}"
         )
-        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON, clause=GANSU)
         assert outcomes(report.findings, "identity")["REG-ID"] is outcome
 
     async def test_ended_status_does_not_confirm(self, session: AsyncSession) -> None:
         await load(session, SourceName.IDENTITY, f"{PERSON},social_security_card,ended,2015-01-01,")
-        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON, clause=GANSU)
         assert outcomes(report.findings, "identity")["REG-ID"] is VerificationOutcome.UNKNOWN
 
 
@@ -293,7 +307,7 @@ class TestSocialInsuranceSource:
             SourceName.SOCIAL_INSURANCE,
             f"{PERSON},employment_contribution,active,2023-05-01,{valid_to or ''}",
         )
-        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON, clause=GANSU)
         unemployed = [
             f for f in report.findings if f.source == "social_insurance" and f.rule == "REG-UNEMPLOYED"
         ]
@@ -304,7 +318,7 @@ class TestSocialInsuranceSource:
 
     async def test_an_ended_status_row_is_not_in_force(self, session: AsyncSession) -> None:
         await load(session, SourceName.SOCIAL_INSURANCE, f"{PERSON},employment_filing,ended,2023-05-01,")
-        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON, clause=GANSU)
         assert (
             outcomes(report.findings, "social_insurance")["REG-UNEMPLOYED"] is VerificationOutcome.CONFIRMED
         )
@@ -318,7 +332,7 @@ class TestSocialInsuranceSource:
             f"{PERSON},employment_contribution,ended,2020-01-01,2022-01-01",
             f"{PERSON},employment_filing,active,2026-10-01,",
         )
-        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON, clause=GANSU)
         assert (
             outcomes(report.findings, "social_insurance")["REG-UNEMPLOYED"]
             is VerificationOutcome.CONTRADICTED
@@ -336,7 +350,7 @@ class TestSocialInsuranceSource:
         self, session: AsyncSession, valid_from: date, outcome: VerificationOutcome
     ) -> None:
         await load(session, SourceName.SOCIAL_INSURANCE, f"{PERSON},pension,active,{valid_from},")
-        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON, clause=GANSU)
         [pension] = [f for f in report.findings if f.source == "social_insurance" and f.rule == "REG-PENSION"]
         assert pension.outcome is outcome
         if outcome is VerificationOutcome.CONTRADICTED:
@@ -346,14 +360,14 @@ class TestSocialInsuranceSource:
     async def test_pension_declared_is_still_contradicted(self, session: AsyncSession) -> None:
         await load(session, SourceName.SOCIAL_INSURANCE, f"{PERSON},pension,active,2020-01-01,")
         declared = Declaration(unemployed=True, able_to_work=True, wants_work=True, receiving_pension=True)
-        report = await verify_declaration(session, PERSON, declared, on=ON)
+        report = await verify_declaration(session, PERSON, declared, on=ON, clause=GANSU)
         assert [f.rule for f in report.contradicted] == ["REG-PENSION"]
 
     async def test_insured_without_work_records_leaves_unemployment_unknown(
         self, session: AsyncSession
     ) -> None:
         await load(session, SourceName.SOCIAL_INSURANCE, f"{PERSON},pension,ended,2020-01-01,2021-01-01")
-        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON, clause=GANSU)
         assert outcomes(report.findings, "social_insurance") == {
             "REG-UNEMPLOYED": VerificationOutcome.UNKNOWN,
             "REG-PENSION": VerificationOutcome.CONFIRMED,
@@ -368,7 +382,7 @@ class TestBusinessRegistrationSource:
             f"{PERSON},business_owner,active,2025-06-01,,韶关小吃店",
             header="id_number,kind,status,valid_from,valid_to,business_name",
         )
-        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON, clause=GANSU)
         [contradiction] = report.contradicted
         assert (contradiction.source, contradiction.rule) == ("business_registration", "REG-UNEMPLOYED")
         assert "韶关小吃店" in contradiction.detail and "2025-06-01" in contradiction.detail_zh
@@ -386,7 +400,7 @@ class TestBusinessRegistrationSource:
         await load(
             session, SourceName.BUSINESS_REGISTRATION, f"{PERSON},business_owner,active,2025-06-01,{valid_to}"
         )
-        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON, clause=GANSU)
         assert outcomes(report.findings, "business_registration")["REG-UNEMPLOYED"] is outcome
 
 
@@ -399,19 +413,19 @@ class TestCivilAffairsSource:
             f"{PERSON},employment_contribution,ended,2019-01-01,2020-01-01",
         )
         await load(session, SourceName.CIVIL_AFFAIRS, f"{PERSON},death,active,2026-03-01,")
-        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON, clause=GANSU)
         assert [(f.source, f.rule) for f in report.contradicted] == [("civil_affairs", "REG-ID")]
         assert not report.confirmed and not report.needs_home_visit
         assert "2026-03-01" in report.contradicted[0].detail and "死亡" in report.contradicted[0].detail_zh
 
     async def test_a_death_dated_after_the_day_does_not_count_yet(self, session: AsyncSession) -> None:
         await load(session, SourceName.CIVIL_AFFAIRS, f"{PERSON},death,active,{ON + timedelta(days=1)},")
-        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON, clause=GANSU)
         assert report.contradicted == []
 
     async def test_subsistence_allowance_is_noted_for_screening(self, session: AsyncSession) -> None:
         await load(session, SourceName.CIVIL_AFFAIRS, f"{PERSON},subsistence_allowance,active,2025-01-01,")
-        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON, clause=GANSU)
         [note] = by_rule(report.findings, "ELIG-CATEGORY")
         assert note.outcome is VerificationOutcome.CONFIRMED and "subsistence_allowance" in note.detail
         assert "《清远市清新区就业困难人员认定和服务工作实施方案》三(一)" in note.detail_zh
@@ -428,7 +442,7 @@ class TestReport:
         )
         await load(session, SourceName.BUSINESS_REGISTRATION, f"{OTHER},business_owner,active,,")
         await load(session, SourceName.CIVIL_AFFAIRS, f"{OTHER},death,active,,")
-        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON, clause=GANSU)
         assert report.confirmed and not report.needs_home_visit and report.contradicted == []
         assert outcomes(report.findings, "declaration") == {
             "REG-ABLE": VerificationOutcome.UNKNOWN,
@@ -437,7 +451,7 @@ class TestReport:
 
     async def test_identity_alone_needs_a_visit(self, session: AsyncSession) -> None:
         await load(session, SourceName.IDENTITY, f"{PERSON},resident_identity,active,,")
-        report = await verify_declaration(session, PERSON, DECLARED, on=ON)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON, clause=GANSU)
         assert not report.confirmed and report.needs_home_visit
 
     async def test_sources_are_configurable(self, session: AsyncSession) -> None:
@@ -453,6 +467,7 @@ class TestReport:
                 declaration: Declaration,
                 *,
                 on: date | None = None,
+                clause: str = "",
             ) -> list[VerificationFinding]:
                 return [
                     VerificationFinding(
@@ -462,8 +477,7 @@ class TestReport:
                 ]
 
         report = await verify_declaration(
-            session, f" {PERSON.lower()} ", DECLARED, on=ON, sources=[RemoteSource()]
-        )
+            session, f" {PERSON.lower()} ", DECLARED, on=ON, sources=[RemoteSource()], clause=GANSU)
         assert report.confirmed
         assert report.findings[0].detail == PERSON and report.findings[0].detail_zh == ON.isoformat()
 

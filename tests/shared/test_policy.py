@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from shared.policy import (
+    CITATION_NAMES,
     PARAMETER_NAMES,
     ParameterNotInForceError,
     ParameterValue,
@@ -18,7 +20,7 @@ from shared.policy import (
     PolicyRegistry,
     default_registry,
 )
-from shared.policy.documents import documents
+from shared.policy.documents import cited_documents, documents
 from shared.timerules import RetirementCategory
 from tests.support import PLAN
 
@@ -116,8 +118,10 @@ def write_pack(
     prefixes: tuple[str, ...] = ("44",),
     effective_from: date = date(2024, 1, 1),
     header_extra: str = "",
+    citations: Mapping[str, str] | None = None,
 ) -> Path:
-    """Writes a pack file; a list value gives several (value, effective_from) entries."""
+    """Writes a pack file; a list value gives several (value, effective_from) entries. A pack that extends
+    none cites a test clause for every citation name unless `citations` is given."""
     lines = [
         "[pack]",
         f'id = "{pack_id}"',
@@ -140,6 +144,11 @@ def write_pack(
                 f"effective_from = {entry_from.isoformat()}",
                 f'source = "test {name} {entry_from.isoformat()}"',
             ]
+    if citations is None and extends is None:
+        citations = {name: f"test citation {name}" for name in sorted(CITATION_NAMES)}
+    if citations:
+        lines += ["", "[citations]", *(f"{name} = {json.dumps(text, ensure_ascii=False)}"
+                                       for name, text in citations.items())]
     path = directory / f"{pack_id}.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -291,10 +300,71 @@ class TestCitations:
     def test_unknown_citation_names_are_refused(self, tmp_path: Path) -> None:
         write_pack(tmp_path, "base", base_values(), default=True)
         path = tmp_path / "base.toml"
-        citations = '[citations]\nappeal = "civil-code"\n\n'
-        text = path.read_text(encoding="utf-8").replace("[[params.", citations + "[[params.", 1)
+        text = path.read_text(encoding="utf-8").replace("[citations]\n", '[citations]\nappeal = "civil-code"\n', 1)
         path.write_text(text, encoding="utf-8")
         expect_pack_error(tmp_path, "base", "appeal", "unknown citation")
+
+
+class TestPackCitations:
+    """Each pack cites its own region's documents for the rules that are not parameter values."""
+
+    def test_both_packs_define_every_citation_name(self) -> None:
+        registry = default_registry()
+        for pack_id in ("cn-44-shaoguan", "cn-62-gansu"):
+            pack = registry.get(pack_id)
+            for name in CITATION_NAMES:
+                assert pack.citation(name), (pack_id, name)
+
+    def test_every_citation_names_documents_that_bind_the_packs_region(self) -> None:
+        root = Path(__file__).parents[2] / "shared/policy/packs"
+        for pack_id, region in (("cn-44-shaoguan", "44"), ("cn-62-gansu", "62")):
+            own = tomllib.loads((root / f"{pack_id}.toml").read_text(encoding="utf-8"))["citations"]
+            for name in CITATION_NAMES:
+                # What the pack sets itself, else what it inherits from the pack it extends.
+                reference = own.get(name) or tomllib.loads(
+                    (root / "cn-44-shaoguan.toml").read_text(encoding="utf-8"))["citations"][name]
+                cited = cited_documents(reference)
+                assert cited and None not in cited, (pack_id, name, reference)
+                for doc in cited:
+                    assert doc is not None and doc.binds(region), (pack_id, name, doc)
+
+    def test_gansu_cites_the_gansu_notice_for_every_rule_and_never_the_shaoguan_plan(self) -> None:
+        gansu = default_registry().get("cn-62-gansu")
+        for name in CITATION_NAMES:
+            assert gansu.citation(name).startswith("甘人社通〔2020〕111号 "), name
+            assert "韶关" not in gansu.citation(name), name
+
+    def test_shaoguan_cites_no_gansu_document(self) -> None:
+        shaoguan = default_registry().default
+        for name in CITATION_NAMES:
+            assert "甘人社通" not in shaoguan.citation(name), name
+
+    @pytest.mark.parametrize(
+        ("name", "shaoguan", "gansu"),
+        [
+            ("followup_monthly", f"{PLAN}二(二)1", "甘人社通〔2020〕111号 五"),
+            ("recommendation", f"{PLAN}四(二)2(2)", "甘人社通〔2020〕111号 四(三)"),
+            ("identity", f"{PLAN}一(二)2", "甘人社通〔2020〕111号 三"),
+            ("classification_entrepreneur", f"{PLAN}五", "甘人社通〔2020〕111号 四(四)"),
+            ("statistics", "人社厅发〔2020〕3号", "甘人社通〔2020〕111号 六"),
+        ],
+    )
+    def test_region_lookup_gives_each_regions_clause(self, name: str, shaoguan: str, gansu: str) -> None:
+        registry = default_registry()
+        assert registry.for_region("440203").citation(name) == shaoguan
+        assert registry.for_region("620102").citation(name) == gansu
+
+    def test_a_pack_missing_a_citation_is_refused_naming_it(self, tmp_path: Path) -> None:
+        citations = {name: "civil-code" for name in CITATION_NAMES if name != "revisit"}
+        write_pack(tmp_path, "base", base_values(), default=True, citations=citations)
+        expect_pack_error(tmp_path, "base", "revisit", "missing citation")
+
+    def test_a_child_pack_inherits_the_citations_it_does_not_set(self, tmp_path: Path) -> None:
+        write_pack(tmp_path, "base", base_values(), default=True)
+        write_pack(tmp_path, "child", {}, extends="base", prefixes=("62",), citations={"revisit": "civil-code"})
+        child = PolicyRegistry.load(tmp_path).get("child")
+        assert child.citation("revisit") == "《中华人民共和国民法典》"
+        assert child.citation("statistics") == "test citation statistics"
 
 
 class TestRegionLookup:
