@@ -369,7 +369,7 @@ _UNREACHABLE = text("""
 WITH candidate AS (
     SELECT e.registration_id FROM followup.ledger_entry e
     WHERE e.month = :month AND e.status = 'unreachable' AND e.registration_id > :after
-      AND e.registration_id <= :last
+      AND e.registration_id <= :last AND e.agency_region_code = ANY(:regions)
       AND (SELECT count(*) FROM followup.ledger_entry p
            WHERE p.registration_id = e.registration_id AND p.month >= :first_month AND p.month < :month
              AND p.status = 'unreachable' AND p.closed_at IS NOT NULL) = :earlier
@@ -405,14 +405,26 @@ async def close_chunk(session: AsyncSession, month: date, after: uuid.UUID, size
     return last, int(seen), int(missed), int(unreachable)
 
 
+async def unreachable_regions(session: AsyncSession, month: date, after: uuid.UUID, last: uuid.UUID) -> list[str]:
+    """Returns the regions of the chunk's registrations unreachable this month (each region's pack says how
+    many months in a row request the deregistration)."""
+    rows = await session.scalars(
+        select(LedgerEntry.agency_region_code).distinct()
+        .where(LedgerEntry.month == month, LedgerEntry.status == EntryStatus.UNREACHABLE.value,
+               LedgerEntry.registration_id > after, LedgerEntry.registration_id <= last)
+    )
+    return [str(region) for region in rows.all()]
+
+
 async def request_unreachable(
     session: AsyncSession, month: date, first_month: date, months: int, after: uuid.UUID, last: uuid.UUID,
-    requested_by: str, now: datetime, month_label: str,
+    regions: Sequence[str], requested_by: str, now: datetime, month_label: str,
 ) -> int:
-    """Requests deregistration `unreachable` for the chunk's registrations unreachable in `months`
+    """Requests deregistration `unreachable` for the chunk's registrations of `regions` unreachable in `months`
     consecutive closed months ending with `month` (FU-UNREACHABLE), through the outbox; returns how many."""
     result = await session.execute(_UNREACHABLE, {
         "month": month, "first_month": first_month, "earlier": months - 1, "after": after, "last": last,
+        "regions": list(regions),
         "effective": month_end(month), "event_type": EventType.FOLLOWUP_DEREGISTRATION_REQUESTED.value,
         "requested_by": requested_by, "months": months, "month_text": month_label, "now": now,
         "note": f"FU-UNREACHABLE: unreachable {months} consecutive months to {month_label}",

@@ -484,11 +484,17 @@ async def close_chunk(session: AsyncSession, job: RowMapping, resume: Any, polic
     last, seen, missed, unreachable = await repository.close_chunk(session, month, after, CHUNK, now)
     requested = 0
     if last is not None:
-        months = int(str(policy.default.param("unreachable_months_to_deregister", month_end(month)).value))
-        requested = await repository.request_unreachable(
-            session, month, add_months(month, -(months - 1)), months, after, last, f"job:{job['id']}", now,
-            month_text(month),
-        )
+        # FU-UNREACHABLE counts the months of each registration's own region (its pack), region by region.
+        by_months: dict[int, list[str]] = {}
+        for region in await repository.unreachable_regions(session, month, after, last):
+            months = int(str(policy.for_region(region).param("unreachable_months_to_deregister",
+                                                             month_end(month)).value))
+            by_months.setdefault(months, []).append(region)
+        for months, regions in sorted(by_months.items()):
+            requested += await repository.request_unreachable(
+                session, month, add_months(month, -(months - 1)), months, after, last, regions, f"job:{job['id']}",
+                now, month_text(month),
+            )
     tally = {"missed": _tally(resume, "missed") + missed, "unreachable": _tally(resume, "unreachable") + unreachable,
              "deregistrations_requested": _tally(resume, "deregistrations_requested") + requested}
     if last is not None and seen >= CHUNK:

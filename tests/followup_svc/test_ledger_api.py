@@ -3,9 +3,11 @@ registration events, the list, contacts and their rules, generation, close, cove
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,10 +16,17 @@ from httpx import AsyncClient
 
 from followup_svc.config import Settings
 from followup_svc.ledger.models import LedgerEntry, LedgerRegistration
+from followup_svc.ledger.tasks import ledger_batch_work
+from followup_svc.models import platform
 from services.followup.app import create_app
+from shared.calendar import default_calendar
+from shared.clients.registration import RegistrationClient
 from shared.clock import Clock
 from shared.db import Database
 from shared.events import EventType
+from shared.jobs import JobStatus, run_job
+from shared.policy import PolicyRegistry
+from shared.policy.packs import PACKS_DIRECTORY
 from tests.followup_svc.helpers import envelope
 from tests.followup_svc.ledger_support import (
     assert_counts_agree,
@@ -31,6 +40,7 @@ from tests.followup_svc.ledger_support import (
     register,
     run,
 )
+from tests.shared.test_policy import write_pack
 from tests.support import bearer, running_app, service_settings
 
 LEDGER = "/api/v1/ledger"
@@ -317,6 +327,38 @@ class TestGenerationAndClose:
         await assert_counts_agree(database)
         metrics = (await client.get("/metrics")).text
         assert 'jiuye_ledger_entries{month="2026-10",region="440281",status="missed"}' in metrics
+
+
+class TestUnreachableCountsTheMonthsOfEachRegion:
+    async def test_a_region_whose_pack_says_three_months(
+        self, client: AsyncClient, database: Database, tmp_path: Path
+    ) -> None:
+        """FU-UNREACHABLE takes the number of months from the pack of the registration's region: a city pack
+        (Lechang, 440281) that says 3 requests the deregistration where the Shaoguan pack's 6 does not."""
+        for bundled in PACKS_DIRECTORY.glob("*.toml"):
+            shutil.copy(bundled, tmp_path / bundled.name)
+        write_pack(tmp_path, "cn-440281-test", {"unreachable_months_to_deregister": 3}, extends="cn-44-shaoguan",
+                   prefixes=("440281",), effective_from=date(2020, 1, 1))
+        registry = PolicyRegistry.load(tmp_path)
+        assert registry.for_region("440281001").param("unreachable_months_to_deregister", date(2026, 9, 30)).value == 3
+        lechang, zhenjiang = uuid.uuid4(), uuid.uuid4()
+        for registration, region in ((lechang, "440281001"), (zhenjiang, "440204001")):
+            for month in (7, 8):
+                await put_entry(database, registration, date(2026, month, 1), "unreachable", closed=True,
+                                region=region)
+            await put_entry(database, registration, date(2026, 9, 1), "attempted", closed=False, region=region)
+        response = await client.post(f"{LEDGER}/months/2026-09/close", headers=ADMIN)
+        assert response.status_code == 202, response.text
+        status = await run_job(database, platform.job, uuid.UUID(response.json()["job_id"]),
+                               ledger_batch_work(registry, default_calendar, CLOCK, _no_peer))
+        assert status == JobStatus.SUCCEEDED
+        (request,) = await deregistration_requests(database, lechang)
+        assert (request["reason"], request["evidence"]["months"]) == ("unreachable", 3)
+        assert await deregistration_requests(database, zhenjiang) == []  # Shaoguan counts 6
+
+
+def _no_peer() -> RegistrationClient:
+    raise AssertionError("this job calls no peer")
 
 
 class TestCoverage:
