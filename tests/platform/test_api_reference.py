@@ -128,7 +128,7 @@ class TestExampleBodies:
         assert uploads == {name for name in FILE_UPLOADS if name.startswith(f"{service} ")}
 
     def test_every_example_is_accepted_by_the_request_model(self, service: str) -> None:
-        app = APPS[service][0]()
+        app = APPS[service][0](configure_logs=False)
         examples = request_examples()[service]
         document = app.openapi()
         checked, refused = set(), []
@@ -160,13 +160,13 @@ class TestExampleBodies:
     def test_no_example_names_an_operation_that_does_not_exist(self) -> None:
         assert set(request_examples()) == set(APPS)
         for service, examples in request_examples().items():
-            document = APPS[service][0]().openapi()
+            document = APPS[service][0](configure_logs=False).openapi()
             known = {key for key, operation in operations(document) if "requestBody" in operation}
             assert set(examples) - known == set(), service
 
     def test_a_broken_example_is_refused(self) -> None:
         """The check above does fail: an example the model refuses gives errors."""
-        app = create_registration_app()
+        app = create_registration_app(configure_logs=False)
         [route] = [r for r in app.routes if isinstance(r, APIRoute) and r.path == "/api/v1/registrations"
                    and "POST" in r.methods]
         assert route.body_field is not None

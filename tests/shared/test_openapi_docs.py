@@ -38,7 +38,7 @@ class TestDescribeFields:
         assert as_of["description"] == "评估日期" and "description" not in unknown
 
     def test_a_service_document_describes_its_glossary_fields(self) -> None:
-        app = create_registration_app()
+        app = create_registration_app(configure_logs=False)
         schema = app.openapi()
         props = [
             (name, prop) for component in schema["components"]["schemas"].values()
