@@ -570,6 +570,7 @@ class ImportTarget:
     first_contacted_on: date | None
     attempts: int
     registered_on: date
+    person_id: uuid.UUID
 
 
 async def entries_for_import(session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
@@ -581,13 +582,14 @@ async def entries_for_import(session: AsyncSession, principal: Principal, ids: S
     rows = await session.execute(
         select(LedgerEntry.id, LedgerEntry.registration_id, LedgerEntry.agency_region_code, LedgerEntry.month,
                LedgerEntry.status, ~entry_open(), LedgerEntry.first_contacted_on, LedgerEntry.attempts,
-               LedgerRegistration.registered_on)
+               LedgerRegistration.registered_on, LedgerEntry.person_id)
         .join(LedgerRegistration, LedgerRegistration.registration_id == LedgerEntry.registration_id)
         .where(LedgerEntry.id.in_(ids), in_region(LedgerEntry.agency_region_code, scope))
         .with_for_update(of=LedgerEntry)
     )
     return {
-        row[0]: ImportTarget(row[0], row[1], row[2], row[3], str(row[4]), bool(row[5]), row[6], int(row[7]), row[8])
+        row[0]: ImportTarget(row[0], row[1], row[2], row[3], str(row[4]), bool(row[5]), row[6], int(row[7]), row[8],
+                             row[9])
         for row in rows.all()
     }
 

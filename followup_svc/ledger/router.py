@@ -96,7 +96,7 @@ async def import_ledger(
     `?partial=true` imports the good rows."""
     content = await read_upload(request)
     answer = await spreadsheet.import_contacts(session, principal, content, request.app.state.policy,
-                                               clock.today(), clock.now(), partial=partial)
+                                               _calendar(request), clock.today(), clock.now(), partial=partial)
     await audit.record(session, platform.audit_log, principal, "ledger.import", "ledger_contact", None,
                        request=request, details={"accepted": answer.accepted, "rejected": answer.rejected,
                                                  "partial": partial})
@@ -120,7 +120,7 @@ async def add_ledger_contact(
     """Records a contact (phone, visit, data match) of an open entry; an outcome that ends the registration
     requests the deregistration (FU-OUTCOME, FU-REFUSAL)."""
     contact = await service.add_contact(session, principal, entry_id, body, request.app.state.policy,
-                                        clock.today(), clock.now())
+                                        _calendar(request), clock.today(), clock.now())
     await audit.record(session, platform.audit_log, principal, "ledger.contact", "ledger_entry", str(entry_id),
                        request=request, details={"contact_id": str(contact.id), "result": body.result.value,
                                                  "deregistration_requested": contact.deregistration_requested

@@ -52,6 +52,7 @@ from followup_svc.ledger.schemas import (
 )
 from followup_svc.models import platform
 from followup_svc.recommendation import repository as recommendations
+from followup_svc.revisit.service import schedule_revisits
 from followup_svc.service_record import repository as services
 from shared import outbox
 from shared.auth import Principal, forbidden, scope_region
@@ -327,6 +328,22 @@ async def refusal_check(session: AsyncSession, registration_id: uuid.UUID, thres
     return refusal_deregistration([ServiceEvent(on, response) for on, _, response in timed], threshold, source)
 
 
+# Situations a contact finds that mean the person started work: an assisted person's revisits start then
+# (FU-REVISIT), as when a recommendation ends hired or a certification ends for employment.
+WORK_STATUSES = frozenset({"hired", "self_employed", "stable_income"})
+
+
+async def revisits_on_work(
+    session: AsyncSession, person_id: uuid.UUID, employment: str | None, started_on: date, policy: PolicyRegistry,
+    calendar: WorkdayCalendar,
+) -> int:
+    """Schedules the revisits of an assisted person a contact found at work (FU-REVISIT); returns how many are
+    owed for that start (none for a person never assisted, or a contact that found no work)."""
+    if employment not in WORK_STATUSES:
+        return 0
+    return len(await schedule_revisits(session, person_id, started_on, policy, calendar))
+
+
 def refusal_threshold(policy: PolicyRegistry, region: str, on: date) -> int:
     """Returns how many unjustified refusals in a row request deregistration in a region on a day (FU-REFUSAL)."""
     return int(str(policy.for_region(region).param("refusals_to_deregister", on).value))
@@ -334,10 +351,11 @@ def refusal_threshold(policy: PolicyRegistry, region: str, on: date) -> int:
 
 async def add_contact(
     session: AsyncSession, principal: Principal, entry_id: uuid.UUID, body: ContactCreate, policy: PolicyRegistry,
-    today: date, now: datetime,
+    calendar: WorkdayCalendar, today: date, now: datetime,
 ) -> ContactRead:
     """Records a contact of an open entry, moves the entry's state and requests the deregistration its outcome
-    calls for (FU-OUTCOME) or three unjustified refusals call for (FU-REFUSAL)."""
+    calls for (FU-OUTCOME) or three unjustified refusals call for (FU-REFUSAL); work found starts an assisted
+    person's revisits (FU-REVISIT)."""
     entry = await get_entry(session, principal, entry_id, for_update=True)
     await repository.lock_registration(session, entry.registration_id)
     closes = await repository.month_closes(session, [entry.month])
@@ -382,6 +400,7 @@ async def add_contact(
     if contact not in session:
         session.add(contact)
     await session.flush()
+    await revisits_on_work(session, entry.person_id, employment, body.contacted_on, policy, calendar)
     return contact_read(contact, pack, request)
 
 

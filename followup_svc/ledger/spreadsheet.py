@@ -23,6 +23,7 @@ from followup_svc.ledger.repository import ImportTarget
 from followup_svc.ledger.rules import entry_status_after, month_text, outcome_deregistration
 from followup_svc.ledger.schemas import ContactCreate, Employer
 from shared.auth import Principal
+from shared.calendar import WorkdayCalendar
 from shared.db import Database
 from shared.explain import failures
 from shared.policy import PolicyRegistry
@@ -189,8 +190,8 @@ def _check(sheet: ReadSheet, line: int, values: dict[str, object], target: Impor
 
 
 async def import_contacts(
-    session: AsyncSession, principal: Principal, content: bytes, policy: PolicyRegistry, today: date,
-    now: datetime, *, partial: bool,
+    session: AsyncSession, principal: Principal, content: bytes, policy: PolicyRegistry, calendar: WorkdayCalendar,
+    today: date, now: datetime, *, partial: bool,
 ) -> ImportRead:
     """Imports contacts from the ledger template: every row is checked first (FU-CONTACT-DATE, FU-OUTCOME,
     DEREG-INCOME, entry closed or ended); then, unless a row failed and `partial` is off, the good rows are
@@ -210,7 +211,7 @@ async def import_contacts(
         return import_answer(errors, rows, 0)
     applied = 0
     async for _part, checked in _checked_chunks(session, principal, content, today, policy):
-        await _apply(session, principal, checked, policy, now)
+        await _apply(session, principal, checked, policy, calendar, now)
         applied += len(checked)
     if applied != accepted:
         raise ImportChanged(
@@ -245,13 +246,15 @@ async def _checked_chunks(
 
 
 async def _apply(session: AsyncSession, principal: Principal, rows: list[tuple[int, ContactCreate, ImportTarget]],
-                 policy: PolicyRegistry, now: datetime) -> None:
+                 policy: PolicyRegistry, calendar: WorkdayCalendar, now: datetime) -> None:
     contacts: list[dict[str, Any]] = []
     states: dict[uuid.UUID, tuple[uuid.UUID, str, date | None, int]] = {}
     refusals: dict[uuid.UUID, ImportTarget] = {}
+    work: list[tuple[uuid.UUID, str | None, date]] = []  # for FU-REVISIT, once the contacts are written
     for line, body, target in sorted(rows, key=lambda r: (r[1].contacted_on, r[0])):
         employment = body.employment_status.value if body.employment_status and body.result.value == "reached" \
             else None
+        work.append((target.person_id, employment, body.contacted_on))
         request = outcome_deregistration(employment, body.contacted_on,
                                          policy.for_region(target.agency_region_code).citation("followup_outcome"))
         contact_id = uuid.uuid4()
@@ -282,6 +285,8 @@ async def _apply(session: AsyncSession, principal: Principal, rows: list[tuple[i
                                    attempts + 1)
     await repository.insert_contacts(session, contacts)
     await repository.apply_entry_states(session, list(states.values()), now)
+    for person_id, employment, contacted_on in work:
+        await service.revisits_on_work(session, person_id, employment, contacted_on, policy, calendar)
     for registration_id, target in refusals.items():
         threshold = service.refusal_threshold(policy, target.agency_region_code, target.month)
         request = await service.refusal_check(

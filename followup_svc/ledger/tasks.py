@@ -77,6 +77,9 @@ def ledger_batch_work(
             contacts, requested = await repository.record_data_matches(
                 session, records, recorded_by=f"job:{job['id']}", now=clock.now(), month_label=str(job["period"]),
             )
+            # Work found starts an assisted person's revisits (FU-REVISIT), as a contact's would.
+            for (_, _, person_id), (_, _, status, _, found_on) in zip(rows, records, strict=True):
+                await service.revisits_on_work(session, person_id, status, found_on, policy, calendar())
             tally["contacts"] += contacts
             tally["matched"] += sum(1 for r in records if r[3] is not None)
             tally["deregistrations_requested"] += requested

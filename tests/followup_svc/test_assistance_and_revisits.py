@@ -37,6 +37,7 @@ from tests.followup_svc.assisted_support import (
     submitted,
 )
 from tests.followup_svc.helpers import envelope
+from tests.followup_svc.ledger_support import put_entry
 from tests.support import bearer, running_app, service_settings
 
 NOW = datetime(2026, 11, 24, 0, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -290,6 +291,29 @@ class TestRevisits:
         # due on or before today only, by default
         today_only = await client.get("/api/v1/revisits/due", headers=CW)
         assert {s["sequence"] for s in today_only.json()["items"] if s["person_id"] == str(person)} == {1}
+
+    async def test_a_ledger_contact_that_finds_an_assisted_person_hired_schedules_the_revisits(
+        self, client: AsyncClient, database: Database
+    ) -> None:
+        """FU-REVISIT from a monthly contact, not only from a certification's end or a recommendation."""
+        person, other = await registered_person(database), await registered_person(database)
+        await consume(database, EventType.DIFFICULTY_APPLICATION_SUBMITTED,
+                      submitted(person, date(2026, 10, 12), date(2026, 11, 9)))
+        entries = {}
+        for who in (person, other):  # `other` was never assisted: found at work, nothing to revisit
+            entries[who] = await put_entry(database, uuid.uuid4(), date(2026, 11, 1), "pending", closed=False,
+                                           region=TOWN, person_id=who)
+        for who in (person, other):
+            response = await client.post(f"/api/v1/ledger/{entries[who]}/contacts", headers=CW, json={
+                "method": "phone", "contacted_on": "2026-11-20", "result": "reached", "employment_status": "hired",
+                "employer": {"name": "韶关某电子厂"}})
+            assert response.status_code == 201, response.text
+            assert response.json()["deregistration_requested"]["reason"] == "hired"
+        due = await client.get("/api/v1/revisits/due", params={"region": TOWN, "before": "2027-12-31"}, headers=CW)
+        slots = [s for s in due.json()["items"] if s["person_id"] in (str(person), str(other))]
+        assert {(s["person_id"], s["target"], s["sequence"], s["due_on"]) for s in slots if s["sequence"] == 1} == {
+            (str(person), "person", 1, "2026-12-21"), (str(person), "employer", 1, "2026-12-21")}
+        assert len(slots) == 8  # four to the person, four to the employer, within 12 months of starting work
 
     async def test_employer_revisit_with_problems_opens_a_follow_up_action(self, client: AsyncClient,
                                                                           database: Database) -> None:
