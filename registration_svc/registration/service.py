@@ -351,6 +351,7 @@ async def create_registration(
             ),
             on=applied_on,
             clause=pack.citation("verification"),
+            screening=pack.citation("difficulty_screening"),
         )
         await _apply_verification(session, registration, report, applied_on, now, pack.citation("verification"))
     await session.flush()

@@ -48,9 +48,11 @@ class VerificationSource(Protocol):
     name: str
 
     async def check(
-        self, session: AsyncSession, id_number: str, declaration: Declaration, *, on: date, clause: str
+        self, session: AsyncSession, id_number: str, declaration: Declaration, *, on: date, clause: str,
+        screening: str = "",
     ) -> list[VerificationFinding]:
-        """Returns this source's findings about the identity number on the given day, citing `clause`."""
+        """Returns this source's findings about the identity number on the given day, citing `clause`
+        (`screening`, the pack's difficulty-screening clause, for a person who may qualify as one)."""
         ...
 
 
@@ -91,16 +93,17 @@ class _TableSource:
     rules: tuple[str, ...]
 
     async def check(
-        self, session: AsyncSession, id_number: str, declaration: Declaration, *, on: date, clause: str
+        self, session: AsyncSession, id_number: str, declaration: Declaration, *, on: date, clause: str,
+        screening: str = "",
     ) -> list[VerificationFinding]:
         """Returns this source's findings about the identity number on the given day, citing `clause`."""
         records = await repository.records_of(session, self.source.value, id_number)
         if not records:
             return await self._unknown(session, self.rules, clause)
-        return self.judge(records, declaration, on, clause)
+        return self.judge(records, declaration, on, clause, screening)
 
     def judge(
-        self, records: Sequence[ReferenceRecord], declaration: Declaration, on: date, clause: str
+        self, records: Sequence[ReferenceRecord], declaration: Declaration, on: date, clause: str, screening: str = ""
     ) -> list[VerificationFinding]:
         """Returns the findings of the number's records (at least one) on the day."""
         raise NotImplementedError
@@ -130,18 +133,18 @@ class IdentitySource(_TableSource):
     rules = ("REG-ID",)
 
     def judge(
-        self, records: Sequence[ReferenceRecord], declaration: Declaration, on: date, clause: str
+        self, records: Sequence[ReferenceRecord], declaration: Declaration, on: date, clause: str, screening: str = ""
     ) -> list[VerificationFinding]:
         """Confirms REG-ID when a record of the number is in force; a lapsed card alone proves nothing."""
         current = [r for r in records if in_force(r, on)]
         if current:
             kinds = sorted({r.kind for r in current})
-            return [self._finding(clause, 
+            return [self._finding(clause,
                 "REG-ID", VerificationOutcome.CONFIRMED,
                 f"identity number found in force on {on.isoformat()} ({', '.join(kinds)})",
                 f"{on.isoformat()}查到有效的证件信息（{'、'.join(KIND_ZH[k] for k in kinds)}）",
             )]
-        return [self._finding(clause, 
+        return [self._finding(clause,
             "REG-ID", VerificationOutcome.UNKNOWN,
             f"identity number found, but no record is in force on {on.isoformat()} "
             f"(latest end {_ended_on(records)})",
@@ -157,7 +160,7 @@ class SocialInsuranceSource(_TableSource):
     rules = ("REG-UNEMPLOYED", "REG-PENSION")
 
     def judge(
-        self, records: Sequence[ReferenceRecord], declaration: Declaration, on: date, clause: str
+        self, records: Sequence[ReferenceRecord], declaration: Declaration, on: date, clause: str, screening: str = ""
     ) -> list[VerificationFinding]:
         """Contradicts REG-UNEMPLOYED on an active contribution and REG-PENSION on a pension paid."""
         findings: list[VerificationFinding] = []
@@ -167,27 +170,27 @@ class SocialInsuranceSource(_TableSource):
         declared_zh = "申报无业" if declaration.unemployed else "申报有业"
         if active_work:
             record = active_work[0]
-            findings.append(self._finding(clause, 
+            findings.append(self._finding(clause,
                 "REG-UNEMPLOYED", VerificationOutcome.CONTRADICTED,
                 f"{declared}, but {record.kind} is active since {_since(record)} on {on.isoformat()}",
                 f"{declared_zh}，但{KIND_ZH[record.kind]}自{_since_zh(record)}起至{on.isoformat()}仍有效",
             ))
         elif work:
-            findings.append(self._finding(clause, 
+            findings.append(self._finding(clause,
                 "REG-UNEMPLOYED", VerificationOutcome.CONFIRMED,
                 f"{declared}; every contribution and employment filing ended (latest end {_ended_on(work)}) "
                 f"before {on.isoformat()}",
                 f"{declared_zh}；参保缴费及用工备案均已于{on.isoformat()}前终止（最近终止于{_ended_on_zh(work)}）",
             ))
         else:
-            findings.append(self._finding(clause, 
+            findings.append(self._finding(clause,
                 "REG-UNEMPLOYED", VerificationOutcome.UNKNOWN,
                 "no contribution or employment filing on record", "无参保缴费或用工备案记录",
             ))
         pensions = [r for r in records if r.kind == "pension" and in_force(r, on)]
         if pensions:
             record = pensions[0]
-            findings.append(self._finding(clause, 
+            findings.append(self._finding(clause,
                 "REG-PENSION", VerificationOutcome.CONTRADICTED,
                 f"basic pension paid since {_since(record)}, in force on {on.isoformat()}"
                 + ("" if declaration.receiving_pension else ", though declared not receiving one"),
@@ -195,7 +198,7 @@ class SocialInsuranceSource(_TableSource):
                 + ("" if declaration.receiving_pension else "，与申报不符"),
             ))
         else:
-            findings.append(self._finding(clause, 
+            findings.append(self._finding(clause,
                 "REG-PENSION", VerificationOutcome.CONFIRMED,
                 f"insured, and no basic pension is paid on {on.isoformat()}",
                 f"有参保记录，{on.isoformat()}未领取基本养老金",
@@ -211,7 +214,7 @@ class BusinessRegistrationSource(_TableSource):
     rules = ("REG-UNEMPLOYED",)
 
     def judge(
-        self, records: Sequence[ReferenceRecord], declaration: Declaration, on: date, clause: str
+        self, records: Sequence[ReferenceRecord], declaration: Declaration, on: date, clause: str, screening: str = ""
     ) -> list[VerificationFinding]:
         """Contradicts REG-UNEMPLOYED when the person owns a business in operation (个体经营/创办企业)."""
         active = [r for r in records if in_force(r, on)]
@@ -219,14 +222,14 @@ class BusinessRegistrationSource(_TableSource):
             record = active[0]
             name = record.detail.get("business_name")
             named = f" ({name})" if name else ""
-            return [self._finding(clause, 
+            return [self._finding(clause,
                 "REG-UNEMPLOYED", VerificationOutcome.CONTRADICTED,
                 f"owns a business{named} registered since {_since(record)} and in operation on "
                 f"{on.isoformat()}",
                 f"名下经营主体{named}自{_since_zh(record)}起登记，{on.isoformat()}仍在经营",
             )]
         # A closed business says nothing about other work, so it confirms nothing.
-        return [self._finding(clause, 
+        return [self._finding(clause,
             "REG-UNEMPLOYED", VerificationOutcome.UNKNOWN,
             f"every business owned was closed by {on.isoformat()} (latest end {_ended_on(records)})",
             f"名下经营主体均已于{on.isoformat()}前注销",
@@ -241,32 +244,32 @@ class CivilAffairsSource(_TableSource):
     rules = ("REG-ID",)
 
     def judge(
-        self, records: Sequence[ReferenceRecord], declaration: Declaration, on: date, clause: str
+        self, records: Sequence[ReferenceRecord], declaration: Declaration, on: date, clause: str, screening: str = ""
     ) -> list[VerificationFinding]:
         """Contradicts REG-ID on a death record; notes an allowance in force (difficulty screening)."""
         findings: list[VerificationFinding] = []
         deaths = [r for r in records if r.kind == "death" and r.status == RecordStatus.ACTIVE.value
                   and (r.valid_from is None or r.valid_from <= on)]
         if deaths:
-            findings.append(self._finding(clause, 
+            findings.append(self._finding(clause,
                 "REG-ID", VerificationOutcome.CONTRADICTED,
                 f"a death is recorded on {_since(deaths[0])}",
                 f"民政记录该人员已于{_since_zh(deaths[0])}死亡",
             ))
         else:
-            findings.append(self._finding(clause, 
+            findings.append(self._finding(clause,
                 "REG-ID", VerificationOutcome.UNKNOWN, "no death record", "无死亡记录",
             ))
         allowances = [r for r in records if r.kind == "subsistence_allowance" and in_force(r, on)]
         if allowances:
-            # Seed 003 §三(一): registered persons who appear to qualify as employment-difficulty
-            # persons (category subsistence_allowance, 001 §六(一)3) are listed for their town.
+            # Registered persons who appear to qualify as persons with employment difficulty (category
+            # subsistence_allowance) are noted for their town, citing the pack's difficulty_screening clause.
+            cited, cited_zh = (f" ({screening})", f"（{screening}）") if screening else ("", "")
             findings.append(VerificationFinding(
                 self.name, "ELIG-CATEGORY", VerificationOutcome.CONFIRMED,
                 f"receives the minimum living allowance since {_since(allowances[0])}: may qualify for "
-                "difficulty category subsistence_allowance (001 §六(一)3, 003 §三(一))",
-                f"自{_since_zh(allowances[0])}起享受最低生活保障，可能符合就业困难人员认定条件"
-                "（001 §六(一)3，003 §三(一)）",
+                f"difficulty category subsistence_allowance{cited}",
+                f"自{_since_zh(allowances[0])}起享受最低生活保障，可能符合就业困难人员认定条件{cited_zh}",
             ))
         return findings
 

@@ -101,15 +101,17 @@ async def verify_declaration(
     *,
     on: date,
     clause: str,
+    screening: str = "",
     sources: Sequence[VerificationSource] | None = None,
 ) -> VerificationReport:
     """Compares a declaration with every configured source (REG-ID, REG-UNEMPLOYED, REG-PENSION, ...); the
-    findings cite `clause`, the verification clause of the pack of the registration's region."""
+    findings cite `clause`, the verification clause of the pack of the registration's region (`screening`, its
+    difficulty-screening clause, where a person may qualify as a person with employment difficulty)."""
     number = normalize_id_number(id_number)
     findings: list[VerificationFinding] = []
     # One session cannot run queries concurrently, so the sources are asked one after another.
     for source in default_sources() if sources is None else sources:
-        findings.extend(await source.check(session, number, declaration, on=on, clause=clause))
+        findings.extend(await source.check(session, number, declaration, on=on, clause=clause, screening=screening))
     report = summarize(findings, clause)
     logger.info(
         "declaration verified",

@@ -151,6 +151,7 @@ CITATION_NAMES: frozenset[str] = frozenset({
     "registration_place",  # REG-PLACE
     "verification",  # data comparison and home visits of a declaration
     "statistics",  # who counts as urban registered unemployed
+    "difficulty_screening",  # ELIG-CATEGORY noted by the data comparison: a registered person who may qualify
     "deregistration",  # DEREG-*, and the deregistrations the follow-up asks for (FU-REFUSAL, FU-UNREACHABLE)
     # Follow-up (FU-*).
     "followup_monthly",  # FU-MONTHLY, FU-CONTACT-DATE

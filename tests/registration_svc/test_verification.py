@@ -423,12 +423,20 @@ class TestCivilAffairsSource:
         report = await verify_declaration(session, PERSON, DECLARED, on=ON, clause=GANSU)
         assert report.contradicted == []
 
-    async def test_subsistence_allowance_is_noted_for_screening(self, session: AsyncSession) -> None:
+    @pytest.mark.parametrize(("region", "cited", "not_cited"), [
+        ("440203", "《清远市清新区就业困难人员认定和服务工作实施方案》三(一)", "甘人社通"),
+        ("620102", "甘人社通〔2020〕111号 四(五)", "韶关"),
+    ])
+    async def test_subsistence_allowance_is_noted_for_screening_citing_the_region_s_pack(
+        self, session: AsyncSession, region: str, cited: str, not_cited: str
+    ) -> None:
         await load(session, SourceName.CIVIL_AFFAIRS, f"{PERSON},subsistence_allowance,active,2025-01-01,")
-        report = await verify_declaration(session, PERSON, DECLARED, on=ON, clause=GANSU)
+        pack = default_registry().for_region(region)
+        report = await verify_declaration(session, PERSON, DECLARED, on=ON, clause=pack.citation("verification"),
+                                          screening=pack.citation("difficulty_screening"))
         [note] = by_rule(report.findings, "ELIG-CATEGORY")
         assert note.outcome is VerificationOutcome.CONFIRMED and "subsistence_allowance" in note.detail
-        assert "《清远市清新区就业困难人员认定和服务工作实施方案》三(一)" in note.detail_zh
+        assert cited in note.detail_zh and not_cited not in note.detail_zh
         assert outcomes(report.findings, "civil_affairs")["REG-ID"] is VerificationOutcome.UNKNOWN
 
 
@@ -468,6 +476,7 @@ class TestReport:
                 *,
                 on: date | None = None,
                 clause: str = "",
+                screening: str = "",
             ) -> list[VerificationFinding]:
                 return [
                     VerificationFinding(
