@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from httpx import ASGITransport, AsyncClient
+from sqlalchemy import select
 
 from followup_svc.config import Settings as FollowupSettings
+from followup_svc.models import RevisitSlot
 from followup_svc.models import platform as followup_platform
 from registration_svc.config import Settings as RegistrationSettings
 from services.followup.app import create_app as create_followup_app
@@ -20,7 +22,9 @@ from services.registration.app import create_app as create_registration_app
 from shared.clients.registration import RegistrationClient
 from shared.clock import Clock
 from shared.db import Database
+from shared.events import EventType
 from shared.jobs import JobStatus, run_job
+from tests.followup_svc.assisted_support import consume, submitted
 from tests.followup_svc.ledger_support import (
     assert_counts_agree,
     batch_work,
@@ -104,6 +108,9 @@ class TestDataMatchRun:
                                   person_id=pid)
             for name, pid in (("hired", hired), ("dead", dead), ("idle", idle), ("ended", ended))
         }
+        # `hired` is an assisted person (Tier I): work the data match finds starts the revisits (FU-REVISIT).
+        await consume(database, EventType.DIFFICULTY_APPLICATION_SUBMITTED,
+                      submitted(hired, date(2026, 10, 12), date(2026, 11, 9), TOWN))
         future = await followup.post("/api/v1/data-match/runs", json={"month": "2026-12"}, headers=ADMIN)
         assert future.status_code == 409 and future.json()["code"] == "ledger.month_not_started"
         response = await followup.post("/api/v1/data-match/runs", json={"month": "2026-11"}, headers=ADMIN)
@@ -111,6 +118,10 @@ class TestDataMatchRun:
         job = await run(database, response.json()["job_id"], CLOCK, lambda: client)
         assert job["result"]["rule"] == "FU-DATA-MATCH" and job["result"]["contacted_on"] == "2026-11-24"
         assert job["result"]["matched"] >= 2
+        async with database.transaction() as session:
+            slots = (await session.execute(select(RevisitSlot.person_id, RevisitSlot.sequence, RevisitSlot.due_on)
+                                           .where(RevisitSlot.person_id.in_([hired, idle, dead])))).all()
+        assert {(p, d) for p, n, d in slots if n == 1} == {(hired, date(2026, 12, 24))} and len(slots) == 8
         views = {name: (await followup.get(f"/api/v1/ledger/{entry}", headers=ADMIN)).json()
                  for name, entry in entries.items()}
         assert views["idle"]["status"] == "contacted"

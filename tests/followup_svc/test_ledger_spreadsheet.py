@@ -18,9 +18,12 @@ from sqlalchemy import func, select
 from followup_svc.config import Settings
 from followup_svc.ledger.models import LedgerContact
 from followup_svc.ledger.spreadsheet import TEMPLATE
+from followup_svc.models import RevisitSlot
 from services.followup.app import create_app
 from shared.clock import Clock
 from shared.db import Database
+from shared.events import EventType
+from tests.followup_svc.assisted_support import consume, registered_person, submitted
 from tests.followup_svc.ledger_support import assert_counts_agree, deregistration_requests, put_entry, workbook
 from tests.support import bearer, running_app, service_settings
 
@@ -118,3 +121,25 @@ class TestExportImport:
         wrong = await upload(client, [["编号", "日期"], ["x", "y"]])
         assert wrong.status_code == 400 and wrong.json()["code"] == "spreadsheet.unreadable"
         assert await contacts(database, [entry, elsewhere]) == 0
+
+
+class TestImportedWorkStartsRevisits:
+    async def test_an_imported_row_finding_an_assisted_person_hired_schedules_the_revisits(
+        self, client: AsyncClient, database: Database
+    ) -> None:
+        """FU-REVISIT from the offline template as from a contact recorded online."""
+        person = await registered_person(database, TOWN)
+        await consume(database, EventType.DIFFICULTY_APPLICATION_SUBMITTED,
+                      submitted(person, date(2026, 10, 12), date(2026, 11, 9), TOWN))
+        entry = await put_entry(database, uuid.uuid4(), date(2026, 11, 1), "pending", closed=False, region=TOWN,
+                                person_id=person)
+        sheet = await exported(client)
+        row = next(r for r in sheet[1:] if str(r[0]) == str(entry))
+        hired = fill(row, method="电话", contacted_on="2026-11-20", result="已联系", employment_status="hired",
+                     employer_name="韶关某厂")
+        answer = (await upload(client, [sheet[0], hired])).json()
+        assert (answer["accepted"], answer["rejected"]) == (1, 0), answer
+        async with database.transaction() as session:
+            slots = (await session.execute(select(RevisitSlot.target, RevisitSlot.sequence, RevisitSlot.due_on)
+                                           .where(RevisitSlot.person_id == person))).all()
+        assert sorted(slots)[:1] == [("employer", 1, date(2026, 12, 21))] and len(slots) == 8
