@@ -219,6 +219,17 @@ async def list_page(
     return (await session.execute(stmt)).scalars().all()
 
 
+async def contacts_of_person(session: AsyncSession, person_id: uuid.UUID) -> list[tuple[LedgerContact, date]]:
+    """Lists every ledger contact of a person's registrations with the month of its entry, oldest first."""
+    rows = await session.execute(
+        select(LedgerContact, LedgerEntry.month)
+        .join(LedgerEntry, LedgerEntry.id == LedgerContact.entry_id)
+        .where(LedgerEntry.person_id == person_id)
+        .order_by(LedgerContact.contacted_on, LedgerContact.recorded_at)
+    )
+    return [(contact, month) for contact, month in rows.all()]
+
+
 async def contacts_of(session: AsyncSession, entry_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[LedgerContact]]:
     """Gets the contacts of entries, in date order, by entry."""
     found: dict[uuid.UUID, list[LedgerContact]] = {entry_id: [] for entry_id in entry_ids}

@@ -12,8 +12,8 @@ class TimelineEntry(BaseModel):
     """One thing that happened with a person: when, what, of which kind, by whom."""
 
     on: date
-    type: Literal["registration", "first_contact", "service", "tier", "revisit", "follow_up_action",
-                  "recommendation"]
+    type: Literal["registration", "first_contact", "ledger_contact", "service", "tier", "revisit",
+                  "follow_up_action", "recommendation"]
     kind: str
     detail: str
     by: str | None

@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from followup_svc.assistance.models import Assistance
+from followup_svc.ledger import repository as ledger
 from followup_svc.person import repository
 from followup_svc.person.errors import UnknownPerson
 from followup_svc.person.repository import KnownPerson, known_person
@@ -50,9 +51,8 @@ def _tier_entries(row: Assistance) -> list[TimelineEntry]:
 
 
 async def timeline(session: AsyncSession, principal: Principal, person_id: uuid.UUID) -> Timeline:
-    """Returns a person's history oldest first: registrations and first contacts, services, tiers, job
-    recommendations and their outcomes, revisits and the actions they opened (the monthly ledger's contacts
-    join here when it exists)."""
+    """Returns a person's history oldest first: registrations and first contacts, the monthly ledger's contacts
+    (FU-MONTHLY), services, tiers, job recommendations and their outcomes, revisits and the actions they opened."""
     person = await require_person(session, principal, person_id, "FU-SERVICE")
     items: list[TimelineEntry] = []
     for task in await repository.registrations_of(session, person_id):
@@ -62,6 +62,11 @@ async def timeline(session: AsyncSession, principal: Principal, person_id: uuid.
             items.append(TimelineEntry(on=task.contacted_on, type="first_contact",
                                        kind=task.method.value if task.method else "", detail=task.outcome or "",
                                        by=task.completed_by, record_id=str(task.id)))
+    for contact, month in await ledger.contacts_of_person(session, person_id):
+        # The month's entry, the result and what the contact found ("2026-11 reached hired").
+        found = " ".join(filter(None, (f"{month:%Y-%m}", contact.result.value, contact.employment_status)))
+        items.append(TimelineEntry(on=contact.contacted_on, type="ledger_contact", kind=contact.method.value,
+                                   detail=found, by=contact.recorded_by, record_id=str(contact.id)))
     for record in await services.of_person(session, person_id):
         items.append(TimelineEntry(on=record.delivered_on, type="service", kind=record.kind.value,
                                    detail=record.detail, by=record.given_by, record_id=str(record.id)))
@@ -90,7 +95,7 @@ async def timeline(session: AsyncSession, principal: Principal, person_id: uuid.
             items.append(TimelineEntry(on=recommendation.result_on, type="recommendation",
                                        kind=recommendation.result.value, detail=recommendation.vacancy_title,
                                        by=recommendation.outcome_by, record_id=str(recommendation.id)))
-    order = {"registration": 0, "first_contact": 1, "tier": 2, "service": 3, "recommendation": 4, "revisit": 5,
-             "follow_up_action": 6}
+    order = {"registration": 0, "first_contact": 1, "ledger_contact": 2, "tier": 3, "service": 4, "recommendation": 5,
+             "revisit": 6, "follow_up_action": 7}
     items.sort(key=lambda entry: (entry.on, order[entry.type]))
     return Timeline(person_id=str(person_id), agency_region_code=person.agency_region_code, items=items)

@@ -314,6 +314,10 @@ class TestRevisits:
         assert {(s["person_id"], s["target"], s["sequence"], s["due_on"]) for s in slots if s["sequence"] == 1} == {
             (str(person), "person", 1, "2026-12-21"), (str(person), "employer", 1, "2026-12-21")}
         assert len(slots) == 8  # four to the person, four to the employer, within 12 months of starting work
+        # The monthly contact is part of the person's history, as the issue asks ("with the monthly contacts").
+        history = (await client.get(f"/api/v1/persons/{person}/timeline", headers=CW)).json()["items"]
+        assert [(i["on"], i["kind"], i["detail"], i["by"]) for i in history if i["type"] == "ledger_contact"] == [
+            ("2026-11-20", "phone", "2026-11 reached hired", "cw-1")]
 
     async def test_employer_revisit_with_problems_opens_a_follow_up_action(self, client: AsyncClient,
                                                                           database: Database) -> None:
