@@ -8,6 +8,7 @@ violation; the reading of the number itself lives here once.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from enum import StrEnum
 from typing import Final
@@ -27,6 +28,14 @@ class Gender(StrEnum):
 
     MALE = "male"
     FEMALE = "female"
+
+
+def normalize_id_number(id_number: str) -> str:
+    """Returns the canonical form of an identity number, as the person registry keys it and as a citizen's
+    token subject is matched against it: full-width characters folded, trimmed, upper case, and without the
+    brackets a Taiwan permit is often written with ("1234567890(B)")."""
+    folded = unicodedata.normalize("NFKC", id_number).strip().upper()
+    return folded.replace("(", "").replace(")", "")
 
 
 def check_character(first17: str) -> str:

@@ -126,11 +126,17 @@ class DifficultyApplication(Base):
         Index("ix_difficulty_application_region_created", "agency_region_code", "created_at", "id",
               postgresql_ops={"agency_region_code": "varchar_pattern_ops"}),
         Index("ix_difficulty_application_person", "person_id"),
+        # A citizen's own: by identity number, or (applications stored before it was kept) by who filed them.
+        Index("ix_difficulty_application_id_number", "id_number"),
+        Index("ix_difficulty_application_created_by", "created_by"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     person_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     applicant_name: Mapped[str] = mapped_column(String(100))
+    # The applicant's identity number as the registry keys it: a citizen reads their own applications by it,
+    # also one a caseworker filed at the window (None on applications stored before it was kept).
+    id_number: Mapped[str | None] = mapped_column(String(32))
     agency_region_code: Mapped[str] = mapped_column(String(12))
     status: Mapped[ApplicationStatus] = mapped_column(EnumText(ApplicationStatus, 24))
     applied_on: Mapped[date] = mapped_column(Date)

@@ -27,16 +27,19 @@ from eligibility_svc.certification.models import (
 )
 from shared.auth import Principal, Role, scope_region
 from shared.db import in_chunks
+from shared.identity import normalize_id_number
 from shared.pagination import PageRequest, keyset
 from shared.regions import in_region
 
 
 def readable(principal: Principal, region: str | None = None) -> Select[DifficultyApplication]:
-    """Returns the applications the caller may see: a citizen their own, staff those of their region (or of
-    `region` inside it, T-REGION), a system all."""
+    """Returns the applications the caller may see: a citizen their own (filed by them, or for them at the
+    window: the token's subject is their identity number), staff those of their region (or of `region` inside
+    it, T-REGION), a system all."""
     stmt = select(DifficultyApplication)
     if principal.role is Role.CITIZEN:
-        return stmt.where(DifficultyApplication.created_by == principal.sub)
+        return stmt.where(or_(DifficultyApplication.created_by == principal.sub,
+                              DifficultyApplication.id_number == normalize_id_number(principal.sub)))
     return stmt.where(in_region(DifficultyApplication.agency_region_code, scope_region(principal, region)))
 
 

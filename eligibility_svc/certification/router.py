@@ -46,6 +46,10 @@ Applicant = Annotated[Principal, Depends(require_roles(Role.CITIZEN, Role.CASEWO
 TownCaseworker = Annotated[Principal, Depends(require_roles(Role.CASEWORKER))]
 CountyReviewer = Annotated[Principal, Depends(require_roles(Role.REVIEWER))]
 StaffReader = Annotated[Principal, Depends(require_roles(Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))]
+# Applications are listed to staff (their region) and to a citizen (their own, also those filed for them).
+ApplicationLister = Annotated[
+    Principal, Depends(require_roles(Role.CITIZEN, Role.CASEWORKER, Role.REVIEWER, Role.ADMIN, Role.SYSTEM))
+]
 ExitRecorder = Annotated[Principal, Depends(require_roles(Role.REVIEWER, Role.ADMIN))]
 BatchRequester = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.SYSTEM))]
 
@@ -82,10 +86,11 @@ async def create_application(
 
 @router.get("/applications", response_model=Page[ApplicationSummary])
 async def list_applications(
-    session: SessionDep, principal: StaffReader, page: PageRequestDep, clock: ClockDep,
+    session: SessionDep, principal: ApplicationLister, page: PageRequestDep, clock: ClockDep,
     region: RegionQuery = None, status: ApplicationStatus | None = None,
 ) -> Page[ApplicationSummary]:
-    """Lists applications of the caller's region (or `region` inside it), oldest first."""
+    """Lists applications of the caller's region (or `region` inside it), oldest first; a citizen's own (the
+    token's subject is their identity number), also those a caseworker filed for them."""
     return await service.list_applications(session, principal, region=region, status=status, page=page,
                                            today=clock.today())
 

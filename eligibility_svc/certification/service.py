@@ -4,7 +4,6 @@ re-review, exit, status; and the mapping to the API views."""
 from __future__ import annotations
 
 import logging
-import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -94,6 +93,7 @@ from shared.events import (
     DifficultyEnded,
     EventType,
 )
+from shared.identity import normalize_id_number
 from shared.labels import field_zh, label_zh
 from shared.pagination import Page, PageRequest, to_page
 from shared.policy import ParameterNotInForceError, PolicyPack, PolicyRegistry
@@ -115,11 +115,6 @@ class WorkflowEnv:
     registration: RegistrationClient | None = None
     # The service's injected clock: the records' timestamps come from it, as every date does.
     clock: Clock = field(default_factory=Clock)
-
-
-def normalize_id_number(id_number: str) -> str:
-    """Returns an identity number as the registry keys it: full-width folded, trimmed, upper case."""
-    return unicodedata.normalize("NFKC", id_number).strip().upper().replace("(", "").replace(")", "")
 
 
 def _pack(env: WorkflowEnv, application: DifficultyApplication) -> PolicyPack:
@@ -236,7 +231,7 @@ async def apply(
     missing = missing_materials(evaluation.required_materials, body.materials)
     application = DifficultyApplication(
         id=uuid.uuid4(), person_id=person.id, applicant_name=body.person.name,
-        agency_region_code=body.agency_region_code,
+        id_number=normalize_id_number(person.id_number), agency_region_code=body.agency_region_code,
         status=ApplicationStatus.MATERIALS_INCOMPLETE if missing else ApplicationStatus.SUBMITTED,
         applied_on=body.applied_on, case=request.model_dump(mode="json"),
         facts_used=[{"fact": f.fact, "declared": _json(f.declared), "registered": _json(f.registered),

@@ -26,7 +26,6 @@ Taiwan residents ("identity_permit").
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -41,6 +40,7 @@ from shared.identity import (
     check_character,
     encoded_birth_date,
     encoded_gender,
+    normalize_id_number,
 )
 from shared.policy.documents import cite
 
@@ -92,13 +92,6 @@ class IdentityClauses:
 
 # is_known_number reads only whether a number is usable; its violations are never shown.
 _UNSHOWN = IdentityClauses("", "")
-
-
-def normalize_id_number(id_number: str) -> str:
-    """Returns the canonical form of a number: full-width characters folded, trimmed, upper case."""
-    folded = unicodedata.normalize("NFKC", id_number).strip().upper()
-    # Taiwan permits are often written "1234567890(B)"; the brackets are not part of the number.
-    return folded.replace("(", "").replace(")", "")
 
 
 def _violation(field: str, message: str, message_zh: str, source: str) -> Violation:

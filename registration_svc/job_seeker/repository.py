@@ -11,10 +11,10 @@ from sqlalchemy import Row, Select, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registration_svc.identity.rules import normalize_id_number
 from registration_svc.job_seeker.models import VALID_JOB_SEEKER_WHERE, JobSeeker, ReviewStatus
 from registration_svc.person.models import Person
 from shared.auth import Principal, Role, scope_region
+from shared.identity import normalize_id_number
 from shared.pagination import PageRequest, keyset
 from shared.regions import in_region
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registration_svc.identity.rules import IdentityClauses, normalize_id_number
+from registration_svc.identity.rules import IdentityClauses
 from registration_svc.job_seeker import repository
 from registration_svc.job_seeker.errors import JobSeekerDuplicate, JobSeekerInvalid, JobSeekerNotPending
 from registration_svc.job_seeker.models import JobSeeker, ReviewStatus
@@ -31,6 +31,7 @@ from registration_svc.registration.errors import PolicyNotInForce
 from registration_svc.registration.service import RegistrationEnv
 from shared.auth import Principal, Role, forbidden
 from shared.deadlines import Deadline
+from shared.identity import normalize_id_number
 from shared.labels import label_zh
 from shared.masking import mask_id_number
 from shared.pagination import PageRequest

@@ -11,10 +11,10 @@ from sqlalchemy import Select, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from registration_svc.identity.rules import normalize_id_number
 from registration_svc.notification.models import Notification, NotificationStatus
 from registration_svc.person.models import Person
 from shared.auth import Principal, Role
+from shared.identity import normalize_id_number
 from shared.pagination import PageRequest, keyset
 from shared.regions import in_region, region_prefix
 

@@ -19,7 +19,6 @@ from registration_svc.identity.rules import (
     IdentityClauses,
     IdentityFacts,
     IdType,
-    normalize_id_number,
     validate_identity,
 )
 from registration_svc.person import repository
@@ -27,7 +26,7 @@ from registration_svc.person.errors import InvalidIdentity, UnknownRegion
 from registration_svc.person.models import Person
 from registration_svc.person.schemas import PersonNote, PersonPut, PersonRead, PersonRecordRead
 from shared.auth import Principal, Role, forbidden
-from shared.identity import Gender
+from shared.identity import Gender, normalize_id_number
 from shared.labels import field_zh
 from shared.masking import mask_id_number, mask_phone
 from shared.regions import AreaType, unknown_region_violation

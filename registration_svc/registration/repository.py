@@ -12,10 +12,10 @@ from sqlalchemy import Row, Select, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registration_svc.identity.rules import normalize_id_number
 from registration_svc.person.models import Person
 from registration_svc.registration.models import VALID_REGISTRATION_WHERE, Registration, RegistrationStatus
 from shared.auth import Principal, Role, scope_region
+from shared.identity import normalize_id_number
 from shared.pagination import PageRequest, keyset
 from shared.regions import in_region
 

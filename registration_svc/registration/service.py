@@ -17,7 +17,7 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration_svc.deregistration.rules import DeregistrationReason, reason_group
-from registration_svc.identity.rules import IdentityClauses, normalize_id_number, validate_identity
+from registration_svc.identity.rules import IdentityClauses, validate_identity
 from registration_svc.models import platform
 from registration_svc.notification.service import notify_person
 from registration_svc.notification.templates import REJECTED as REJECTED_TEMPLATE
@@ -72,6 +72,7 @@ from shared.deadlines import Deadline
 from shared.errors import Violation
 from shared.events import EventType, RegistrationCreated
 from shared.explain import failures
+from shared.identity import normalize_id_number
 from shared.labels import label_zh
 from shared.letters import Agency, DecisionLetter, appeal_by, appeal_remedy_zh
 from shared.masking import mask_id_number, mask_phone

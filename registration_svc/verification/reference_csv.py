@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from registration_svc.identity.rules import is_known_number, normalize_id_number
+from registration_svc.identity.rules import is_known_number
 from registration_svc.verification.models import RecordStatus, SourceName
+from shared.identity import normalize_id_number
 from shared.labels import label_zh
 
 REQUIRED_COLUMNS = ("id_number", "kind", "status")

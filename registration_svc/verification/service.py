@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registration_svc.identity.rules import normalize_id_number
 from registration_svc.verification import repository
 from registration_svc.verification.adapters import VerificationSource, default_sources
 from registration_svc.verification.errors import (
@@ -38,6 +37,7 @@ from registration_svc.verification.reference_csv import CsvFileError, parse_refe
 from registration_svc.verification.schemas import HomeVisitTaskRead
 from shared.auth import Principal, forbidden
 from shared.errors import Violation
+from shared.identity import normalize_id_number
 from shared.labels import label_zh
 
 __all__ = [

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Final
 
 from shared.explain import RuleResult
+from shared.identity import normalize_id_number
 from subsidy_svc.claims.models import AllowanceGroup
 from subsidy_svc.skill_subsidy.rules import (
     SUB_LIVING_GRADUATION,
@@ -65,9 +66,9 @@ def account_holder(applicant_name: str, account_name: str) -> RuleResult:
 
 
 def own_id_number(id_number: str) -> str:
-    """Returns an identity number in the registry's form (full-width folded, trimmed, upper case), to match
-    a citizen's token subject against the number stored on a claim."""
-    return unicodedata.normalize("NFKC", id_number).strip().upper()
+    """Returns an identity number in the registry's form (shared.identity.normalize_id_number), to match a
+    citizen's token subject against the number stored on a claim."""
+    return normalize_id_number(id_number)
 
 
 def step_overdue(due: date | None, actual: date | None, today: date) -> bool:

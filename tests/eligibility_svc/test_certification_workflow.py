@@ -210,6 +210,22 @@ class TestApplication:
         assert (await apps.eligibility.post(PATH, json=application(number, born), headers=other)).status_code == 403
         assert (await apps.eligibility.post(PATH, json=application(number, born), headers=own)).status_code == 201
 
+    async def test_a_citizen_reads_the_application_a_caseworker_filed_for_them_at_the_window(
+        self, apps: Apps
+    ) -> None:
+        filed = await submitted(apps)  # by the town's caseworker
+        number = (await apps.registration.get(f"/api/v1/persons/{filed['person_id']}",
+                                              headers=bearer("system", "44"))).json()["id_number"]
+        # As a citizen writes it on a phone: lower-case check character, full-width digits are folded too.
+        own = bearer("citizen", COUNTY, sub=number.lower())
+        read = await apps.eligibility.get(f"{PATH}/{filed['id']}", headers=own)
+        assert read.status_code == 200, read.text
+        listed = (await apps.eligibility.get(PATH, headers=own)).json()["items"]
+        assert [a["id"] for a in listed] == [filed["id"]]
+        stranger = bearer("citizen", COUNTY, sub=woman(date(1981, 3, 15)))
+        assert (await apps.eligibility.get(f"{PATH}/{filed['id']}", headers=stranger)).status_code in (403, 404)
+        assert (await apps.eligibility.get(PATH, headers=stranger)).json()["items"] == []
+
     async def test_registration_service_down_is_503_and_nothing_is_saved(
         self, database: Database, database_url: str, redis_url: str, queue_prefix: str
     ) -> None:
