@@ -25,7 +25,7 @@ from subsidy_svc.catalogue import repository
 from subsidy_svc.catalogue.errors import CatalogueEntryNotFound, NotProvinceAdmin
 from subsidy_svc.catalogue.models import CatalogueEntry, CatalogueVersion
 from subsidy_svc.catalogue.schemas import CatalogueEntryUpdate, CatalogueItemRead, CatalogueRead
-from subsidy_svc.skill_subsidy.catalogue import LEVELS
+from subsidy_svc.skill_subsidy.catalogue import LEVELS, CatalogueHit, NotInCatalogue, Occupation
 
 # The published catalogue's layout: amounts are whole yuan there; they are kept in fen.
 CATALOGUE_TEMPLATE = Template(
@@ -75,6 +75,24 @@ async def lookup(
     if version is None:
         return None, None
     return version, await repository.entry(session, version.effective_from, occupation_code, level)
+
+
+async def priced(
+    session: AsyncSession, on: date, occupation_code: str, level: int, source: str
+) -> CatalogueHit | NotInCatalogue:
+    """Returns the amount of an occupation and level in the catalogue in force on a date (the certificate's
+    issue date, as a claim is priced), or why it is not there; `source` is cited when no version is."""
+    version, entry = await lookup(session, on, occupation_code, level)
+    if version is None or entry is None:
+        return NotInCatalogue(
+            occupation_code, level,
+            f"occupation {occupation_code} level {level} is not in the catalogue in force on {on}",
+            f"职业“{occupation_code}”等级{level}不在{date_zh(on)}有效的补贴目录内",
+            version.source if version is not None else source,
+        )
+    occupation = Occupation(occupation_code, entry.occupation_name, entry.occupation_name_zh,
+                            {level: entry.amount_fen}, entry.source)
+    return CatalogueHit(occupation, level, entry.amount_fen, entry.source)
 
 
 def _check_row(sheet_row: int, row: dict[str, object]) -> list[RowError]:

@@ -14,7 +14,7 @@ from shared.timerules import period_end
 from shared.wording import date_zh
 from subsidy_svc.calendar.service import answer_or_422
 from subsidy_svc.skill_subsidy import rules
-from subsidy_svc.skill_subsidy.catalogue import CatalogueHit, SkillCatalogue
+from subsidy_svc.skill_subsidy.catalogue import CatalogueHit, NotInCatalogue
 from subsidy_svc.skill_subsidy.errors import InvalidSkillSubsidyRequest, PolicyNotInForce
 from subsidy_svc.skill_subsidy.schemas import (
     CatalogueResult,
@@ -95,9 +95,10 @@ def preview(
     body: SkillSubsidyPreviewRequest,
     registry: PolicyRegistry,
     calendar: WorkdayCalendar,
-    catalogue: SkillCatalogue,
+    lookup: CatalogueHit | NotInCatalogue | None,
 ) -> SkillSubsidyPreview:
-    """Returns the window, the timeline, the amount and the living allowance of an application."""
+    """Returns the window, the timeline, the amount and the living allowance of an application; `lookup` is
+    the catalogue's answer for the certificate's occupation and level (None when the body names none)."""
     violations = input_violations(body)
     if violations:
         raise InvalidSkillSubsidyRequest(
@@ -135,8 +136,7 @@ def preview(
     catalogue_result: CatalogueResult | None = None
     amount_fen: int | None = None
     in_catalogue = True
-    if body.occupation_code is not None and body.level is not None:
-        lookup = catalogue.lookup(body.occupation_code, body.level)
+    if body.occupation_code is not None and body.level is not None and lookup is not None:
         results.append(rules.amount_result(lookup))
         if isinstance(lookup, CatalogueHit):
             amount_fen = lookup.amount_fen

@@ -64,6 +64,17 @@ class TestCatalogueVersions:
         assert len(june["items"]) == 28 and len(july["items"]) == 27
         amount = {(i["occupation_code"], i["level"]): i["amount_fen"] for i in july["items"]}
         assert amount[("4-03-02-01", 1)] == 320_000 and amount[("4-03-02-01", 2)] == 250_000
+        # The preview prices as a claim does: the catalogue in force on the certificate's issue date.
+        for issued, expected in (("2026-06-30", 300_000), ("2026-07-02", 320_000)):
+            preview = await api.post("/api/v1/skill-subsidy/preview", headers=CASEWORKER, json={
+                "certificate_issued_on": issued, "applied_on": "2026-09-14", "occupation_code": "4-03-02-01",
+                "level": 1})
+            assert preview.status_code == 200, preview.text
+            assert preview.json()["catalogue"]["amount_fen"] == expected, issued
+        dropped = await api.post("/api/v1/skill-subsidy/preview", headers=CASEWORKER, json={
+            "certificate_issued_on": "2026-07-02", "applied_on": "2026-09-14", "occupation_code": "4-10-01-02",
+            "level": 5})
+        assert dropped.json()["catalogue"]["found"] is False and dropped.json()["amount_fen"] is None
 
     async def test_xlsx_load_all_or_nothing(self, api: AsyncClient) -> None:
         good = [{"occupation_code": "4-03-02-01", "occupation_name_zh": "中式烹调师", "level": 5, "amount_yuan": 1200},
