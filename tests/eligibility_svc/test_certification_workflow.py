@@ -536,6 +536,27 @@ class TestQuarterlyReview:
         )
         assert early.status_code == 422 and early.json()["violations"][0]["rule"] == "DIFF-QUARTERLY"
 
+    async def test_a_stored_case_todays_rules_cannot_read_is_listed_for_verification_by_hand(
+        self, apps: Apps, database: Database
+    ) -> None:
+        """The quarterly run goes on past a case it cannot re-evaluate (a 3 a.m. failure otherwise)."""
+        app = await certified(apps)
+        async with database.transaction() as session:
+            certification = await session.scalar(select(DifficultyCertification).where(
+                DifficultyCertification.id == uuid.UUID(app["certificate"]["id"])))
+            assert certification is not None
+            certification.case = {**certification.case, "person": {"gender": "unknown"}}  # not a valid case now
+            await session.flush()
+            work = periodic.quarterly_work(default_registry())
+            chunk = await work(session, {"period": "2027-Q1"}, None)  # type: ignore[arg-type]
+            assert chunk.resume_from is None and int(str(chunk.result["listed"])) >= 1
+            review = await session.scalar(select(DifficultyReview).where(
+                DifficultyReview.certification_id == certification.id))
+            assert review is not None
+            [reason] = review.reasons
+            assert (reason["rule"], reason["fact"]) == ("DIFF-QUARTERLY", "case")
+            assert "请人工核实" in str(reason["reason_zh"])
+
     async def test_registration_data_of_the_quarters_first_day_is_read_in_batches(
         self, apps: Apps, database: Database
     ) -> None:
