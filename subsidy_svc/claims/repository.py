@@ -111,6 +111,22 @@ async def last_allowance_in_year(session: AsyncSession, person_id: uuid.UUID, ye
     return (await session.execute(statement)).scalar_one_or_none()
 
 
+async def objections_of_claims(
+    session: AsyncSession, claim_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[ClaimObjection]]:
+    """Lists the objections of a page of claims in one query, each claim's in the order received."""
+    found: dict[uuid.UUID, list[ClaimObjection]] = {claim_id: [] for claim_id in claim_ids}
+    if not claim_ids:
+        return found
+    statement = (
+        select(ClaimObjection).where(ClaimObjection.claim_id.in_(claim_ids))
+        .order_by(ClaimObjection.claim_id, ClaimObjection.received_on, ClaimObjection.created_at)
+    )
+    for objection in (await session.execute(statement)).scalars():
+        found[objection.claim_id].append(objection)
+    return found
+
+
 async def objections(session: AsyncSession, claim_id: uuid.UUID) -> Sequence[ClaimObjection]:
     """Lists a claim's objections in the order received."""
     statement = (

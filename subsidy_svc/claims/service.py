@@ -264,7 +264,7 @@ async def list_claims(
     rows = await repository.page(session, principal, region=region, status=status, overdue=overdue, today=today,
                                  request=page)
     shown = rows[: page.limit]
-    objections = {row.id: await repository.objections(session, row.id) for row in shown}
+    objections = await repository.objections_of_claims(session, [row.id for row in shown])
     return to_page(rows, page, lambda row: to_read(row, objections.get(row.id, ()), today),
                    lambda row: (row.created_at, row.id))
 

@@ -197,6 +197,11 @@ class TestReviewNoticeObjections:
                                    json={"upheld": False, "decided_on": "2026-04-20", "reason": "经核查证书真实"})
         assert dismissed.json()["status"] == "payable"
         assert dismissed.json()["payment_due"] is not None
+        # The list shows each claim's objections too (read for the whole page in one query).
+        listed = (await api.get(CLAIMS, params={"status": "payable"}, headers=CASEWORKER)).json()["items"]
+        [shown] = [c for c in listed if c["id"] == claim["id"]]
+        assert [(o["id"], o["status"]) for o in shown["objections"]] == [(objection["id"], "dismissed")]
+        assert all(c["objections"] == [] for c in listed if c["id"] != claim["id"])
 
     async def test_upheld_objection_rejects(self, api: AsyncClient, clock: MovableClock) -> None:
         claim = (await file(api, claim_body(sequence=811))).json()
