@@ -28,7 +28,6 @@ from registration_svc.deregistration.schemas import DeregistrationCreate
 from registration_svc.models import platform
 from registration_svc.notification.service import notify_person
 from registration_svc.person.models import Person
-from registration_svc.region.service import agency_of
 from registration_svc.registration import repository
 from registration_svc.registration.models import Registration, RegistrationStatus
 from shared import audit, outbox
@@ -163,11 +162,6 @@ async def deregister(
                 "effective_date": body.effective_date.isoformat(),
                 "agency_region_code": registration.agency_region_code,
                 "source": source,
-                **(
-                    {"agency_name": agency.name, "agency_telephone": agency.telephone}
-                    if (agency := await agency_of(session, registration.agency_region_code)) is not None
-                    else {}
-                ),
             },
         )
         await session.flush()

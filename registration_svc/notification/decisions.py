@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registration_svc.notification.service import notify_person
 from registration_svc.notification.templates import CLAIM_REJECTED, DIFFICULTY_DECIDED
 from registration_svc.person.models import Person
-from registration_svc.region.service import agency_of
 from registration_svc.registration import repository
 from shared.events import DifficultyDecided, EventEnvelope, EventType, SkillClaimRejected
 from shared.outbox import EventHandler
@@ -26,18 +25,17 @@ async def tell_person(
     session: AsyncSession, person_id: uuid.UUID, agency_region_code: str, template: str, params: Mapping[str, str]
 ) -> uuid.UUID | None:
     """Stores the notice of a decision for the person (name, phone and address from the registry; the agency
-    that answers for the region and its telephone); None when the registry does not know the person."""
+    that answers for the region and its telephone, added by notify_person); None when the registry does not
+    know the person."""
     person = await session.get(Person, person_id)
     if person is None:
         logger.warning("decision notice for a person the registry does not know; nothing to send",
                        extra={"person_id": str(person_id), "template": template})
         return None
-    agency = await agency_of(session, agency_region_code)
-    contact = {"agency_name": agency.name, "agency_telephone": agency.telephone} if agency else {}
     return await notify_person(
         session, person_id=person.id, phone=person.phone,
         address=await repository.latest_contact_address(session, person.id), template=template,
-        params={"name": person.name, "agency_region_code": agency_region_code, **params, **contact},
+        params={"name": person.name, "agency_region_code": agency_region_code, **params},
         agency_region_code=agency_region_code,
     )
 

@@ -18,6 +18,7 @@ from registration_svc.notification.masking import mask_address, mask_phone
 from registration_svc.notification.models import Notification, NotificationChannel, NotificationStatus
 from registration_svc.notification.schemas import NotificationRead
 from registration_svc.notification.templates import Message, render
+from registration_svc.region.service import agency_of
 from shared.auth import Principal, forbidden, scope_region
 from shared.pagination import PageRequest
 
@@ -100,15 +101,20 @@ async def notify_person(
 
     Raises TemplateError for an unknown template, missing parameters or a reason that is not
     notified (DEREG-NOTIFY). The agency region (for staff scoping) comes from the argument or the
-    `agency_region_code` parameter.
+    `agency_region_code` parameter; the agency that answers for it, when the region registry records one,
+    is named in the notice with its telephone (`agency_name`, `agency_telephone`).
     """
+    region = agency_region_code or params.get("agency_region_code")
+    if region and "agency_name" not in params:
+        agency = await agency_of(session, region)
+        if agency is not None:
+            params = {**params, "agency_name": agency.name, "agency_telephone": agency.telephone}
     message = render(template, params)
     number = clean_phone(phone)
     has_address = bool(address and address.strip())
     chosen = channel or (NotificationChannel.SMS if number else NotificationChannel.LETTER)
     if chosen is NotificationChannel.SMS and number is None:
         chosen = NotificationChannel.LETTER
-    region = agency_region_code or params.get("agency_region_code")
     if chosen is NotificationChannel.LETTER and not has_address:
         logger.info("no phone and no address: the notice is kept for the agency's window", extra={
             "person_id": str(person_id), "template": template, "agency_region_code": region,

@@ -589,7 +589,6 @@ async def decide(
         registration.updated_at = now
         await session.flush()
         # The applicant is told (不予登记告知): the reason, the clause and the agency to ask.
-        agency = await agency_of(session, registration.agency_region_code)
         registration.notification_id = await notify_person(
             session,
             person_id=person.id,
@@ -602,7 +601,6 @@ async def decide(
                 "applied_on": registration.applied_at.astimezone(timezone).date().isoformat(),
                 "agency_region_code": registration.agency_region_code,
                 "source": policy.for_region(registration.agency_region_code).citation("registration"),
-                **({"agency_name": agency.name, "agency_telephone": agency.telephone} if agency else {}),
             },
         )
         await session.flush()
