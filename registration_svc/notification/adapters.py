@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -95,6 +95,18 @@ def _error(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+async def _handed_over(submit: Callable[[], Awaitable[str]]) -> DeliveryResult:
+    """Hands a message to a gateway: sent with its reference, rejected for good (DeliveryRejected, also from
+    formatting it), or failed for a retry (any other error)."""
+    try:
+        reference = await submit()
+    except DeliveryRejected as exc:
+        return DeliveryResult.rejected(_error(exc))
+    except Exception as exc:
+        return DeliveryResult.failed(_error(exc))
+    return DeliveryResult.sent(reference)
+
+
 class LoggingSender:
     """The default adapter: writes the message to the log (phone masked, identity numbers masked in the
     text) and reports it sent. It stands in wherever no gateway is configured."""
@@ -170,13 +182,7 @@ class SmsSender:
         """Submits the SMS; a notification without a phone number is refused."""
         if delivery.phone is None:
             return DeliveryResult.rejected("no phone number to send an SMS to")
-        try:
-            reference = await self.transport.submit(self.format(delivery))
-        except DeliveryRejected as exc:
-            return DeliveryResult.rejected(_error(exc))
-        except Exception as exc:
-            return DeliveryResult.failed(_error(exc))
-        return DeliveryResult.sent(reference)
+        return await _handed_over(lambda: self.transport.submit(self.format(delivery)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,13 +226,7 @@ class WeChatSender:
 
     async def send(self, delivery: Delivery) -> DeliveryResult:
         """Submits the template message."""
-        try:
-            reference = await self.transport.submit(self.format(delivery))
-        except DeliveryRejected as exc:
-            return DeliveryResult.rejected(_error(exc))
-        except Exception as exc:
-            return DeliveryResult.failed(_error(exc))
-        return DeliveryResult.sent(reference)
+        return await _handed_over(lambda: self.transport.submit(self.format(delivery)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,13 +265,7 @@ class LetterSender:
 
     async def send(self, delivery: Delivery) -> DeliveryResult:
         """Submits the letter."""
-        try:
-            reference = await self.transport.submit(self.format(delivery))
-        except DeliveryRejected as exc:
-            return DeliveryResult.rejected(_error(exc))
-        except Exception as exc:
-            return DeliveryResult.failed(_error(exc))
-        return DeliveryResult.sent(reference)
+        return await _handed_over(lambda: self.transport.submit(self.format(delivery)))
 
 
 class SenderConfigurationError(ValueError):
