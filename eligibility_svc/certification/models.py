@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from eligibility_svc.models import Base
+from eligibility_svc.orm import Base
 from shared.db import EnumText
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, SmallInteger, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from subsidy_svc.models import Base
+from subsidy_svc.orm import Base
 
 
 class CatalogueVersion(Base):

@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import EnumText
-from subsidy_svc.models import Base
+from subsidy_svc.orm import Base
 
 
 class PaymentKind(StrEnum):
